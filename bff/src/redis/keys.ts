@@ -1,0 +1,12 @@
+/**
+ * The one place Redis key names are built. Every key the project writes starts with REDIS_PREFIX.
+ * Names carry ids (appid, openid, order id), never a secret or a token.
+ */
+export function redisKeys(prefix: string) {
+  return {
+    prefix,
+    accessToken: (appid: string) => `${prefix}wechat:access_token:${appid}`,
+    accessTokenLock: (appid: string) => `${prefix}wechat:access_token:${appid}:lock`,
+  };
+}
+export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -1,0 +1,5 @@
+import type { codeEndpoints } from '@giftcard/shared';
+import type { AreaHandlers } from '../../core/handler';
+
+// TODO(area owner): one handler per endpoint of the table.
+export const codeHandlers: AreaHandlers<typeof codeEndpoints> = {};

@@ -1,0 +1,72 @@
+import { wechatApi, type EndpointDef } from '@giftcard/shared';
+import type { z } from 'zod';
+import { sandboxHandlers } from '../areas';
+import type { SandboxWorld } from '../world';
+import type { Handler } from './handler';
+import { WechatFault } from './fault';
+
+interface Route {
+  name: string;
+  endpoint: EndpointDef;
+  handler: Handler<EndpointDef>;
+}
+
+/** `METHOD path` → the endpoints at that address (spec 000 documents two at one path). */
+export function routeTable(): Map<string, Route[]> {
+  const table = new Map<string, Route[]>();
+  for (const [area, endpoints] of Object.entries(wechatApi)) {
+    const handlers = sandboxHandlers[area as keyof typeof sandboxHandlers] as Record<string, Handler<EndpointDef>>;
+    for (const [method, endpoint] of Object.entries(endpoints as Record<string, EndpointDef>)) {
+      const key = `${endpoint.method} ${endpoint.path}`;
+      const routes = table.get(key) ?? [];
+      routes.push({ name: `${area}.${method}`, endpoint, handler: handlers[method]! });
+      table.set(key, routes);
+    }
+  }
+  return table;
+}
+
+export interface WechatCall {
+  routes: Route[];
+  query: Record<string, string>;
+  /** The JSON body of a POST (undefined when empty), or the query of a GET. */
+  payload: unknown;
+}
+
+/**
+ * Answers one call the way WeChat does: always a JSON object, errcode 0 with the result, or the
+ * errcode of the first thing wrong: an armed fault, the access token, the body, then the handler.
+ */
+export async function answer(world: SandboxWorld, call: WechatCall): Promise<Record<string, unknown>> {
+  const { routes, query, payload } = call;
+  const first = routes[0]!;
+  // When two endpoints share a path, the body says which one was meant.
+  const chosen = routes.find((r) => r.endpoint.request.safeParse(payload ?? {}).success) ?? first;
+  world.calls.add(chosen.name);
+  try {
+    const fault = world.faults.take(chosen.name);
+    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
+    if (fault?.errcode !== undefined) throw new WechatFault(fault.errcode, fault.errmsg);
+    const appid = chosen.endpoint.auth === 'access_token' ? world.tokens.verify(query.access_token) : undefined;
+    if (chosen.endpoint.method === 'POST' && payload === undefined) throw new WechatFault(44002);
+    const parsed = chosen.endpoint.request.safeParse(payload);
+    if (!parsed.success) throw faultFor(parsed.error);
+    const result = await chosen.handler(parsed.data as never, { world, appid });
+    return { errcode: 0, errmsg: 'ok', ...result };
+  } catch (e) {
+    if (e instanceof WechatFault) return { errcode: e.errcode, errmsg: e.errmsg };
+    throw e;
+  }
+}
+
+/** A field over its length is 45021 (003 §1.8); anything else wrong with the arguments is 40097. */
+function faultFor(error: z.ZodError): WechatFault {
+  const tooLong = error.issues.find(
+    (i) =>
+      (i.code === 'too_big' && i.origin === 'string') ||
+      (i.code === 'custom' && (i.params as { wechatLimit?: string } | undefined)?.wechatLimit === 'too_long'),
+  );
+  if (tooLong) return new WechatFault(45021, `${tooLong.path.join('.')} is too long`);
+  const issue = error.issues[0]!;
+  return new WechatFault(40097, `invalid args: ${issue.path.join('.') || 'body'}: ${issue.message}`);
+}

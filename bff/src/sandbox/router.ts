@@ -1,0 +1,37 @@
+import Router from '@koa/router';
+import type Koa from 'koa';
+import getRawBody from 'raw-body';
+import { answer, routeTable } from './core/dispatch';
+import { controlRoutes } from './control';
+import type { SandboxWorld } from './world';
+
+/**
+ * The WeChat API as the sandbox serves it: `/sandbox/<WeChat path>` for every endpoint of the
+ * tables, plus `/sandbox/_control/*` for tests and people acting on WeChat's side.
+ */
+export function sandboxRouter(world: SandboxWorld, prefix = '/sandbox'): Router {
+  const router = new Router({ prefix });
+  router.use(controlRoutes(world).routes());
+  for (const [key, routes] of routeTable()) {
+    const [method, path] = key.split(' ') as ['GET' | 'POST', string];
+    const handle = async (ctx: Koa.Context) => {
+      const query = Object.fromEntries(Object.entries(ctx.query).map(([k, v]) => [k, Array.isArray(v) ? v[0] ?? '' : v ?? '']));
+      let payload: unknown = method === 'GET' ? query : undefined;
+      if (method === 'POST') {
+        const raw = await getRawBody(ctx.req, { limit: '1mb', encoding: 'utf8' });
+        if (raw.trim()) {
+          try {
+            payload = JSON.parse(raw);
+          } catch {
+            ctx.body = { errcode: 47001, errmsg: 'data format error' };
+            return;
+          }
+        }
+      }
+      ctx.body = await answer(world, { routes, query, payload });
+    };
+    if (method === 'GET') router.get(path, handle);
+    else router.post(path, handle);
+  }
+  return router;
+}

@@ -1,0 +1,131 @@
+import type { EndpointDef, RequestOf, ResponseOf } from '@giftcard/shared';
+import { SYSTEM_BUSY, TOKEN_INVALID_CODES } from '@giftcard/shared';
+import { WechatError } from './error';
+
+export interface TokenProvider {
+  get(): Promise<string>;
+  invalidate(token: string): Promise<void>;
+}
+
+export interface RequestCoreOptions {
+  /** WeChat's origin (or the sandbox's), without a trailing slash. */
+  baseUrl: string;
+  /** Supplies access tokens for `auth: 'access_token'` endpoints. */
+  tokens?: TokenProvider;
+  /** Per attempt. WeChat's own push timeout is 5 s; our calls get the same. */
+  timeoutMs?: number;
+  /** How many times errcode -1 (system busy) is retried. */
+  busyRetries?: number;
+  /** First backoff after -1; doubles each retry, with jitter. */
+  busyBackoffMs?: number;
+  /** Told of every finished call (metrics). Receives the path only, never the URL with its token. */
+  onCall?: (call: { endpoint: string; ms: number; errcode: number | null }) => void;
+}
+
+/**
+ * The one place a WeChat call is made: checks the request against its schema, adds the token,
+ * times out, retries once on a token WeChat refused and with backoff on "system busy", turns every
+ * failure into a WechatError, and checks the response against its schema before returning it.
+ * Timeouts are not retried: a refund or a consume may have happened on WeChat's side.
+ */
+export class WechatRequestCore {
+  private readonly timeoutMs: number;
+  private readonly busyRetries: number;
+  private readonly busyBackoffMs: number;
+
+  constructor(private readonly opts: RequestCoreOptions) {
+    this.timeoutMs = opts.timeoutMs ?? 5000;
+    this.busyRetries = opts.busyRetries ?? 3;
+    this.busyBackoffMs = opts.busyBackoffMs ?? 200;
+  }
+
+  async call<E extends EndpointDef>(ep: E, request: RequestOf<E>): Promise<ResponseOf<E>> {
+    const parsed = ep.request.safeParse(request);
+    if (!parsed.success) {
+      throw new WechatError('invalid_request', ep.path, null, parsed.error.issues.map(formatIssue).join('; '), parsed.error.issues);
+    }
+    let tokenRetried = false;
+    for (let busy = 0; ; ) {
+      const token = ep.auth === 'access_token' ? await this.requireTokens(ep).get() : undefined;
+      const started = Date.now();
+      let body: Record<string, unknown>;
+      try {
+        body = await this.send(ep, parsed.data, token);
+      } catch (e) {
+        this.opts.onCall?.({ endpoint: ep.path, ms: Date.now() - started, errcode: null });
+        throw e;
+      }
+      const errcode = typeof body.errcode === 'number' ? body.errcode : 0;
+      this.opts.onCall?.({ endpoint: ep.path, ms: Date.now() - started, errcode });
+      if (errcode === 0) return this.checkResponse(ep, body);
+      if (token && TOKEN_INVALID_CODES.includes(errcode) && !tokenRetried) {
+        tokenRetried = true;
+        await this.requireTokens(ep).invalidate(token);
+        continue;
+      }
+      if (errcode === SYSTEM_BUSY && busy < this.busyRetries) {
+        await sleep(this.busyBackoffMs * 2 ** busy * (0.5 + Math.random()));
+        busy++;
+        continue;
+      }
+      throw new WechatError('api', ep.path, errcode, typeof body.errmsg === 'string' ? body.errmsg : '');
+    }
+  }
+
+  private requireTokens(ep: EndpointDef): TokenProvider {
+    if (!this.opts.tokens) throw new WechatError('invalid_request', ep.path, null, 'no access token provider configured');
+    return this.opts.tokens;
+  }
+
+  private async send(ep: EndpointDef, request: unknown, token: string | undefined): Promise<Record<string, unknown>> {
+    const query = new URLSearchParams(ep.query);
+    if (token) query.set('access_token', token);
+    if (ep.method === 'GET') {
+      for (const [k, v] of Object.entries(request as Record<string, unknown>)) if (v !== undefined) query.set(k, String(v));
+    }
+    const qs = query.toString();
+    const url = `${this.opts.baseUrl}${ep.path}${qs ? `?${qs}` : ''}`;
+    let res: Response;
+    try {
+      res = await fetch(url, {
+        method: ep.method,
+        headers: ep.method === 'POST' ? { 'content-type': 'application/json' } : undefined,
+        body: ep.method === 'POST' ? JSON.stringify(request) : undefined,
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (e) {
+      const err = e as Error;
+      if (err.name === 'TimeoutError' || err.name === 'AbortError') {
+        throw new WechatError('timeout', ep.path, null, `no answer within ${this.timeoutMs} ms`);
+      }
+      // The cause may carry the URL; report its code only, so the token never reaches a log.
+      const code = (err.cause as { code?: string } | undefined)?.code ?? err.name;
+      throw new WechatError('transport', ep.path, null, `request failed: ${code}`);
+    }
+    const text = await res.text();
+    if (!res.ok) throw new WechatError('transport', ep.path, null, `HTTP ${res.status}`);
+    try {
+      const body: unknown = JSON.parse(text);
+      if (body && typeof body === 'object' && !Array.isArray(body)) return body as Record<string, unknown>;
+    } catch {
+      // fall through
+    }
+    throw new WechatError('transport', ep.path, null, 'answer is not a JSON object');
+  }
+
+  private checkResponse<E extends EndpointDef>(ep: E, body: Record<string, unknown>): ResponseOf<E> {
+    const parsed = ep.response.safeParse(body);
+    if (!parsed.success) {
+      throw new WechatError('invalid_response', ep.path, 0, parsed.error.issues.map(formatIssue).join('; '), parsed.error.issues);
+    }
+    return parsed.data as ResponseOf<E>;
+  }
+}
+
+function formatIssue(issue: { path: PropertyKey[]; message: string }): string {
+  return `${issue.path.map(String).join('.') || '(body)'}: ${issue.message}`;
+}
+
+function sleep(ms: number) {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

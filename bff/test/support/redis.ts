@@ -1,0 +1,24 @@
+import { randomBytes } from 'node:crypto';
+import { connectRedis, redisReady, type RedisClient } from '../../src/redis/connect';
+import { redisKeys } from '../../src/redis/keys';
+
+/**
+ * A connection to the real Redis (REDIS_URL, default 127.0.0.1:6379) with a key prefix of its own,
+ * so tests run beside anything else and `cleanup()` deletes only what this test wrote.
+ */
+export async function testRedis() {
+  const redis = connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0');
+  await redisReady(redis);
+  const prefix = `gc:test:${randomBytes(6).toString('hex')}:`;
+  const cleanup = async () => {
+    await deleteByPrefix(redis, prefix);
+    redis.disconnect();
+  };
+  return { redis, prefix, keys: redisKeys(prefix), cleanup };
+}
+
+export async function deleteByPrefix(redis: RedisClient, prefix: string): Promise<void> {
+  if (!('scanStream' in redis)) throw new Error('cluster cleanup not supported in tests');
+  const stream = redis.scanStream({ match: `${prefix}*`, count: 500 });
+  for await (const keys of stream as AsyncIterable<string[]>) if (keys.length) await redis.unlink(...keys);
+}

@@ -1,0 +1,23 @@
+// One jest run over every package, so `pnpm test` ends with one summary line.
+const swc = ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022' }, module: { type: 'commonjs' } }];
+const shared = {
+  transform: { '^.+\\.(t|j)sx?$': swc },
+  moduleNameMapper: {
+    '^@giftcard/shared$': '<rootDir>/../shared/src/index.ts',
+    '^@giftcard/shared/(.*)$': '<rootDir>/../shared/src/$1',
+  },
+  testEnvironment: 'node',
+};
+module.exports = {
+  projects: [
+    { ...shared, displayName: 'shared', rootDir: '<rootDir>/shared', testMatch: ['<rootDir>/test/**/*.test.ts'] },
+    { ...shared, displayName: 'bff', rootDir: '<rootDir>/bff', testMatch: ['<rootDir>/test/**/*.test.ts'] },
+    {
+      ...shared,
+      displayName: 'integration',
+      rootDir: '<rootDir>/test',
+      testMatch: ['<rootDir>/integration/**/*.test.ts', '<rootDir>/fault/**/*.test.ts'],
+    },
+  ],
+  reporters: ['default', '<rootDir>/scripts/summary-reporter.js'],
+};

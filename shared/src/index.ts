@@ -1,0 +1,4 @@
+export {};
+export * from './wechat';
+export * from './money';
+export * from './protocol';
