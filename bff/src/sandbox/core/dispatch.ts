@@ -39,9 +39,11 @@ export interface WechatCall {
  */
 export async function answer(world: SandboxWorld, call: WechatCall): Promise<Record<string, unknown>> {
   const { routes, query, payload } = call;
-  const first = routes[0]!;
-  // When two endpoints share a path, the body says which one was meant.
-  const chosen = routes.find((r) => r.endpoint.request.safeParse(payload ?? {}).success) ?? first;
+  // Endpoints at one path are told apart by their fixed query (`setbizattr?action=…`), then by the
+  // body (spec 000 documents ticket check and clear-record at one URL).
+  const byQuery = routes.filter((r) => Object.entries(r.endpoint.query ?? {}).every(([k, v]) => query[k] === v));
+  if (byQuery.length === 0) return { errcode: 40097, errmsg: 'invalid args: unknown action' };
+  const chosen = byQuery.find((r) => r.endpoint.request.safeParse(payload ?? {}).success) ?? byQuery[0]!;
   world.calls.add(chosen.name);
   try {
     const fault = world.faults.take(chosen.name);
