@@ -1,0 +1,42 @@
+import Koa from 'koa';
+import type { Config } from './config';
+import { errorMiddleware } from './http/errors';
+import type { Logger } from './log';
+import type { Metrics } from './ops/metrics';
+import { opsRouter } from './ops/routes';
+import type { RedisClient } from './redis/connect';
+import type { RedisKeys } from './redis/keys';
+import { sandboxRouter, type SandboxWorld } from './sandbox';
+import type { Wechat } from './wechat';
+
+export interface AppDeps {
+  config: Config;
+  redis: RedisClient;
+  keys: RedisKeys;
+  wechat: Wechat;
+  metrics: Metrics;
+  logger: Logger;
+  /** Mounted under /sandbox when given (SANDBOX=1). */
+  sandbox?: SandboxWorld;
+}
+
+/** The BFF as a Koa app, everything injected, so tests run the real app against real Redis. */
+export function createApp(deps: AppDeps): Koa {
+  const app = new Koa({ proxy: false });
+  const requests = deps.metrics.counter('http_requests_total', 'HTTP requests by route and status.');
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } finally {
+      requests.add({ method: ctx.method, route: String(ctx._matchedRoute ?? 'unmatched'), status: ctx.status });
+    }
+  });
+  app.use(errorMiddleware(deps.logger));
+  const ops = opsRouter(deps.redis, deps.metrics);
+  app.use(ops.routes()).use(ops.allowedMethods());
+  if (deps.sandbox) {
+    const sandbox = sandboxRouter(deps.sandbox);
+    app.use(sandbox.routes()).use(sandbox.allowedMethods());
+  }
+  return app;
+}

@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { DEMO_SANDBOX_CONFIG } from './sandbox/config';
+
+/**
+ * Settings from the environment (CONTRACT.md "Settings"), validated at start-up. In sandbox mode
+ * missing WeChat credentials take the sandbox's demo values; a value given in the environment wins.
+ */
+export interface Config {
+  port: number;
+  host: string;
+  redisUrl: string;
+  redisClusterNodes: string[];
+  redisPrefix: string;
+  wechatApiBase: string;
+  wechatAppid: string;
+  wechatAppsecret: string;
+  wechatToken: string;
+  wechatAesKey: string | undefined;
+  wxaAppid: string;
+  wxaSecret: string;
+  adminToken: string;
+  sessionSecret: string;
+  sandbox: boolean;
+  /** Which secrets the sandbox made up (so start-up can print them). */
+  generated: string[];
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    message: string,
+  ) {
+    super(`Invalid setting ${setting}: ${message}`);
+  }
+}
+
+const nonEmpty = z.string().trim().min(1, 'must not be empty');
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: nonEmpty.default('127.0.0.1'),
+  REDIS_URL: z
+    .string()
+    .regex(/^(redis|rediss|redis\+cluster):\/\/.+/, 'must be redis://…, rediss://… or redis+cluster://h1:p1,h2:p2')
+    .default('redis://127.0.0.1:6379/0'),
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port[,host:port…]')
+    .optional(),
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'letters, digits and :_.- only, at most 64').default('gc:'),
+  WECHAT_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
+  WECHAT_APPID: nonEmpty.optional(),
+  WECHAT_APPSECRET: nonEmpty.optional(),
+  WECHAT_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'WeChat allows 3–32 letters or digits').optional(),
+  // WeChat's EncodingAESKey: 43 characters of base64 without the trailing '='.
+  WECHAT_AES_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}$/, 'must be 43 base64 characters (the EncodingAESKey)').optional(),
+  WXA_APPID: nonEmpty.optional(),
+  WXA_SECRET: nonEmpty.optional(),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  SANDBOX: z.enum(['0', '1'], 'must be 0 or 1').default('0'),
+});
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(cleaned);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(String(issue.path[0]), issue.message);
+  }
+  const e = parsed.data;
+  const sandbox = e.SANDBOX === '1';
+  const generated: string[] = [];
+  const demo = DEMO_SANDBOX_CONFIG;
+  // Outside the sandbox every credential must be given; inside it, demo values fill the gaps.
+  const need = (name: keyof typeof e, demoValue: () => string): string => {
+    const value = e[name];
+    if (typeof value === 'string') return value;
+    if (!sandbox) throw new ConfigError(name, 'is required (or set SANDBOX=1 to run against the WeChat sandbox)');
+    generated.push(name);
+    return demoValue();
+  };
+  const origin = `http://${e.HOST.includes(':') ? `[${e.HOST}]` : e.HOST}:${e.PORT}`;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    redisUrl: e.REDIS_URL,
+    redisClusterNodes: e.REDIS_CLUSTER_NODES?.split(',') ?? [],
+    redisPrefix: e.REDIS_PREFIX,
+    wechatApiBase: (e.WECHAT_API_BASE ?? (sandbox ? `${origin}/sandbox` : 'https://api.weixin.qq.com')).replace(/\/$/, ''),
+    wechatAppid: need('WECHAT_APPID', () => demo.serviceAccount.appid),
+    wechatAppsecret: need('WECHAT_APPSECRET', () => demo.serviceAccount.secret),
+    wechatToken: need('WECHAT_TOKEN', () => 'sandboxtoken'),
+    wechatAesKey: e.WECHAT_AES_KEY,
+    wxaAppid: need('WXA_APPID', () => demo.miniProgram.appid),
+    wxaSecret: need('WXA_SECRET', () => demo.miniProgram.secret),
+    adminToken: need('ADMIN_TOKEN', () => randomBytes(18).toString('base64url')),
+    sessionSecret: need('SESSION_SECRET', () => randomBytes(32).toString('base64url')),
+    sandbox,
+    generated,
+  };
+}

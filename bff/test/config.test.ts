@@ -1,0 +1,63 @@
+import { ConfigError, loadConfig } from '../src/config';
+
+const production = {
+  WECHAT_APPID: 'wx1234567890',
+  WECHAT_APPSECRET: 'secret',
+  WECHAT_TOKEN: 'token123',
+  WXA_APPID: 'wxmini',
+  WXA_SECRET: 'minisecret',
+  ADMIN_TOKEN: 'a'.repeat(20),
+  SESSION_SECRET: 's'.repeat(40),
+};
+
+describe('settings', () => {
+  it('takes the contract defaults', () => {
+    const c = loadConfig(production);
+    expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', redisUrl: 'redis://127.0.0.1:6379/0', redisPrefix: 'gc:', wechatApiBase: 'https://api.weixin.qq.com', sandbox: false });
+    expect(c.generated).toEqual([]);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['REDIS_URL', 'http://x'],
+    ['REDIS_PREFIX', 'has space'],
+    ['WECHAT_AES_KEY', 'short'],
+    ['WECHAT_TOKEN', 'x'],
+    ['SANDBOX', 'yes'],
+    ['ADMIN_TOKEN', 'short'],
+    ['WECHAT_API_BASE', 'ftp://x'],
+  ])('a wrong %s stops start-up with a message naming it', (name, value) => {
+    const err = (() => {
+      try {
+        loadConfig({ ...production, [name]: value });
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(err).toBeInstanceOf(ConfigError);
+    expect((err as ConfigError).setting).toBe(name);
+    expect((err as Error).message).toContain(`Invalid setting ${name}`);
+  });
+
+  it('requires WeChat credentials outside the sandbox', () => {
+    const { WECHAT_APPSECRET: _omit, ...rest } = production;
+    expect(() => loadConfig(rest)).toThrow(/WECHAT_APPSECRET: is required/);
+  });
+
+  it('fills sandbox demo values, and a setting given in the environment wins', () => {
+    const c = loadConfig({ SANDBOX: '1', PORT: '4000', WECHAT_APPID: 'wx_mine' });
+    expect(c.sandbox).toBe(true);
+    expect(c.wechatApiBase).toBe('http://127.0.0.1:4000/sandbox');
+    expect(c.wechatAppid).toBe('wx_mine');
+    expect(c.generated).toEqual(expect.arrayContaining(['WECHAT_APPSECRET', 'ADMIN_TOKEN', 'SESSION_SECRET']));
+    expect(c.generated).not.toContain('WECHAT_APPID');
+    expect(c.adminToken.length).toBeGreaterThanOrEqual(16);
+  });
+
+  it('accepts a valid EncodingAESKey and a Redis cluster', () => {
+    const c = loadConfig({ ...production, WECHAT_AES_KEY: 'a'.repeat(43), REDIS_URL: 'redis+cluster://h1:7000,h2:7001' });
+    expect(c.wechatAesKey).toHaveLength(43);
+    expect(c.redisUrl).toBe('redis+cluster://h1:7000,h2:7001');
+  });
+});

@@ -1,0 +1,19 @@
+// Runs a command with inherited stdio; resolves with its exit code.
+const { spawn } = require('node:child_process');
+
+function run(cmd, args, opts = {}) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: 'inherit', ...opts });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function must(cmd, args, opts) {
+  const code = await run(cmd, args, opts);
+  if (code !== 0) {
+    console.error(`\n${cmd} ${args.join(' ')} failed with exit code ${code}`);
+    process.exit(code);
+  }
+}
+
+module.exports = { run, must };
