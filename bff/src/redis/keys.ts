@@ -7,6 +7,10 @@ export function redisKeys(prefix: string) {
     prefix,
     accessToken: (appid: string) => `${prefix}wechat:access_token:${appid}`,
     accessTokenLock: (appid: string) => `${prefix}wechat:access_token:${appid}:lock`,
+    /** The stream of every stored push (CONTRACT.md "Redis layout"). */
+    events: `${prefix}events`,
+    /** Marks a push as stored; its name is a hash of the de-duplication key. */
+    eventSeen: (dedupHash: string) => `${prefix}events:seen:${dedupHash}`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

@@ -1,0 +1,46 @@
+import { DEDUP_TTL_SECONDS, EventInbox } from '../../src/callback/inbox';
+import { testRedis } from '../support/redis';
+
+describe('event inbox (de-duplicated, atomic store)', () => {
+  let db: Awaited<ReturnType<typeof testRedis>>;
+  let inbox: EventInbox;
+  beforeEach(async () => {
+    db = await testRedis();
+    inbox = new EventInbox(db.redis, db.keys);
+  });
+  afterEach(() => db.cleanup());
+
+  const push = (n: number) => ({
+    type: 'giftcard_pay_done',
+    id: `oUser|1447848568|giftcard_pay_done|Order${n}`,
+    payload: { ToUserName: 'gh_x', FromUserName: 'oUser', CreateTime: 1447848568, MsgType: 'event', Event: 'giftcard_pay_done', OrderId: `Order${n}` },
+  });
+
+  it('stores a push once with the contract fields; a retry adds nothing and names the stored entry', async () => {
+    const first = await inbox.store(push(1), 1700000000123);
+    expect(first.stored).toBe(true);
+    const again = await inbox.store(push(1));
+    expect(again).toEqual({ stored: false, duplicateOf: first.stored ? first.entryId : '' });
+    const entries = await db.redis.xrange(db.keys.events, '-', '+');
+    expect(entries).toHaveLength(1);
+    const [, fields] = entries[0]!;
+    const record = Object.fromEntries(Array.from({ length: fields.length / 2 }, (_, i) => [fields[2 * i], fields[2 * i + 1]]));
+    expect(record).toEqual({ type: 'giftcard_pay_done', id: push(1).id, received_at: '1700000000123', payload: JSON.stringify(push(1).payload) });
+    const seenKeys = await db.redis.keys(`${db.prefix}events:seen:*`);
+    expect(seenKeys).toHaveLength(1);
+    expect(await db.redis.ttl(seenKeys[0]!)).toBeGreaterThan(DEDUP_TTL_SECONDS - 5);
+  });
+
+  it('1,000 distinct pushes, each delivered 3 times concurrently: exactly 1,000 entries', async () => {
+    const deliveries = Array.from({ length: 3000 }, (_, i) => push(i % 1000));
+    const results = await Promise.all(deliveries.map((p) => inbox.store(p)));
+    expect(results.filter((r) => r.stored)).toHaveLength(1000);
+    expect(await db.redis.xlen(db.keys.events)).toBe(1000);
+  });
+
+  it('keeps two different pushes of the same user in the same second', async () => {
+    await inbox.store(push(1));
+    await inbox.store(push(2));
+    expect(await db.redis.xlen(db.keys.events)).toBe(2);
+  });
+});

@@ -1,0 +1,56 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import Redis from 'ioredis';
+
+/** `pnpm start`'s stack (after `pnpm build`): prints its URLs, serves /healthz and the sandbox. */
+const root = path.resolve(__dirname, '../..');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+describe('pnpm start', () => {
+  let child: ChildProcess | undefined;
+  const prefix = `gc:test:start:${randomBytes(4).toString('hex')}:`;
+  afterAll(async () => {
+    child?.kill('SIGTERM');
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0');
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it('starts the BFF with the sandbox, prints its URLs, serves /healthz and the WeChat sandbox', async () => {
+    const port = await freePort();
+    child = spawn('node', ['scripts/start.js', '--no-build'], {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const origin = `http://127.0.0.1:${port}`;
+    let health: Response | undefined;
+    for (let i = 0; i < 100 && !health; i++) {
+      health = await fetch(`${origin}/healthz`).catch(() => undefined);
+      if (!health) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(health?.status).toBe(200);
+    expect(output).toContain(`BFF:            ${origin}`);
+    expect(output).toContain(`${origin}/sandbox`);
+    const token = await fetch(`${origin}/sandbox/cgi-bin/stable_token`, {
+      method: 'POST',
+      body: JSON.stringify({ grant_type: 'client_credential', appid: 'wrong', secret: 'x' }),
+    });
+    expect(await token.json()).toMatchObject({ errcode: 40013 });
+    expect((await fetch(`${origin}/readyz`)).status).toBe(200);
+  }, 30_000);
+});
