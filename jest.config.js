@@ -7,6 +7,8 @@ const shared = {
     '^@giftcard/shared/(.*)$': '<rootDir>/../shared/src/$1',
   },
   testEnvironment: 'node',
+  // TypeScript sources first: a stray compiled .js beside a .ts must never shadow it.
+  moduleFileExtensions: ['ts', 'tsx', 'js', 'jsx', 'json'],
 };
 module.exports = {
   projects: [
