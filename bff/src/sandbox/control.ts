@@ -1,5 +1,8 @@
 import { brandInfo } from '@giftcard/shared';
 import { z } from 'zod';
+import { registerCardControls } from './areas/cards/control';
+import { registerInvoiceControls } from './areas/invoice/control';
+import { registerSubmerchantControls } from './areas/submerchant/control';
 import { controlRouter } from './core/control-router';
 import type { SandboxWorld } from './world';
 
@@ -53,5 +56,8 @@ export function controlRoutes(world: SandboxWorld) {
     z.object({ ...key, openid: z.string().min(1), extinfo: z.string().default(''), scene: z.number().int().optional(), isContact: z.boolean().optional() }),
     (s, w) => ({ ticket: w.scan.scan(s.openid, s.keystandard, s.keystr, s.extinfo, s) }),
   );
+  registerCardControls(post);
+  registerInvoiceControls(post);
+  registerSubmerchantControls(post);
   return router;
 }

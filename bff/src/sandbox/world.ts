@@ -1,5 +1,8 @@
 import { MiniProgramLogins } from './areas/auth/logins';
+import { CardWorld } from './areas/cards/state';
+import { InvoiceWorld } from './areas/invoice/state';
 import { ScanState } from './areas/scan/state';
+import { SubmerchantWorld } from './areas/submerchant/state';
 import { CallCounter } from './core/calls';
 import { SandboxClock } from './core/clock';
 import { FaultInjector } from './core/faults';
@@ -19,7 +22,13 @@ export class SandboxWorld {
   readonly outbox = new EventOutbox();
   readonly tokens: TokenRegistry;
   readonly logins = new MiniProgramLogins();
+  /** Gift cards, shelves, pay access, orders and codes (spec 002). */
+  readonly cards = new CardWorld(this.clock);
   readonly scan: ScanState;
+  /** Invoicing after payment (002 §12.2.2): authorizations per order, so orders come from `cards`. */
+  readonly invoice: InvoiceWorld = new InvoiceWorld(this.clock, (orderId) => this.cards.orderBuyer(orderId));
+  /** Third-party sub-merchants (003 §1). */
+  readonly submerchant: SubmerchantWorld = new SubmerchantWorld(this.clock);
 
   constructor(readonly config: SandboxConfig) {
     this.tokens = new TokenRegistry(this.clock, config.tokenTtlSeconds);

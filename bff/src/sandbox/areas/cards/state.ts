@@ -1,0 +1,151 @@
+import type { GiftCardOrder, GiftCardOrderCard, ShelfTheme } from '@giftcard/shared';
+import type { SandboxClock } from '../../core/clock';
+import { invalidArgs } from '../../core/fault';
+import { CardCatalogue, type GiftCardDefinitionParsed, type SandboxCard } from './catalogue';
+import { newTransId } from './ids';
+import { Ledger, type SandboxCode } from './ledger';
+import { PayAccessStore } from './pay';
+import { ShelfStore, type SandboxShelf, type ShelfPageParsed, type ShelfPageUpdateParsed } from './shelves';
+
+export interface Purchase {
+  openid: string;
+  page_id: string;
+  items: { card_id: string; count: number }[];
+  /** The channel value of the shelf link (§7.2 note 2). */
+  outer_str?: string;
+}
+
+/**
+ * Gift cards as WeChat keeps them (spec 002): cards with stock, shelves with their maintain state,
+ * WeChat Pay access, the Mini Program binding, orders, codes with balances. Rules that span
+ * several of these (a purchase, a refund) live here; each store keeps its own.
+ */
+export class CardWorld {
+  readonly catalogue = new CardCatalogue();
+  readonly shelves = new ShelfStore();
+  readonly pay = new PayAccessStore();
+  readonly ledger = new Ledger();
+
+  constructor(private readonly clock: SandboxClock) {}
+
+  createCard(definition: GiftCardDefinitionParsed): SandboxCard {
+    return this.catalogue.create(definition, this.clock.now());
+  }
+
+  /** §7.2: every card a theme lists must exist (40073 otherwise). */
+  addShelf(page: ShelfPageParsed): SandboxShelf {
+    this.checkCardsExist(page.theme_list);
+    return this.shelves.add(page, this.clock.now());
+  }
+
+  updateShelf(update: ShelfPageUpdateParsed): SandboxShelf {
+    this.shelves.get(update.page_id);
+    if (update.theme_list) this.checkCardsExist(update.theme_list);
+    return this.shelves.update(update);
+  }
+
+  /**
+   * A user pays for cards on a shelf (§2.1; the order of §9.1). Refused (40097) when the shelf is
+   * under maintenance, a card is not on the shelf or out of stock, or several cards are bought at
+   * once from a shelf without support_multi. Nothing changes unless everything is accepted; then
+   * stock goes down and each card gets a code whose balance is the card's initial balance.
+   */
+  buy(p: Purchase): GiftCardOrder {
+    const shelf = this.shelves.get(p.page_id);
+    if (this.shelves.isMaintained(p.page_id)) throw invalidArgs(`shelf ${p.page_id} is under maintenance (maintain/set) and sells nothing`);
+    const wanted = new Map<string, number>();
+    for (const item of p.items) wanted.set(item.card_id, (wanted.get(item.card_id) ?? 0) + item.count);
+    const total = [...wanted.values()].reduce((a, b) => a + b, 0);
+    if (total < 1) throw invalidArgs('nothing to buy');
+    if (total > 1 && !shelf.page.support_multi) throw invalidArgs(`shelf ${p.page_id} sells one card at a time (support_multi is off)`);
+    const lines = [...wanted].map(([cardId, count]) => {
+      const theme = shelf.page.theme_list.find((t) => t.item_list.some((i) => i.card_id === cardId));
+      if (!theme) throw invalidArgs(`card ${cardId} is not on shelf ${p.page_id}`);
+      const card = this.catalogue.get(cardId);
+      if (card.quantity < count) throw invalidArgs(`card ${cardId} is out of stock (${card.quantity} left, ${count} wanted)`);
+      return { card, count, face: theme.pic_item_list[0]! };
+    });
+
+    const now = this.clock.now();
+    const orderId = this.ledger.newOrderId();
+    const codes: SandboxCode[] = [];
+    const cardList: GiftCardOrderCard[] = [];
+    const taken = new Set<string>();
+    for (const { card, count, face } of lines) {
+      card.quantity -= count;
+      const validity = this.catalogue.validity(card, now);
+      for (let i = 0; i < count; i++) {
+        const code = this.ledger.newCode(taken);
+        taken.add(code);
+        codes.push({
+          code,
+          card_id: card.card_id,
+          order_id: orderId,
+          openid: p.openid,
+          balance: card.initialBalance,
+          bonus: 0,
+          status: 'NORMAL',
+          ...validity,
+          background_pic_url: face.background_pic_url,
+          can_give_friend: card.definition.general_card.base_info.can_give_friend ?? true,
+          custom_field_values: {},
+        });
+        cardList.push({
+          card_id: card.card_id,
+          price: card.price,
+          code,
+          default_gifting_msg: face.default_gifting_msg,
+          background_pic_url: face.background_pic_url,
+          ...(face.outer_img_id !== undefined && { outer_img_id: face.outer_img_id }),
+        });
+      }
+    }
+    const order: GiftCardOrder = {
+      order_id: orderId,
+      page_id: p.page_id,
+      trans_id: newTransId(),
+      create_time: now,
+      pay_finish_time: now,
+      total_price: lines.reduce((sum, l) => sum + l.card.price * l.count, 0),
+      open_id: p.openid,
+      card_list: cardList,
+      ...(p.outer_str !== undefined && { outer_str: p.outer_str }),
+      IsChatRoom: false,
+    };
+    this.ledger.add(order, codes);
+    return order;
+  }
+
+  /**
+   * §12.2.1: the order is refunded and its cards leave the card pack (their codes answer 40056 from
+   * then on). Refused (40097) for an order refunded already or with a consumed card. Stock is not
+   * given back: WeChat does not document it.
+   */
+  refund(orderId: string): void {
+    const entry = this.ledger.order(orderId);
+    if (entry.refunded_at !== undefined) throw invalidArgs(`order ${orderId} was refunded already`);
+    const codes = this.ledger.codesOf(orderId);
+    const consumed = codes.find((c) => c.status === 'CONSUMED');
+    if (consumed) throw invalidArgs(`order ${orderId} cannot be refunded: card code ${consumed.code} was consumed`);
+    for (const c of codes) c.status = 'REFUNDED';
+    entry.refunded_at = this.clock.now();
+  }
+
+  isRefunded(orderId: string): boolean {
+    return this.ledger.findOrder(orderId)?.refunded_at !== undefined;
+  }
+
+  /** The buyer's openid (§9.1 open_id), for areas that need to know whose order it is (invoices). */
+  orderBuyer(orderId: string): string | undefined {
+    return this.ledger.findOrder(orderId)?.order.open_id;
+  }
+
+  /** Whether the code may be used at `now`: within its validity. */
+  inValidity(code: SandboxCode, now = this.clock.now()): boolean {
+    return now >= code.begin_time && (code.end_time === undefined || now <= code.end_time);
+  }
+
+  private checkCardsExist(themes: ShelfTheme[]): void {
+    for (const theme of themes) for (const item of theme.item_list) this.catalogue.get(item.card_id);
+  }
+}

@@ -1,0 +1,99 @@
+import type { GiftCardDefinition, GiftCardOrder, ShelfPageInput } from '@giftcard/shared';
+import type { Wechat } from '../../src/wechat';
+import type { TestSandbox } from './sandbox';
+
+const DAY = 24 * 60 * 60;
+
+/** A gift card as spec 002 §6.3's example describes it, valid from yesterday for a year of the sandbox's time. */
+export function giftCard(
+  sandbox: TestSandbox,
+  opts: { price?: number; quantity?: number; title?: string; init_balance?: number; date_info?: GiftCardDefinition['general_card']['base_info']['date_info'] } = {},
+): GiftCardDefinition {
+  const now = sandbox.world.clock.now();
+  return {
+    card_type: 'GENERAL_CARD',
+    general_card: {
+      sub_card_type: 'GIFT_CARD',
+      background_pic_url: 'https://mmbiz.qlogo.cn/mmbiz/bg',
+      base_info: {
+        max_give_friend_times: 1,
+        giftcard_info: { price: opts.price ?? 10000 },
+        logo_url: 'https://mmbiz.qlogo.cn/mmbiz/logo',
+        brand_name: '微信咖啡厅',
+        code_type: 'CODE_TYPE_QRCODE',
+        title: opts.title ?? '心意卡',
+        color: 'Color020',
+        notice: '使用时向服务员出示',
+        service_phone: '020-88888888',
+        description: '不可与其他优惠同享',
+        date_info: opts.date_info ?? { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - DAY, end_timestamp: now + 365 * DAY },
+        sku: { quantity: opts.quantity ?? 100 },
+        get_limit: 0,
+        use_custom_code: false,
+        can_give_friend: true,
+      },
+      supply_balance: true,
+      auto_activate: true,
+      ...(opts.init_balance !== undefined && { init_balance: opts.init_balance }),
+    },
+  };
+}
+
+/** A shelf (spec 002 §7.2) selling the given cards in one theme. */
+export function shelf(cardIds: string[], overrides: Partial<ShelfPageInput> = {}): ShelfPageInput {
+  return {
+    page_title: '礼品卡',
+    support_multi: true,
+    banner_pic_url: 'http://mmbiz.qpic.cn/mmbiz_jpg/banner/0',
+    theme_list: [
+      {
+        theme_pic_url: 'http://mmbiz.qpic.cn/mmbiz_jpg/theme/0',
+        title: 'title',
+        title_color: '#FB966E',
+        item_list: cardIds.map((card_id) => ({ card_id })),
+        pic_item_list: [
+          { background_pic_url: 'http://mmbiz.qpic.cn/mmbiz_jpg/face1/0', default_gifting_msg: '祝福语1', outer_img_id: 'outer_img_id_1' },
+          { background_pic_url: 'http://mmbiz.qpic.cn/mmbiz_jpg/face2/0', default_gifting_msg: '祝福语2' },
+        ],
+      },
+    ],
+    address: '广州市海珠区222号',
+    service_phone: '020-12345678',
+    biz_description: '退款指引',
+    cell_1: { title: '申请发票', url: 'https://open.weixin.qq.com' },
+    cell_2: { title: '申请退款', url: 'https://mp.weixin.qq.com' },
+    ...overrides,
+  };
+}
+
+/** Cards created through the client and one shelf selling them all. */
+export async function openShop(
+  wechat: Wechat,
+  sandbox: TestSandbox,
+  cards: Parameters<typeof giftCard>[1][] = [{}],
+  shelfOverrides: Partial<ShelfPageInput> = {},
+) {
+  const cardIds: string[] = [];
+  for (const c of cards) cardIds.push((await wechat.client.giftcard.createCard({ card: giftCard(sandbox, c) })).card_id);
+  const { page_id } = await wechat.client.giftcard.addPage({ page: shelf(cardIds, shelfOverrides) });
+  return { cardIds, pageId: page_id };
+}
+
+/** A WeChat user buys from the shelf (sandbox control action). */
+export function buy(sandbox: TestSandbox, body: { openid: string; page_id: string; items: { card_id: string; count: number }[]; outer_str?: string }) {
+  return sandbox.control<GiftCardOrder>('shelves/buy', body);
+}
+
+/** The control action's refusal, as `{status, errcode}`, for actions WeChat refuses. */
+export async function refusal(action: Promise<unknown>): Promise<{ errcode: number; message: string }> {
+  const e = await action.then(
+    () => {
+      throw new Error('expected the control action to be refused');
+    },
+    (err: Error) => err,
+  );
+  const m = /^control \S+: 409 (.*)$/.exec(e.message);
+  if (!m) throw e;
+  const body = JSON.parse(m[1]!) as { error: { errcode: number; message: string } };
+  return { errcode: body.error.errcode, message: body.error.message };
+}
