@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
 import { WechatError } from './error';
+import { sleep } from '../util/sleep';
 
 export interface IssuedToken {
   token: string;
@@ -108,8 +109,4 @@ export class AccessTokenManager {
     this.memo = { token, validUntil: Date.now() + ttlMs };
     return token;
   }
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

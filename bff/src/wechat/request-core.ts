@@ -1,6 +1,7 @@
 import type { EndpointDef, RequestOf, ResponseOf } from '@giftcard/shared';
 import { SYSTEM_BUSY, TOKEN_INVALID_CODES } from '@giftcard/shared';
 import { WechatError } from './error';
+import { sleep } from '../util/sleep';
 
 export interface TokenProvider {
   get(): Promise<string>;
@@ -124,8 +125,4 @@ export class WechatRequestCore {
 
 function formatIssue(issue: { path: PropertyKey[]; message: string }): string {
   return `${issue.path.map(String).join('.') || '(body)'}: ${issue.message}`;
-}
-
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

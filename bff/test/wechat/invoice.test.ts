@@ -2,7 +2,7 @@ import { parseEvent, type RequestOf, type UserAuthInfo, type invoiceEndpoints } 
 import { WechatError, type Wechat } from '../../src/wechat';
 import { testRedis } from '../support/redis';
 import { startSandbox, type TestSandbox } from '../support/sandbox';
-import { sandboxClient } from '../support/wechat';
+import { sandboxClient, wechatFailure } from '../support/wechat';
 
 /** 002 §12.2.2.3's example authorization page. */
 const AUTH_FIELD: RequestOf<typeof invoiceEndpoints.setAuthField>['auth_field'] = {
@@ -27,14 +27,6 @@ describe('invoicing after payment (spec 002 §12.2.2)', () => {
     await db.cleanup();
   });
 
-  async function failure(call: Promise<unknown>): Promise<WechatError> {
-    const e = await call.then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    expect(e).toBeInstanceOf(WechatError);
-    return e as WechatError;
-  }
 
   /** A paid order of `openid`: a card and a shelf through the client, the purchase as the user (cards area). */
   async function paidOrder(openid: string): Promise<string> {
@@ -110,12 +102,12 @@ describe('invoicing after payment (spec 002 §12.2.2)', () => {
     expect(res.auth_field.biz_field?.custom_field?.[0]?.key).toBe('field2');
     // A custom field named twice is ambiguous: WeChat's invalid args.
     const dup = { ...AUTH_FIELD, user_field: { custom_field: [{ key: '备注' }, { key: '备注' }] } };
-    expect(await failure(wechat.client.invoice.setAuthField({ auth_field: dup }))).toMatchObject({ kind: 'api', errcode: 40097, endpoint: '/card/invoice/setbizattr' });
+    expect(await wechatFailure(wechat.client.invoice.setAuthField({ auth_field: dup }))).toMatchObject({ kind: 'api', errcode: 40097, endpoint: '/card/invoice/setbizattr' });
   });
 
   it('refuses a custom field name over 5 Chinese characters in the client, and the sandbox answers 45021', async () => {
     const bad = { ...AUTH_FIELD, user_field: { custom_field: [{ key: '六个汉字字段' }] } };
-    const err = await failure(wechat.client.invoice.setAuthField({ auth_field: bad }));
+    const err = await wechatFailure(wechat.client.invoice.setAuthField({ auth_field: bad }));
     expect(err).toMatchObject({ kind: 'invalid_request', errcode: null, endpoint: '/card/invoice/setbizattr' });
     expect(sandbox.world.calls.get('invoice.setAuthField')).toBe(0);
     const token = await wechat.tokens.get();
@@ -164,20 +156,20 @@ describe('invoicing after payment (spec 002 §12.2.2)', () => {
 
   it('answers 40097 to getauthdata for an order without authorization, an unknown order, or another platform', async () => {
     const orderId = await paidOrder('o_buyer_3');
-    const notSetUp = await failure(wechat.client.invoice.getAuthData({ order_id: orderId, s_pappid: 'wxabcd' }));
+    const notSetUp = await wechatFailure(wechat.client.invoice.getAuthData({ order_id: orderId, s_pappid: 'wxabcd' }));
     expect(notSetUp).toMatchObject({ kind: 'api', errcode: 40097, endpoint: '/card/invoice/getauthdata' });
     expect(notSetUp.errmsg).toMatch(/set_pay_mch/);
     await setUp();
 
-    const none = await failure(wechat.client.invoice.getAuthData({ order_id: orderId, s_pappid: 'wxabcd' }));
+    const none = await wechatFailure(wechat.client.invoice.getAuthData({ order_id: orderId, s_pappid: 'wxabcd' }));
     expect(none).toMatchObject({ kind: 'api', errcode: 40097, endpoint: '/card/invoice/getauthdata' });
     expect(none.errmsg).toContain(`order ${orderId} has no invoice authorization`);
 
-    const unknown = await failure(wechat.client.invoice.getAuthData({ order_id: 'Z00000000000000000', s_pappid: 'wxabcd' }));
+    const unknown = await wechatFailure(wechat.client.invoice.getAuthData({ order_id: 'Z00000000000000000', s_pappid: 'wxabcd' }));
     expect(unknown.errmsg).toContain('no order Z00000000000000000');
 
     await sandbox.control('invoice/authorize', { order_id: orderId, user_field: { title: '个人' } });
-    const otherPlatform = await failure(wechat.client.invoice.getAuthData({ order_id: orderId, s_pappid: 'wxother' }));
+    const otherPlatform = await wechatFailure(wechat.client.invoice.getAuthData({ order_id: orderId, s_pappid: 'wxother' }));
     expect(otherPlatform).toMatchObject({ errcode: 40097 });
     expect(otherPlatform.errmsg).toMatch(/s_pappid wxother/);
     await expect(wechat.client.invoice.getAuthData({ order_id: orderId, s_pappid: 'wxabcd' })).resolves.toMatchObject({ invoice_status: 'auth success' });
@@ -204,11 +196,11 @@ describe('invoicing after payment (spec 002 §12.2.2)', () => {
     const orderId = await paidOrder('o_buyer_5');
     await sandbox.control('invoice/authorize', { order_id: orderId, fail: true });
     expect(sandbox.world.outbox.drain()).toEqual([expect.objectContaining({ Event: 'user_authorize_invoice', FromUserName: 'o_buyer_5', SuccOrderId: '', FailOrderId: orderId })]);
-    expect(await failure(wechat.client.invoice.getAuthData({ order_id: orderId, s_pappid: 'wxabcd' }))).toMatchObject({ errcode: 40097 });
+    expect(await wechatFailure(wechat.client.invoice.getAuthData({ order_id: orderId, s_pappid: 'wxabcd' }))).toMatchObject({ errcode: 40097 });
   });
 
   it('checks getauthdata requests before WeChat is called', async () => {
-    const err = await failure(wechat.client.invoice.getAuthData({ order_id: '', s_pappid: 'wxabcd' }));
+    const err = await wechatFailure(wechat.client.invoice.getAuthData({ order_id: '', s_pappid: 'wxabcd' }));
     expect(err).toMatchObject({ kind: 'invalid_request', endpoint: '/card/invoice/getauthdata' });
     expect(sandbox.world.calls.get('invoice.getAuthData')).toBe(0);
   });

@@ -2,7 +2,7 @@ import { parseEvent, type RequestOf, type SubmerchantInfo, type submerchantEndpo
 import { WechatError, type Wechat } from '../../src/wechat';
 import { testRedis } from '../support/redis';
 import { startSandbox, type TestSandbox } from '../support/sandbox';
-import { sandboxClient } from '../support/wechat';
+import { sandboxClient, wechatFailure } from '../support/wechat';
 
 type SubmitInfo = RequestOf<typeof submerchantEndpoints.submit>['info'];
 const YEAR = 365 * 24 * 60 * 60;
@@ -36,15 +36,6 @@ describe('third-party sub-merchants (spec 003)', () => {
     await db.cleanup();
   });
 
-  /** The typed WeChat error a call failed with. */
-  async function failure(call: Promise<unknown>): Promise<WechatError> {
-    const e = await call.then(
-      () => undefined,
-      (err: unknown) => err,
-    );
-    expect(e).toBeInstanceOf(WechatError);
-    return e as WechatError;
-  }
 
   it('serves the category tree of getapplyprotocol (GET)', async () => {
     const res = await wechat.client.submerchant.getApplyProtocol({});
@@ -98,7 +89,7 @@ describe('third-party sub-merchants (spec 003)', () => {
 
   it('answers 40140 to an update while under review, and to a review of one not under review', async () => {
     const { merchant_id } = (await wechat.client.submerchant.submit({ info })).info;
-    const err = await failure(wechat.client.submerchant.update({ info: { ...info, merchant_id } }));
+    const err = await wechatFailure(wechat.client.submerchant.update({ info: { ...info, merchant_id } }));
     expect(err).toMatchObject({ kind: 'api', errcode: 40140, endpoint: '/card/submerchant/update' });
     expect(err.errmsg).toMatch(/CHECKING/);
     await sandbox.control('submerchants/review', { merchant_id, pass: true });
@@ -106,28 +97,28 @@ describe('third-party sub-merchants (spec 003)', () => {
   });
 
   it('answers 40139 for an unknown merchant_id', async () => {
-    expect(await failure(wechat.client.submerchant.get({ merchant_id: 999 }))).toMatchObject({ kind: 'api', errcode: 40139, endpoint: '/card/submerchant/get' });
-    expect(await failure(wechat.client.submerchant.update({ info: { ...info, merchant_id: 999 } }))).toMatchObject({ kind: 'api', errcode: 40139, endpoint: '/card/submerchant/update' });
+    expect(await wechatFailure(wechat.client.submerchant.get({ merchant_id: 999 }))).toMatchObject({ kind: 'api', errcode: 40139, endpoint: '/card/submerchant/get' });
+    expect(await wechatFailure(wechat.client.submerchant.update({ info: { ...info, merchant_id: 999 } }))).toMatchObject({ kind: 'api', errcode: 40139, endpoint: '/card/submerchant/update' });
     expect(sandbox.world.submerchant.statusOf(999)).toBeUndefined();
   });
 
   it('answers 40104 for a category pair that getapplyprotocol does not list', async () => {
     for (const [primary, secondary] of [[9, 901], [1, 201], [2, 101]] as const) {
-      const err = await failure(wechat.client.submerchant.submit({ info: { ...info, primary_category_id: primary, secondary_category_id: secondary } }));
+      const err = await wechatFailure(wechat.client.submerchant.submit({ info: { ...info, primary_category_id: primary, secondary_category_id: secondary } }));
       expect(err).toMatchObject({ kind: 'api', errcode: 40104, endpoint: '/card/submerchant/submit' });
     }
     const { merchant_id } = (await wechat.client.submerchant.submit({ info })).info;
     await sandbox.control('submerchants/review', { merchant_id, pass: true });
-    expect(await failure(wechat.client.submerchant.update({ info: { ...info, merchant_id, secondary_category_id: 999 } }))).toMatchObject({ errcode: 40104 });
+    expect(await wechatFailure(wechat.client.submerchant.update({ info: { ...info, merchant_id, secondary_category_id: 999 } }))).toMatchObject({ errcode: 40104 });
   });
 
   it('answers 40079 for an end_time not in the future; the client refuses a missing one itself', async () => {
     const now = sandbox.world.clock.now();
     for (const end_time of [now - 1, now, 0]) {
-      expect(await failure(wechat.client.submerchant.submit({ info: { ...info, end_time } }))).toMatchObject({ kind: 'api', errcode: 40079, endpoint: '/card/submerchant/submit' });
+      expect(await wechatFailure(wechat.client.submerchant.submit({ info: { ...info, end_time } }))).toMatchObject({ kind: 'api', errcode: 40079, endpoint: '/card/submerchant/submit' });
     }
     const { end_time: _, ...noEnd } = info;
-    expect(await failure(wechat.client.submerchant.submit({ info: noEnd as SubmitInfo }))).toMatchObject({ kind: 'invalid_request', errcode: null });
+    expect(await wechatFailure(wechat.client.submerchant.submit({ info: noEnd as SubmitInfo }))).toMatchObject({ kind: 'invalid_request', errcode: null });
     expect(sandbox.world.calls.get('submerchant.submit')).toBe(3);
   });
 
@@ -148,8 +139,8 @@ describe('third-party sub-merchants (spec 003)', () => {
     const { merchant_id } = (await wechat.client.submerchant.submit({ info })).info;
     await sandbox.control('submerchants/review', { merchant_id, pass: false });
     await sandbox.control('submerchants/platform-authorization', { authorized: false });
-    expect(await failure(wechat.client.submerchant.submit({ info }))).toMatchObject({ kind: 'api', errcode: 43014, endpoint: '/card/submerchant/submit' });
-    expect(await failure(wechat.client.submerchant.update({ info: { ...info, merchant_id } }))).toMatchObject({ kind: 'api', errcode: 43014, endpoint: '/card/submerchant/update' });
+    expect(await wechatFailure(wechat.client.submerchant.submit({ info }))).toMatchObject({ kind: 'api', errcode: 43014, endpoint: '/card/submerchant/submit' });
+    expect(await wechatFailure(wechat.client.submerchant.update({ info: { ...info, merchant_id } }))).toMatchObject({ kind: 'api', errcode: 43014, endpoint: '/card/submerchant/update' });
     // Reading stays possible.
     expect((await wechat.client.submerchant.get({ merchant_id })).info.status).toBe('REJECTED');
     await sandbox.control('submerchants/platform-authorization', { authorized: true });
@@ -166,7 +157,7 @@ describe('third-party sub-merchants (spec 003)', () => {
       { ...info, app_id: `wx${'0'.repeat(35)}` },
     ];
     for (const bad of tooLong) {
-      const err = await failure(wechat.client.submerchant.submit({ info: bad }));
+      const err = await wechatFailure(wechat.client.submerchant.submit({ info: bad }));
       expect(err).toMatchObject({ kind: 'invalid_request', errcode: null, endpoint: '/card/submerchant/submit' });
     }
     expect(sandbox.world.calls.get('submerchant.submit')).toBe(0);
@@ -214,7 +205,7 @@ describe('third-party sub-merchants (spec 003)', () => {
     expect((await wechat.client.submerchant.batchGet({ begin_id: 0, limit: 100, status: 'CHECKING' })).info_list).toHaveLength(3);
 
     const calls = sandbox.world.calls.get('submerchant.batchGet');
-    expect(await failure(wechat.client.submerchant.batchGet({ begin_id: 0, limit: 101 }))).toMatchObject({ kind: 'invalid_request' });
+    expect(await wechatFailure(wechat.client.submerchant.batchGet({ begin_id: 0, limit: 101 }))).toMatchObject({ kind: 'invalid_request' });
     expect(sandbox.world.calls.get('submerchant.batchGet')).toBe(calls);
     const token = await wechat.tokens.get();
     expect(await sandbox.raw('/card/submerchant/batchget', { begin_id: 0, limit: 101 }, token)).toMatchObject({ errcode: 40097 });
