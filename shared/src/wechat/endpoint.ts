@@ -74,3 +74,13 @@ export function textUnits(s: string): number {
   for (const ch of s) units += ch.codePointAt(0)! > 0xff ? 2 : 1;
   return units;
 }
+
+/** Bytes of `s` in UTF-8, without TextEncoder (not in every Mini Program runtime). */
+export function utf8Length(s: string): number {
+  let bytes = 0;
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!;
+    bytes += cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+  }
+  return bytes;
+}

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { endpoint, fen, okOnly, okResponse, unixSeconds, wechatText } from '../endpoint';
+import { endpoint, fen, okOnly, okResponse, unixSeconds, utf8Length, wechatText } from '../endpoint';
 
 /** A card's code: decrypt (spec README), query (002 §11.4), balance (§11.2), consume (§11.3). */
 
@@ -13,7 +13,7 @@ const codeKey = { code: z.string().min(1).max(64), card_id: z.string().min(1).op
  * §11.2 custom_field_valueN: "limited to 4 characters and 12 bytes" (UTF-8: four Chinese characters).
  * Marked as a WeChat length limit so an over-long value is 45021, as WeChat answers.
  */
-const customFieldValue = z.string().refine((s) => [...s].length <= 4 && new TextEncoder().encode(s).length <= 12, {
+const customFieldValue = z.string().refine((s) => [...s].length <= 4 && utf8Length(s) <= 12, {
   message: 'at most 4 characters and 12 bytes',
   params: { wechatLimit: 'too_long' },
 });
