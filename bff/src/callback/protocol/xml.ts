@@ -1,0 +1,304 @@
+/**
+ * XML of WeChat's message push: parsing pushes (plain, and the safe-mode envelope) and writing replies.
+ *
+ * Parsing is defensive because the body arrives before anything else is known about it:
+ * - refused before parsing: `<!DOCTYPE` / `<!ENTITY` anywhere (case-insensitive; entity expansion,
+ *   "billion laughs", XXE). WeChat never sends a DTD. A user text that itself contains "<!DOCTYPE" is
+ *   refused too: a plain substring test is the point (no parser state to get wrong);
+ * - `XMLValidator.validate` must pass, then a structural scan requires exactly one root `<xml>`, nesting at
+ *   most MAX_DEPTH levels below it, and no tag named `__proto__`, `constructor` or `prototype`;
+ * - fast-xml-parser runs with entities, value parsing and attributes off, so values stay strings exactly
+ *   as sent (CDATA `00123` stays "00123", never the number 123).
+ *
+ * Output shape (chosen for event schemas: one flat `Record<string, string>` that a zod object validates):
+ * - top-level elements: `fields[Name] = value`; CDATA kept verbatim, plain text trimmed (the whitespace
+ *   around CDATA in spec 002 §10.4 / §12.2.2.4 samples is formatting), an empty element is "";
+ * - nested blocks are flattened with "/" (XML names cannot contain "/"), e.g. the scanproduct reply's
+ *   `ScanProduct/AntiFake/CodeResult`, `ScanCodeInfo/ScanType`; siblings sharing a name below the top
+ *   level get a 1-based index, XPath style, e.g. `SendPicsInfo/PicList/item[1]/PicMd5Sum` (WeChat sends a
+ *   `Count` beside such lists); a single one has no index;
+ * - a top-level field that occurs twice is refused (`duplicate_field`): WeChat never repeats one, and two
+ *   `Event` or `FromUserName` elements would make routing and de-duplication ambiguous;
+ * - text directly mixed with child elements is refused (`mixed_content`).
+ */
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+
+/**
+ * Levels allowed below `<xml>`. WeChat pushes are flat except a few blocks; the deepest known is 4:
+ * `SendPicsInfo/PicList/item/PicMd5Sum` (pic_* menu events) and `CopyrightCheckResult/ResultList/item/…`
+ * (MASSSENDJOBFINISH). All pushes of specs 000–003 are flat (1 level).
+ */
+export const MAX_DEPTH = 4;
+
+const FORBIDDEN_NAMES: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+
+export type XmlRejectReason =
+  | 'empty'
+  | 'dtd_forbidden'
+  | 'malformed'
+  | 'bad_root'
+  | 'too_deep'
+  | 'forbidden_name'
+  | 'duplicate_field'
+  | 'mixed_content'
+  | 'bad_entity'
+  | 'missing_encrypt';
+
+export type XmlRejection = { ok: false; status: 400; reason: XmlRejectReason };
+export type PushXmlResult = { ok: true; fields: Record<string, string> } | XmlRejection;
+export type EnvelopeResult = { ok: true; encrypt: string; fields: Record<string, string> } | XmlRejection;
+
+const reject = (reason: XmlRejectReason): XmlRejection => ({ ok: false, status: 400, reason });
+
+const TEXT = '#text'; // '#' cannot start an XML name, so these keys never clash with an element
+const CDATA = '#cdata';
+
+const parser = new XMLParser({
+  preserveOrder: true, // keeps repeated siblings and text/CDATA order visible
+  processEntities: false, // no entity expansion at all; the five XML escapes are decoded below
+  htmlEntities: false,
+  parseTagValue: false,
+  parseAttributeValue: false,
+  ignoreAttributes: true,
+  trimValues: true, // trims text nodes only; CDATA (cdataPropName) is kept verbatim
+  cdataPropName: CDATA,
+  textNodeName: TEXT,
+  commentPropName: false,
+  ignoreDeclaration: true,
+  ignorePiTags: true,
+  maxNestedTags: MAX_DEPTH + 1, // second line of defence; the scan below already enforced it
+});
+
+/** Parses a plain push (or a decrypted one) into flat string fields. Never throws. */
+export function parsePushXml(body: string): PushXmlResult {
+  if (typeof body !== 'string' || body.trim() === '') return reject('empty');
+  if (/<!DOCTYPE|<!ENTITY/i.test(body)) return reject('dtd_forbidden');
+  if (XMLValidator.validate(body) !== true) return reject('malformed');
+  const structure = scanStructure(body);
+  if (structure !== null) return reject(structure);
+
+  let doc: unknown;
+  try {
+    doc = parser.parse(body);
+  } catch {
+    return reject('malformed');
+  }
+  const root = Array.isArray(doc) ? doc.find((n) => isRecord(n) && 'xml' in n) : undefined;
+  if (!isRecord(root) || !Array.isArray(root.xml)) return reject('bad_root');
+
+  const fields = Object.create(null) as Record<string, string>;
+  const failure = flatten(root.xml, '', 1, fields);
+  return failure === null ? { ok: true, fields } : reject(failure);
+}
+
+/**
+ * Parses the safe-mode envelope `<xml><ToUserName/><Encrypt/></xml>` (compatible mode adds the plain
+ * fields beside `Encrypt`) and returns the `Encrypt` text, with the envelope's own fields.
+ */
+export function parseEncryptedEnvelope(body: string): EnvelopeResult {
+  const parsed = parsePushXml(body);
+  if (!parsed.ok) return parsed;
+  const encrypt = parsed.fields.Encrypt;
+  if (encrypt === undefined || encrypt === '') return reject('missing_encrypt');
+  return { ok: true, encrypt, fields: parsed.fields };
+}
+
+type Node = Record<string, unknown>;
+const isRecord = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * One pass over a body that XMLValidator accepted: single `<xml>` root, depth cap, forbidden names.
+ * Returns null when fine. Linear and iterative, so a deep body cannot exhaust the stack here.
+ */
+function scanStructure(xml: string): XmlRejectReason | null {
+  let depth = 0;
+  let roots = 0;
+  let i = xml.indexOf('<');
+  while (i !== -1) {
+    if (xml.startsWith('<?', i)) i = skipPast(xml, i, '?>');
+    else if (xml.startsWith('<!--', i)) i = skipPast(xml, i, '-->');
+    else if (xml.startsWith('<![CDATA[', i)) i = skipPast(xml, i, ']]>');
+    else if (xml.startsWith('<!', i)) return 'dtd_forbidden'; // any other declaration
+    else if (xml[i + 1] === '/') {
+      depth -= 1;
+      i = skipPast(xml, i, '>');
+    } else {
+      const name = /^<([^\s/>]+)/.exec(xml.slice(i, i + 256))?.[1] ?? '';
+      if (FORBIDDEN_NAMES.has(name)) return 'forbidden_name';
+      if (depth === 0 && (++roots > 1 || name !== 'xml')) return 'bad_root';
+      const end = tagEnd(xml, i);
+      if (end === -1) return 'malformed';
+      const selfClosing = xml[end - 1] === '/';
+      if (depth + 1 > MAX_DEPTH + 1) return 'too_deep';
+      if (!selfClosing) depth += 1;
+      i = end + 1;
+    }
+    if (i <= 0) return 'malformed';
+    i = xml.indexOf('<', i);
+  }
+  return roots === 1 ? null : 'bad_root';
+}
+
+function skipPast(xml: string, from: number, terminator: string): number {
+  const at = xml.indexOf(terminator, from);
+  return at === -1 ? -1 : at + terminator.length;
+}
+
+/** Index of the '>' closing a start tag, skipping quoted attribute values. */
+function tagEnd(xml: string, from: number): number {
+  let quote = '';
+  for (let i = from + 1; i < xml.length; i++) {
+    const c = xml[i];
+    if (quote !== '') {
+      if (c === quote) quote = '';
+    } else if (c === '"' || c === "'") quote = c;
+    else if (c === '>') return i;
+  }
+  return -1;
+}
+
+function flatten(
+  children: unknown[],
+  prefix: string,
+  depth: number,
+  out: Record<string, string>,
+): XmlRejectReason | null {
+  const elements: Array<[string, unknown[]]> = [];
+  for (const child of children) {
+    if (!isRecord(child)) return 'malformed';
+    for (const [key, value] of Object.entries(child)) {
+      if (key === ':@') continue; // attributes (ignored anyway)
+      if (key === TEXT || key === CDATA) return 'mixed_content'; // text beside child elements, or under root
+      if (FORBIDDEN_NAMES.has(key)) return 'forbidden_name';
+      if (!Array.isArray(value)) return 'malformed';
+      elements.push([key, value]);
+    }
+  }
+  const counts = new Map<string, number>();
+  for (const [name] of elements) counts.set(name, (counts.get(name) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  for (const [name, content] of elements) {
+    const repeated = (counts.get(name) ?? 0) > 1;
+    if (repeated && depth === 1) return 'duplicate_field';
+    const n = (seen.get(name) ?? 0) + 1;
+    seen.set(name, n);
+    const path = `${prefix}${name}${repeated ? `[${n}]` : ''}`;
+    const result = leafValue(content);
+    if (result === 'element') {
+      if (depth >= MAX_DEPTH) return 'too_deep';
+      const failure = flatten(content, `${path}/`, depth + 1, out);
+      if (failure !== null) return failure;
+    } else if (typeof result === 'object') {
+      return result.reason;
+    } else {
+      out[path] = result;
+    }
+  }
+  return null;
+}
+
+/** The string value of an element made only of text and CDATA; 'element' when it has child elements. */
+function leafValue(content: unknown[]): string | 'element' | { reason: XmlRejectReason } {
+  let value = '';
+  for (const part of content) {
+    if (!isRecord(part)) return { reason: 'malformed' };
+    if (TEXT in part) {
+      const decoded = decodeText(String(part[TEXT]));
+      if (decoded === null) return { reason: 'bad_entity' };
+      value += decoded;
+    } else if (CDATA in part) {
+      const inner = part[CDATA];
+      const first = Array.isArray(inner) ? inner[0] : undefined;
+      value += isRecord(first) && TEXT in first ? String(first[TEXT]) : '';
+    } else {
+      return 'element';
+    }
+  }
+  return value;
+}
+
+const XML_ESCAPES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+/**
+ * Decodes the five predefined XML escapes and numeric references of a text node (processEntities is off,
+ * so the parser leaves them). Any other '&' (an undeclared entity) makes the value invalid: null.
+ */
+function decodeText(text: string): string | null {
+  let bad = false;
+  const out = text.replace(/&([^;&\s]{1,10});|&/g, (whole: string, ref: string | undefined) => {
+    const decoded = ref === undefined ? null : decodeReference(ref);
+    if (decoded === null) bad = true;
+    return decoded ?? whole;
+  });
+  return bad ? null : out;
+}
+
+function decodeReference(ref: string): string | null {
+  if (Object.hasOwn(XML_ESCAPES, ref)) return XML_ESCAPES[ref] ?? null;
+  const m = /^#(?:x([0-9A-Fa-f]{1,6})|([0-9]{1,7}))$/.exec(ref);
+  if (!m) return null;
+  const code = m[1] !== undefined ? parseInt(m[1], 16) : parseInt(m[2] ?? '', 10);
+  return isXmlChar(code) ? String.fromCodePoint(code) : null;
+}
+
+function isXmlChar(c: number): boolean {
+  return (
+    c === 0x9 || c === 0xa || c === 0xd ||
+    (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff)
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Replies
+
+export type ReplyValue = string | number | ReplyFields;
+export interface ReplyFields {
+  [name: string]: ReplyValue;
+}
+
+const ELEMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** Characters XML 1.0 allows; anything else cannot be carried, even in CDATA. */
+const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+/** CDATA section; "]]>" inside the text is split across two sections, the only way to carry it. */
+export function cdata(text: string): string {
+  if (NOT_XML_CHAR.test(text)) throw new TypeError('reply text holds a character XML cannot carry');
+  return `<![CDATA[${text.split(']]>').join(']]]]><![CDATA[>')}]]>`;
+}
+
+function element(name: string, value: ReplyValue): string {
+  if (!ELEMENT_NAME.test(name) || FORBIDDEN_NAMES.has(name)) throw new TypeError(`bad reply element name: ${name}`);
+  let inner: string;
+  if (typeof value === 'string') inner = cdata(value);
+  else if (typeof value === 'number') {
+    // WeChat's bare numbers (CreateTime, Count, ArticleCount) are integers.
+    if (!Number.isSafeInteger(value)) throw new TypeError(`reply number must be an integer: ${name}`);
+    inner = String(value);
+  } else inner = Object.entries(value).map(([k, v]) => element(k, v)).join('');
+  return `<${name}>${inner}</${name}>`;
+}
+
+/**
+ * A passive reply `<xml>…</xml>`: strings in CDATA, integers bare, nested objects as nested elements, in
+ * insertion order (e.g. the scanproduct reply of spec 000 with `ScanProduct: { …, AntiFake: { CodeResult } }`).
+ */
+export function buildReplyXml(fields: ReplyFields): string {
+  return element('xml', fields);
+}
+
+/** WeChat's encrypted reply shape (safe mode), as in the official samples' EncryptMsg. */
+export function encryptedReplyXml(reply: {
+  encrypt: string;
+  msgSignature: string;
+  timestamp: string | number;
+  nonce: string;
+}): string {
+  const timestamp = String(reply.timestamp);
+  if (!/^[0-9]{1,20}$/.test(timestamp)) throw new TypeError('timestamp must be decimal digits');
+  return (
+    `<xml><Encrypt>${cdata(reply.encrypt)}</Encrypt>` +
+    `<MsgSignature>${cdata(reply.msgSignature)}</MsgSignature>` +
+    `<TimeStamp>${timestamp}</TimeStamp>` +
+    `<Nonce>${cdata(reply.nonce)}</Nonce></xml>`
+  );
+}
