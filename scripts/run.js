@@ -1,10 +1,18 @@
 // Runs a command with inherited stdio; resolves with its exit code.
 const { spawn } = require('node:child_process');
 
+// SIGINT/SIGTERM sent to this script reach the child too, so stopping `pnpm start` stops the BFF.
 function run(cmd, args, opts = {}) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: 'inherit', ...opts });
-    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+    const forward = (signal) => child.kill(signal);
+    process.on('SIGINT', forward);
+    process.on('SIGTERM', forward);
+    child.on('exit', (code, signal) => {
+      process.off('SIGINT', forward);
+      process.off('SIGTERM', forward);
+      resolve(code ?? (signal ? 1 : 0));
+    });
   });
 }
 
