@@ -11,6 +11,9 @@ export function redisKeys(prefix: string) {
     events: `${prefix}events`,
     /** Marks a push as stored; its name is a hash of the de-duplication key. */
     eventSeen: (dedupHash: string) => `${prefix}events:seen:${dedupHash}`,
+    /** The merchant's anti-counterfeit codes of one product: a hash of extinfo → result. */
+    antiCounterfeit: (keystandard: string, keystr: string) =>
+      `${prefix}anticounterfeit:${encodeURIComponent(keystandard)}:${encodeURIComponent(keystr)}`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;
