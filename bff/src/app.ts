@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import { createCallback } from './callback';
 import type { Config } from './config';
 import { errorMiddleware } from './http/errors';
 import type { Logger } from './log';
@@ -18,6 +19,8 @@ export interface AppDeps {
   logger: Logger;
   /** Mounted under /sandbox when given (SANDBOX=1). */
   sandbox?: SandboxWorld;
+  /** How long the callback may take to store a push before it answers 503 (default 3000 ms). */
+  storeDeadlineMs?: number;
 }
 
 /** The BFF as a Koa app, everything injected, so tests run the real app against real Redis. */
@@ -34,6 +37,8 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorMiddleware(deps.logger));
   const ops = opsRouter(deps.redis, deps.metrics);
   app.use(ops.routes()).use(ops.allowedMethods());
+  const callback = createCallback(deps);
+  app.use(callback.routes()).use(callback.allowedMethods());
   if (deps.sandbox) {
     const sandbox = sandboxRouter(deps.sandbox);
     app.use(sandbox.routes()).use(sandbox.allowedMethods());

@@ -6,6 +6,20 @@ export interface SandboxConfig {
   tokenTtlSeconds: number;
   /** Lifetime of a wxticket (spec 000: 20 minutes). */
   ticketTtlSeconds: number;
+  /** Where WeChat pushes events (the callback URL set in the platform). Unset: events wait in the outbox. */
+  callback?: SandboxCallbackConfig;
+}
+
+/** The platform's server settings (URL, Token, EncodingAESKey) and WeChat's delivery timing. */
+export interface SandboxCallbackConfig {
+  url: string;
+  token: string;
+  /** The 43-character EncodingAESKey: set = safe mode (encrypted pushes), unset = plain mode. */
+  aesKey?: string;
+  /** Per attempt; WeChat's is 5 s (001 "Event Push"). */
+  timeoutMs?: number;
+  /** One fixed wait before every retry instead of WeChat-like spacing (tests use a few ms). */
+  retryDelayMs?: number;
 }
 
 export const DEMO_SANDBOX_CONFIG: SandboxConfig = {

@@ -1,8 +1,10 @@
 import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
 
+import type { AntiFakeCodeResult } from '@giftcard/shared';
+
 /** What the `scan_product_callback` reply tells the user (spec 000 "Component Messages"). */
-export type CodeResult = 'real' | 'fake' | 'not_active';
+export type CodeResult = AntiFakeCodeResult;
 export const CODE_RESULTS: readonly CodeResult[] = ['real', 'fake', 'not_active'];
 
 export interface CodeEntry {

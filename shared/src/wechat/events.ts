@@ -279,7 +279,8 @@ export function parseScanEventKey(
 export type AntiFakeCodeResult = 'real' | 'fake' | 'not_active';
 
 /** The merchant's XML reply to `scan_product_callback` (000), as element name → value. */
-export interface ScanProductReply {
+// A type literal (not an interface) so it fits an index-signature record such as an XML builder's.
+export type ScanProductReply = {
   /** The user's openid (the push's FromUserName). */
   ToUserName: string;
   /** The Official Account's original id (the push's ToUserName). */
@@ -292,7 +293,7 @@ export interface ScanProductReply {
     ExtInfo: string;
     AntiFake: { CodeResult: AntiFakeCodeResult };
   };
-}
+};
 
 /** The reply to a `scan_product_callback`: sender and recipient swapped, the product echoed. */
 export function scanProductReply(

@@ -1,0 +1,95 @@
+import type { EventOf } from '@giftcard/shared';
+import type { Logger } from '../log';
+import type { AntiCounterfeitRegistry, CodeResult } from '../services/anti-counterfeit';
+import type { EventInbox } from './inbox';
+import { openPush, type CallbackSecrets } from './open-push';
+import { toPushRecord } from './push-record';
+import { CARD_ACK, PLAIN_ACK, scanProductReplyXml, sealReply } from './replies';
+
+export interface CallbackReply {
+  status: number;
+  /** Empty for refusals and for "not stored": WeChat retries on anything but a 200. */
+  body: string;
+}
+
+export interface CallbackServiceDeps {
+  inbox: EventInbox;
+  registry: AntiCounterfeitRegistry;
+  secrets: CallbackSecrets;
+  logger: Logger;
+  /** Answer 503 if storing takes longer: well under WeChat's 5 s, so its retry comes. */
+  storeDeadlineMs?: number;
+  now?: () => number;
+  /** Told of each push's outcome (metrics). */
+  onOutcome?: (outcome: 'stored' | 'duplicate' | 'refused' | 'unavailable', type: string) => void;
+}
+
+class DeadlineExceeded extends Error {}
+
+/**
+ * One push, from request to reply: verify, parse, store once, acknowledge. Nothing is
+ * acknowledged that was not durably stored; a forged or malformed push stores nothing.
+ */
+export class CallbackService {
+  private readonly deadlineMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly deps: CallbackServiceDeps) {
+    this.deadlineMs = deps.storeDeadlineMs ?? 3000;
+    this.now = deps.now ?? (() => Math.floor(Date.now() / 1000));
+  }
+
+  async handle(query: Record<string, string | string[] | undefined>, body: string): Promise<CallbackReply> {
+    const opened = openPush(query, body, this.deps.secrets);
+    if (!opened.ok) return this.refuse(opened.status, opened.reason);
+    const record = toPushRecord(opened.fields);
+    if (!record.ok) return this.refuse(400, record.reason);
+
+    let verdict: CodeResult | undefined;
+    try {
+      const [stored, result] = await this.withinDeadline(
+        Promise.all([
+          this.deps.inbox.store(record.push),
+          record.family === 'scan_callback' ? this.lookup(record.event as EventOf<'scan_product_callback'>) : undefined,
+        ]),
+      );
+      verdict = result;
+      this.deps.onOutcome?.(stored.stored ? 'stored' : 'duplicate', record.push.type);
+    } catch (e) {
+      // Redis down or slow: say nothing WeChat could take for an acknowledgement, so it retries.
+      this.deps.logger.warn('push not stored', { type: record.push.type, error: (e as Error).message });
+      this.deps.onOutcome?.('unavailable', record.push.type);
+      return { status: 503, body: '' };
+    }
+
+    const reply =
+      record.family === 'card'
+        ? CARD_ACK
+        : record.family === 'scan_callback'
+          ? scanProductReplyXml(record.event as EventOf<'scan_product_callback'>, verdict ?? 'not_active', this.now())
+          : PLAIN_ACK;
+    return { status: 200, body: opened.encrypted ? sealReply(reply, this.deps.secrets, this.now()) : reply };
+  }
+
+  private lookup(push: EventOf<'scan_product_callback'>): Promise<CodeResult> {
+    return this.deps.registry.lookup(push.KeyStandard, push.KeyStr, push.ExtInfo);
+  }
+
+  private refuse(status: 400 | 401, reason: string): CallbackReply {
+    this.deps.logger.info('push refused', { status, reason });
+    this.deps.onOutcome?.('refused', String(status));
+    return { status, body: '' };
+  }
+
+  private async withinDeadline<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new DeadlineExceeded(`store took over ${this.deadlineMs} ms`)), this.deadlineMs);
+    });
+    try {
+      return await Promise.race([work, deadline]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

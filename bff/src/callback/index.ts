@@ -1,0 +1,27 @@
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import type { Metrics } from '../ops/metrics';
+import type { RedisClient } from '../redis/connect';
+import type { RedisKeys } from '../redis/keys';
+import { AntiCounterfeitRegistry } from '../services/anti-counterfeit';
+import { CallbackService } from './callback-service';
+import { EventInbox } from './inbox';
+import { parseEncodingAesKey } from './protocol/aes';
+import { callbackRouter } from './route';
+
+/** The WeChat callback as the app mounts it, built from the settings. */
+export function createCallback(deps: { config: Config; redis: RedisClient; keys: RedisKeys; logger: Logger; metrics: Metrics; storeDeadlineMs?: number }) {
+  const pushes = deps.metrics.counter('wechat_pushes_total', 'WeChat pushes by outcome and type.');
+  const service = new CallbackService({
+    inbox: new EventInbox(deps.redis, deps.keys),
+    registry: new AntiCounterfeitRegistry(deps.redis, deps.keys),
+    secrets: {
+      token: deps.config.wechatToken,
+      aes: deps.config.wechatAesKey ? { key: parseEncodingAesKey(deps.config.wechatAesKey), appid: deps.config.wechatAppid } : undefined,
+    },
+    logger: deps.logger,
+    storeDeadlineMs: deps.storeDeadlineMs,
+    onOutcome: (outcome, type) => pushes.add({ outcome, type }),
+  });
+  return callbackRouter(service, deps.config.wechatToken);
+}

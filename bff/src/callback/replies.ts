@@ -1,0 +1,28 @@
+import { randomBytes } from 'node:crypto';
+import { scanProductReply, type AntiFakeCodeResult, type EventOf } from '@giftcard/shared';
+import { encryptMessage } from './protocol/aes';
+import { msgSignature } from './protocol/signature';
+import { buildReplyXml, encryptedReplyXml } from './protocol/xml';
+import type { CallbackSecrets } from './open-push';
+
+/** Gift card family (002 §10): anything else and WeChat retries up to 30 times. */
+export const CARD_ACK = '<xml>ok</xml>';
+/** Every other push: WeChat's "received, nothing to say". */
+export const PLAIN_ACK = 'success';
+
+/** The `scanproduct` reply of spec 000 with the registry's verdict. */
+export function scanProductReplyXml(push: EventOf<'scan_product_callback'>, result: AntiFakeCodeResult, now: number): string {
+  return buildReplyXml(scanProductReply(push, result, now));
+}
+
+/**
+ * A reply to an encrypted push is encrypted too (WXBizMsgCrypt EncryptMsg). `success` is not a
+ * message but WeChat's plain acknowledgement, so it is sent as is.
+ */
+export function sealReply(reply: string, secrets: CallbackSecrets, now: number): string {
+  if (!secrets.aes || reply === PLAIN_ACK) return reply;
+  const encrypt = encryptMessage(secrets.aes.key, reply, secrets.aes.appid);
+  const timestamp = String(now);
+  const nonce = randomBytes(8).toString('hex');
+  return encryptedReplyXml({ encrypt, msgSignature: msgSignature(secrets.token, timestamp, nonce, encrypt), timestamp, nonce });
+}
