@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import { adminApi } from './admin/routes';
 import { createCallback } from './callback';
 import type { Config } from './config';
 import { errorMiddleware } from './http/errors';
@@ -39,6 +40,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(ops.routes()).use(ops.allowedMethods());
   const callback = createCallback(deps);
   app.use(callback.routes()).use(callback.allowedMethods());
+  app.use(adminApi(deps));
   if (deps.sandbox) {
     const sandbox = sandboxRouter(deps.sandbox);
     app.use(sandbox.routes()).use(sandbox.allowedMethods());

@@ -1,9 +1,10 @@
-import { brandInfo } from '@giftcard/shared';
 import { z } from 'zod';
 import { registerCardControls } from './areas/cards/control';
 import { registerInvoiceControls } from './areas/invoice/control';
+import { registerScanControls } from './areas/scan/control';
 import { registerSubmerchantControls } from './areas/submerchant/control';
 import { controlRouter } from './core/control-router';
+import { registerPushControls } from './pusher/control';
 import type { SandboxWorld } from './world';
 
 /** `/sandbox/_control/*`: acting as WeChat and as WeChat users. Each area adds its own actions. */
@@ -37,27 +38,10 @@ export function controlRoutes(world: SandboxWorld) {
     code: w.logins.mint(u.openid, w.clock.now(), u.unionid),
   }));
 
-  // Scan products: the merchant's platform actions, WeChat's review, a user's scan.
-  const key = { keystandard: z.string().min(1), keystr: z.string().min(1) };
-  post(
-    '/_control/products',
-    z.object({
-      ...key,
-      category_id: z.number().int().default(0),
-      category_name: z.string().default(''),
-      status: z.enum(['on', 'off', 'check', 'reject']).optional(),
-      brand_info: brandInfo.default({}),
-    }),
-    (p, w) => w.scan.createProduct(p),
-  );
-  post('/_control/products/review', z.object({ ...key, pass: z.boolean() }), (r, w) => w.scan.review(r.keystandard, r.keystr, r.pass));
-  post(
-    '/_control/products/scan',
-    z.object({ ...key, openid: z.string().min(1), extinfo: z.string().default(''), scene: z.number().int().optional(), isContact: z.boolean().optional() }),
-    (s, w) => ({ ticket: w.scan.scan(s.openid, s.keystandard, s.keystr, s.extinfo, s) }),
-  );
+  registerScanControls(post);
   registerCardControls(post);
   registerInvoiceControls(post);
   registerSubmerchantControls(post);
+  registerPushControls(router, post, world);
   return router;
 }

@@ -4,7 +4,8 @@ import { sandboxRouter } from './router';
 import { SandboxWorld } from './world';
 
 export { SandboxWorld } from './world';
-export { DEMO_SANDBOX_CONFIG, type SandboxConfig } from './config';
+export { DEMO_SANDBOX_CONFIG, type SandboxCallbackConfig, type SandboxConfig } from './config';
+export { startPusher, type CallbackPusher, type PushDelivery } from './pusher';
 export { sandboxRouter } from './router';
 export { WechatFault } from './core/fault';
 

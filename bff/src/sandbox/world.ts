@@ -8,6 +8,7 @@ import { SandboxClock } from './core/clock';
 import { FaultInjector } from './core/faults';
 import { EventOutbox } from './core/outbox';
 import { TokenRegistry } from './core/tokens';
+import { startPusher, type CallbackPusher } from './pusher';
 import type { SandboxConfig } from './config';
 
 /**
@@ -29,9 +30,12 @@ export class SandboxWorld {
   readonly invoice: InvoiceWorld = new InvoiceWorld(this.clock, (orderId) => this.cards.orderBuyer(orderId));
   /** Third-party sub-merchants (003 §1). */
   readonly submerchant: SubmerchantWorld = new SubmerchantWorld(this.clock);
+  /** Delivers the outbox to the callback URL (`config.callback`, or `startPusher`); none: events wait. */
+  pusher: CallbackPusher | undefined;
 
   constructor(readonly config: SandboxConfig) {
     this.tokens = new TokenRegistry(this.clock, config.tokenTtlSeconds);
     this.scan = new ScanState(this.clock, () => this.config.ticketTtlSeconds);
+    if (config.callback) startPusher(this, config.callback);
   }
 }

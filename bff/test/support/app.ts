@@ -13,8 +13,8 @@ import { testRedis } from './redis';
  * prefix: what `pnpm start` runs, minus the H5 build. The port is taken first because the BFF
  * reaches the sandbox over HTTP at its own origin.
  */
-export async function startBff(env: Record<string, string> = {}) {
-  const db = await testRedis();
+export async function startBff(env: Record<string, string> = {}, opts: { redisUrl?: string; storeDeadlineMs?: number } = {}) {
+  const db = await testRedis(opts.redisUrl);
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
@@ -23,7 +23,7 @@ export async function startBff(env: Record<string, string> = {}) {
   const world = new SandboxWorld({ ...DEMO_SANDBOX_CONFIG });
   const metrics = new Metrics();
   const wechat = createWechat({ baseUrl: config.wechatApiBase, appid: config.wechatAppid, secret: config.wechatAppsecret, redis: db.redis, keys: db.keys });
-  const app = createApp({ config, redis: db.redis, keys: db.keys, wechat, metrics, logger: silentLogger, sandbox: world });
+  const app = createApp({ config, redis: db.redis, keys: db.keys, wechat, metrics, logger: silentLogger, sandbox: world, storeDeadlineMs: opts.storeDeadlineMs });
   server.on('request', app.callback());
   return {
     origin,

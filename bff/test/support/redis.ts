@@ -6,12 +6,12 @@ import { redisKeys } from '../../src/redis/keys';
  * A connection to the real Redis (REDIS_URL, default 127.0.0.1:6379) with a key prefix of its own,
  * so tests run beside anything else and `cleanup()` deletes only what this test wrote.
  */
-export async function testRedis() {
-  const redis = connectRedis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0');
+export async function testRedis(url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0') {
+  const redis = connectRedis(url);
   await redisReady(redis);
   const prefix = `gc:test:${randomBytes(6).toString('hex')}:`;
   const cleanup = async () => {
-    await deleteByPrefix(redis, prefix);
+    if (redis.status === 'ready') await deleteByPrefix(redis, prefix);
     redis.disconnect();
   };
   return { redis, prefix, keys: redisKeys(prefix), cleanup };

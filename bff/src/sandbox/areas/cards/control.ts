@@ -2,6 +2,7 @@ import type { GiftCardOrder } from '@giftcard/shared';
 import { z } from 'zod';
 import type { ControlRoute } from '../../core/control-router';
 import type { OutgoingEvent } from '../../core/outbox';
+import type { SandboxWorld } from '../../world';
 
 /**
  * What a WeChat user (or the merchant in WeChat's back offices) does around gift cards, as
@@ -24,6 +25,57 @@ export function registerCardControls(post: ControlRoute): void {
     },
   );
 
+  // The buyer sends the order to a friend, or to a group chat (§10.2); its cards are GIFTING until accepted.
+  post(
+    '/_control/orders/send',
+    z.object({ order_id: z.string().min(1), openid: z.string().min(1).optional(), is_chat_room: z.boolean().default(false) }),
+    (s, w) => {
+      const { order, giver } = w.cards.gifts.sendOrder(s.order_id, s.openid, s.is_chat_room);
+      const event = { ...header(w, giver, 'giftcard_send_to_friend'), PageId: order.page_id, OrderId: order.order_id, IsChatRoom: s.is_chat_room, IsReturnBack: false };
+      w.outbox.publish(event);
+      return { order, event };
+    },
+  );
+
+  // A friend accepts a sent order (§10.3): all its cards, or one card from a group chat. Each card
+  // landing in the receiver's card pack is a user_get_card from that friend (§10.4).
+  post('/_control/orders/accept', z.object({ order_id: z.string().min(1), openid: z.string().min(1) }), (a, w) => {
+    const { order, giver, isChatRoom, received } = w.cards.gifts.acceptOrder(a.order_id, a.openid);
+    const events: OutgoingEvent[] = [
+      { ...header(w, a.openid, 'giftcard_user_accept'), PageId: order.page_id, OrderId: order.order_id, IsChatRoom: isChatRoom },
+      ...received.map((c) => getCardEvent(w, a.openid, c.card_id, c.code, giver)),
+    ];
+    for (const e of events) w.outbox.publish(e);
+    return { order, events };
+  });
+
+  // A holder gives one card of their card pack to a friend (§10.4 "Gift giving"): it is GIFTING until taken.
+  post(
+    '/_control/codes/gift',
+    z.object({ code: z.string().min(1), openid: z.string().min(1), friend_openid: z.string().min(1).optional(), is_chat_room: z.boolean().default(false) }),
+    (g, w) => {
+      const { code } = w.cards.gifts.giftCard(g.code, g.openid, g.friend_openid, g.is_chat_room);
+      const event = {
+        ...header(w, g.openid, 'user_gifting_card'),
+        CardId: code.card_id,
+        UserCardCode: code.code,
+        IsReturnBack: 0,
+        FriendUserName: g.friend_openid ?? '',
+        IsChatRoom: g.is_chat_room ? 1 : 0,
+      };
+      w.outbox.publish(event);
+      return { event };
+    },
+  );
+
+  // The friend takes the given card: it moves to their card pack (§10.4 "Receive", IsGiveByFriend 1).
+  post('/_control/codes/accept', z.object({ code: z.string().min(1), openid: z.string().min(1) }), (a, w) => {
+    const { code, gift } = w.cards.gifts.acceptCard(a.code, a.openid);
+    const event = getCardEvent(w, a.openid, code.card_id, code.code, gift.giver);
+    w.outbox.publish(event);
+    return { event };
+  });
+
   // A user taps a card button: the jump carries this instead of the code (§14.1).
   post('/_control/codes/encrypt', z.object({ code: z.string().min(1) }), ({ code }, w) => ({ encrypt_code: w.cards.ledger.encrypt(code) }));
 
@@ -32,6 +84,16 @@ export function registerCardControls(post: ControlRoute): void {
     w.cards.pay.confirm(sub_mch_id);
     return { sub_mch_id, status: w.cards.pay.status(sub_mch_id) };
   });
+}
+
+/** The head every push carries; FromUserName is whoever acted. */
+function header(w: SandboxWorld, from: string, event: string) {
+  return { ToUserName: w.config.serviceAccount.originalId, FromUserName: from, CreateTime: w.clock.now(), MsgType: 'event', Event: event };
+}
+
+/** §10.4 "Receive": a card from a friend landed in `receiver`'s card pack; the code is unchanged (OldUserCardCode empty). */
+function getCardEvent(w: SandboxWorld, receiver: string, cardId: string, code: string, giver: string): OutgoingEvent {
+  return { ...header(w, receiver, 'user_get_card'), CardId: cardId, IsGiveByFriend: 1, UserCardCode: code, FriendUserName: giver, OldUserCardCode: '' };
 }
 
 /** §10.1 giftcard_pay_done, with WeChat's field names; FromUserName is the buyer. */

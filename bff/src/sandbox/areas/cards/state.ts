@@ -2,6 +2,7 @@ import type { GiftCardOrder, GiftCardOrderCard, ShelfTheme } from '@giftcard/sha
 import type { SandboxClock } from '../../core/clock';
 import { invalidArgs } from '../../core/fault';
 import { CardCatalogue, type GiftCardDefinitionParsed, type SandboxCard } from './catalogue';
+import { GiftDesk } from './gifts';
 import { newTransId } from './ids';
 import { Ledger, type SandboxCode } from './ledger';
 import { PayAccessStore } from './pay';
@@ -25,6 +26,8 @@ export class CardWorld {
   readonly shelves = new ShelfStore();
   readonly pay = new PayAccessStore();
   readonly ledger = new Ledger();
+  /** Orders and cards given to friends (§10.2–10.4). */
+  readonly gifts = new GiftDesk(this.ledger);
 
   constructor(private readonly clock: SandboxClock) {}
 

@@ -14,7 +14,8 @@ export const codeHandlers: AreaHandlers<typeof codeEndpoints> = {
     if (c.status === 'CONSUMED' && req.check_consume !== false) throw consumed(c);
     const now = world.clock.now();
     const expired = c.end_time !== undefined && now > c.end_time;
-    const status = c.status === 'CONSUMED' ? 'CONSUMED' : expired ? 'EXPIRE' : 'NORMAL';
+    // A card on its way to a friend (002 §10) is GIFTING until accepted.
+    const status = c.status === 'CONSUMED' ? 'CONSUMED' : world.cards.gifts.isGifting(c.code) ? 'GIFTING' : expired ? 'EXPIRE' : 'NORMAL';
     return {
       card: {
         card_id: c.card_id,
@@ -53,6 +54,7 @@ export const codeHandlers: AreaHandlers<typeof codeEndpoints> = {
     const c = world.cards.ledger.code(req.code, req.card_id);
     if (c.status === 'CONSUMED') throw consumed(c);
     if (!world.cards.inValidity(c)) throw invalidArgs(`code ${c.code} is outside its validity and cannot be consumed`);
+    if (world.cards.gifts.isGifting(c.code)) throw invalidArgs(`code ${c.code} is being given to a friend (GIFTING) and cannot be consumed`);
     c.status = 'CONSUMED';
     return {};
   },

@@ -31,6 +31,8 @@ export class ScanState {
   private products = new Map<string, SandboxProduct>();
   private tickets = new Map<string, ScanTicket>();
   private scanRecords = new Map<string, number>();
+  /** Users following the Official Account (followed from a product homepage: 001 §1.2). */
+  private followers = new Set<string>();
 
   constructor(
     private readonly clock: SandboxClock,
@@ -80,10 +82,15 @@ export class ScanState {
       openid,
       scene,
       is_check: scene === 1,
-      is_contact: opts.isContact ?? false,
+      is_contact: opts.isContact ?? this.followers.has(openid),
       issuedAt: this.clock.now(),
     });
     return ticket;
+  }
+
+  /** The user follows the Official Account: later tickets answer is_contact true. */
+  follow(openid: string): void {
+    this.followers.add(openid);
   }
 
   /** The ticket's facts while it is valid (20 minutes), else 40097. */

@@ -1,0 +1,177 @@
+import { PassThrough } from 'node:stream';
+import Router, { type RouterMiddleware } from '@koa/router';
+import type Koa from 'koa';
+import getRawBody from 'raw-body';
+import { HttpError } from '../http/errors';
+import type { RedisClient } from '../redis/connect';
+import type { RedisKeys } from '../redis/keys';
+import { AntiCounterfeitRegistry } from '../services/anti-counterfeit';
+import { collectOrders, planOrderExport, type OrderExportPage, type OrderExportSummary } from '../services/order-export';
+import { WechatError, type WechatClient } from '../wechat';
+import { bearerAuth } from './auth';
+import { httpErrorOf, invalidRequest } from './errors';
+import { ADMIN_OPERATIONS, type EndpointName, type Operation } from './operations';
+import { ADMIN_SERVICES, orderExport, type ServiceDeps } from './services';
+
+export interface AdminDeps {
+  config: { adminToken: string };
+  wechat: { client: WechatClient };
+  redis: RedisClient;
+  keys: RedisKeys;
+}
+
+/** Anti-counterfeit import of 10,000 codes of 128 characters fits with room to spare. */
+const BODY_LIMIT = '4mb';
+
+/** One line of `POST /admin/orders/export` with `Accept: application/x-ndjson`. */
+export type ExportStreamLine =
+  | { type: 'plan'; windows: { begin_time: number; end_time: number }[] }
+  | ({ type: 'progress' } & OrderExportPage['progress'])
+  | { type: 'order'; order: OrderExportPage['orders'][number] }
+  | ({ type: 'done' } & OrderExportSummary)
+  | { type: 'error'; error: { code: string; message: string } & Record<string, unknown> };
+
+/**
+ * The merchant API (CONTRACT.md "Merchant API"): every operation of `ADMIN_OPERATIONS` under
+ * `/admin`, behind the bearer token. Everything under /admin is authenticated first, so an unknown
+ * path answers 401 to a stranger and 404 only to the merchant.
+ */
+export function adminApi(deps: AdminDeps): Koa.Middleware {
+  const services: ServiceDeps = { wechat: deps.wechat.client, registry: new AntiCounterfeitRegistry(deps.redis, deps.keys) };
+  // 'specificity': `/submerchants/categories` wins over `/submerchants/:merchant_id`.
+  const router = new Router({ prefix: '/admin', exclusive: 'specificity' });
+  for (const op of ADMIN_OPERATIONS) {
+    const handle = operationHandler(op, services);
+    if (op.method === 'GET') router.get(op.path, handle);
+    else if (op.method === 'POST') router.post(op.path, handle);
+    else if (op.method === 'PUT') router.put(op.path, handle);
+    else router.delete(op.path, handle);
+  }
+  const auth = bearerAuth(deps.config.adminToken);
+  const routes = router.routes();
+  return async (ctx, next) => {
+    if (ctx.path !== '/admin' && !ctx.path.startsWith('/admin/')) return next();
+    await auth(ctx, async () => {
+      const match = router.match(ctx.path, ctx.method);
+      if (!match.route) {
+        if (match.path.length === 0) throw new HttpError(404, 'not_found', `no merchant API route ${ctx.method} ${ctx.path}`);
+        ctx.set('Allow', [...new Set(match.path.flatMap((l) => l.methods))].join(', '));
+        throw new HttpError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`);
+      }
+      await routes(ctx as never, next);
+    });
+  };
+}
+
+function operationHandler(op: Operation, services: ServiceDeps): RouterMiddleware {
+  return async (ctx) => {
+    try {
+      const input = await readInput(ctx, op);
+      if ('endpoint' in op.target) {
+        ctx.body = await callEndpoint(services.wechat, op.target.endpoint, input);
+      } else if (op.target.service === 'orders.export') {
+        await exportRoute(ctx, input, services);
+      } else {
+        const svc = ADMIN_SERVICES[op.target.service];
+        const parsed = svc.input.safeParse(input);
+        if (!parsed.success) throw invalidRequest(`${op.area} ${op.name}: the input breaks its limits`, parsed.error.issues);
+        ctx.body = await svc.run(parsed.data, services);
+      }
+    } catch (e) {
+      throw e instanceof WechatError ? httpErrorOf(e) : e;
+    }
+  };
+}
+
+/**
+ * One flat object from the path, the query (GET) or the JSON body (others); path parameters win.
+ * The endpoint's own request schema checks it (in the request core) before WeChat is called.
+ */
+async function readInput(ctx: Koa.Context, op: Operation): Promise<Record<string, unknown>> {
+  const fromRequest = op.method === 'GET' ? { ...ctx.query } : await readJsonObject(ctx);
+  const flat: Record<string, unknown> = { ...op.defaults, ...fromRequest, ...(ctx.params as Record<string, string>) };
+  for (const [field, type] of Object.entries(op.coerce ?? {})) flat[field] = coerce(flat[field], type);
+  return op.nest ? { [op.nest]: flat } : flat;
+}
+
+/** A string that reads as the type becomes it; anything else is left for the schema to refuse. */
+function coerce(value: unknown, type: 'number' | 'boolean'): unknown {
+  if (typeof value !== 'string') return value;
+  if (type === 'number') return /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+  return value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
+}
+
+async function readJsonObject(ctx: Koa.Context): Promise<Record<string, unknown>> {
+  const raw = await getRawBody(ctx.req, { limit: BODY_LIMIT, encoding: 'utf8' });
+  if (!raw.trim()) return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch {
+    throw new HttpError(400, 'bad_json', 'the body is not JSON');
+  }
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'invalid_request', 'the body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+/** WeChat's answer without errcode/errmsg; `{ok: true}` for the calls that answer nothing else. */
+async function callEndpoint(client: WechatClient, endpoint: EndpointName, input: unknown): Promise<Record<string, unknown>> {
+  const [area, method] = endpoint.split('.') as [keyof WechatClient, string];
+  const call = (client[area] as unknown as Record<string, (req: unknown) => Promise<Record<string, unknown>>>)[method]!;
+  const { errcode: _c, errmsg: _m, ...result } = await call(input);
+  return Object.keys(result).length ? result : { ok: true };
+}
+
+/**
+ * `{orders, windows, pages}` as one JSON document, or with `Accept: application/x-ndjson` a line
+ * per page's progress and per order as they come (what the CLI's progress bar reads). The first
+ * page is read before the answer starts, so an input or WeChat error still gets its own status;
+ * an error after that can only be the last line.
+ */
+async function exportRoute(ctx: Koa.Context, input: unknown, services: ServiceDeps): Promise<void> {
+  const parsed = orderExport.input.safeParse(input);
+  if (!parsed.success) throw invalidRequest('orders export: the range breaks its limits', parsed.error.issues);
+  const pages = orderExport.pages(parsed.data, services);
+  if (ctx.accepts('application/json', 'application/x-ndjson') !== 'application/x-ndjson') {
+    ctx.body = await collectOrders(pages);
+    return;
+  }
+  const first = await pages.next();
+  const out = new PassThrough();
+  // The response closing before it finished is the client going away: stop calling WeChat.
+  let closed = false;
+  const gone = new Promise<void>((resolve) =>
+    ctx.res.once('close', () => {
+      closed = true;
+      resolve();
+    }),
+  );
+  const write = async (line: ExportStreamLine) => {
+    if (!out.write(`${JSON.stringify(line)}\n`)) await Promise.race([new Promise((resolve) => out.once('drain', resolve)), gone]);
+  };
+  ctx.type = 'application/x-ndjson';
+  ctx.body = out;
+  const { begin_time, end_time, sort_type } = parsed.data;
+  void (async () => {
+    try {
+      await write({ type: 'plan', windows: planOrderExport(begin_time, end_time, sort_type) });
+      for (let next = first; ; next = await pages.next()) {
+        if (closed) {
+          await pages.return(undefined as never);
+          return;
+        }
+        if (next.done) {
+          await write({ type: 'done', ...next.value });
+          break;
+        }
+        await write({ type: 'progress', ...next.value.progress });
+        for (const order of next.value.orders) await write({ type: 'order', order });
+      }
+    } catch (e) {
+      const err = e instanceof WechatError ? httpErrorOf(e) : new HttpError(500, 'internal', 'internal error');
+      await write({ type: 'error', error: { code: err.code, message: err.message, ...err.extra } }).catch(() => undefined);
+    } finally {
+      out.end();
+    }
+  })();
+}

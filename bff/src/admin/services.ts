@@ -1,0 +1,65 @@
+import { z } from 'zod';
+import type { AntiCounterfeitRegistry, CodeResult } from '../services/anti-counterfeit';
+import { exportOrders, orderExportRequest, type OrderExportPage, type OrderExportSummary } from '../services/order-export';
+import { listAllSubmerchants, submerchantListRequest } from '../services/submerchant-list';
+import type { WechatClient } from '../wechat';
+import type { ServiceName } from './operations';
+
+export interface ServiceDeps {
+  wechat: WechatClient;
+  registry: AntiCounterfeitRegistry;
+}
+
+/** The most codes one import, query or delete may carry. */
+export const MAX_CODES_PER_REQUEST = 10_000;
+
+// The product key with the limits of spec 000 (as in the shared scan table).
+const productKey = { keystandard: z.string().min(1).max(32), keystr: z.string().min(1).max(128) };
+/** The per-item code of the product QR code (WeChat's `ExtInfo`). */
+const extinfo = z.string().min(1).max(128);
+
+/** What the scan_product_callback answers for the code (spec 000 AntiFake/CodeResult). */
+const codeResult = z.enum(['real', 'fake', 'not_active']) satisfies z.ZodType<CodeResult>;
+
+const codesImport = z.object({
+  ...productKey,
+  codes: z
+    .array(z.object({ extinfo, result: codeResult }))
+    .min(1)
+    .max(MAX_CODES_PER_REQUEST),
+});
+const codesQuery = z.object({ ...productKey, extinfos: z.array(extinfo).max(MAX_CODES_PER_REQUEST).default([]) });
+const codesDelete = z.object({ ...productKey, extinfos: z.array(extinfo).min(1).max(MAX_CODES_PER_REQUEST) });
+
+interface Service<S extends z.ZodType> {
+  input: S;
+  run: (input: z.output<S>, deps: ServiceDeps) => Promise<unknown>;
+}
+const svc = <S extends z.ZodType>(input: S, run: Service<S>['run']): Service<z.ZodType> => ({ input, run }) as Service<z.ZodType>;
+
+/**
+ * The operations that are more than one WeChat call. Each checks its input with its own schema
+ * (400 before anything is called) and knows nothing of HTTP.
+ */
+export const ADMIN_SERVICES: Record<Exclude<ServiceName, 'orders.export'>, Service<z.ZodType>> = {
+  'submerchants.list': svc(submerchantListRequest, (req, { wechat }) => listAllSubmerchants(wechat.submerchant.batchGet, req)),
+  'anticounterfeit.import': svc(codesImport, async (req, { registry }) => ({
+    imported: await registry.import(req.keystandard, req.keystr, req.codes),
+    total: await registry.count(req.keystandard, req.keystr),
+  })),
+  'anticounterfeit.query': svc(codesQuery, async (req, { registry }) => ({
+    codes: await registry.query(req.keystandard, req.keystr, req.extinfos),
+    total: await registry.count(req.keystandard, req.keystr),
+  })),
+  'anticounterfeit.delete': svc(codesDelete, async (req, { registry }) => ({
+    deleted: await registry.remove(req.keystandard, req.keystr, req.extinfos),
+    total: await registry.count(req.keystandard, req.keystr),
+  })),
+};
+
+/** The order export is a stream of pages (for progress), so it stands apart from the others. */
+export const orderExport = {
+  input: orderExportRequest,
+  pages: (req: z.input<typeof orderExportRequest>, { wechat }: ServiceDeps): AsyncGenerator<OrderExportPage, OrderExportSummary> =>
+    exportOrders(wechat.order.batchGetOrders, req),
+};

@@ -1,0 +1,285 @@
+import { parseEvent, type CodeInfo, type GiftCardOrder, type GiftCardOrderCard, type ParseEventResult, type UserAuthInfo, type UserCardStatus, type WechatEvent } from '@giftcard/shared';
+
+/**
+ * The projector's pure half: WeChat's answers (order/get, code/get, getauthdata) → the records the
+ * projections keep, and which records a refresh writes. No I/O here; everything is a function of
+ * what WeChat said, never of what an event claimed.
+ */
+
+/** WeChat's card status, or REMOVED: WeChat no longer knows the code (the order was refunded, §12.2.1). */
+export type CardStatus = UserCardStatus | 'REMOVED';
+
+/** One card (code) of an order. Money in fen, times Unix seconds. */
+export interface CardProjection {
+  code: string;
+  card_id: string;
+  order_id: string;
+  /** When the order was created (for listing a user's cards newest first). */
+  order_create_time: number;
+  /** What the buyer paid for it. */
+  price: number;
+  /** The current balance; null when the code is REMOVED. */
+  balance: number | null;
+  status: CardStatus;
+  can_consume: boolean;
+  /** The current holder (code/get `openid`); null when the code is REMOVED. */
+  owner: string | null;
+  /** Validity: begin, and end (null: valid permanently, or unknown when REMOVED). */
+  begin_time: number | null;
+  end_time: number | null;
+  background_pic_url: string;
+  default_gifting_msg: string;
+  /** Who received this card from a group chat (order/get card_list). */
+  accepter_openid: string | null;
+  /** When the WeChat read behind this record started, ms. */
+  read_at: number;
+}
+
+/** An order with its cards, as WeChat last said. */
+export interface OrderProjection {
+  order_id: string;
+  page_id: string;
+  trans_id: string;
+  create_time: number;
+  pay_finish_time: number;
+  total_price: number;
+  /** The buyer (order/get `open_id`). */
+  buyer: string;
+  accepter_openid: string | null;
+  outer_str: string | null;
+  is_chat_room: boolean;
+  cards: CardProjection[];
+  /** Users whose order list holds this order: the buyer, the accepters, and the cards' holders. */
+  viewers: string[];
+  /** When the WeChat read behind this record started, ms: a write never replaces a later read. */
+  read_at: number;
+}
+
+/** The invoice request of an order (getauthdata, §12.2.2.5). */
+export interface InvoiceProjection {
+  order_id: string;
+  /** `authorized`: getauthdata answers the user's request; `not_authorized`: it answers none (40097). */
+  state: 'authorized' | 'not_authorized';
+  /** getauthdata's invoice_status, e.g. "auth success". */
+  invoice_status: string | null;
+  auth_time: number | null;
+  user_auth_info: UserAuthInfo | null;
+  read_at: number;
+}
+
+/** code/get's answer for one code, or that WeChat does not know the code (40056). */
+export type CodeLookup = { found: true; info: CodeInfo } | { found: false };
+
+export function cardProjection(order: GiftCardOrder, card: GiftCardOrderCard, lookup: CodeLookup, readAt: number): CardProjection {
+  const base = {
+    code: card.code,
+    card_id: card.card_id,
+    order_id: order.order_id,
+    order_create_time: order.create_time,
+    price: card.price,
+    background_pic_url: card.background_pic_url,
+    default_gifting_msg: card.default_gifting_msg,
+    accepter_openid: card.accepter_openid ?? null,
+    read_at: readAt,
+  };
+  if (!lookup.found) {
+    return { ...base, balance: null, status: 'REMOVED', can_consume: false, owner: null, begin_time: null, end_time: null };
+  }
+  const { info } = lookup;
+  return {
+    ...base,
+    // The face the holder sees now (updateuser may change it).
+    background_pic_url: info.background_pic_url ?? card.background_pic_url,
+    balance: info.card.balance,
+    status: info.user_card_status,
+    can_consume: info.can_consume,
+    owner: info.openid,
+    begin_time: info.card.begin_time,
+    end_time: info.card.end_time ?? null,
+  };
+}
+
+/** Who sees the order in their list: never taken from an event, only from order/get and code/get. */
+export function orderViewers(order: GiftCardOrder, cards: readonly CardProjection[]): string[] {
+  const viewers = new Set<string>([order.open_id]);
+  if (order.accepter_openid) viewers.add(order.accepter_openid);
+  for (const c of cards) {
+    if (c.accepter_openid) viewers.add(c.accepter_openid);
+    if (c.owner) viewers.add(c.owner);
+  }
+  return [...viewers].sort();
+}
+
+/** order/get's order and each card's code/get (same order as card_list) → the order record. */
+export function orderProjection(order: GiftCardOrder, lookups: readonly CodeLookup[], readAt: number): OrderProjection {
+  if (lookups.length !== order.card_list.length) throw new Error(`order ${order.order_id}: ${order.card_list.length} cards, ${lookups.length} code lookups`);
+  const cards = order.card_list.map((c, i) => cardProjection(order, c, lookups[i]!, readAt));
+  return {
+    order_id: order.order_id,
+    page_id: order.page_id,
+    trans_id: order.trans_id,
+    create_time: order.create_time,
+    pay_finish_time: order.pay_finish_time,
+    total_price: order.total_price,
+    buyer: order.open_id,
+    accepter_openid: order.accepter_openid ?? null,
+    outer_str: order.outer_str ?? null,
+    is_chat_room: order.IsChatRoom ?? false,
+    cards,
+    viewers: orderViewers(order, cards),
+    read_at: readAt,
+  };
+}
+
+/** getauthdata's answer (or null: WeChat has no request for the order) → the invoice record. */
+export function invoiceProjection(
+  orderId: string,
+  authData: { invoice_status: string; auth_time: number; user_auth_info?: UserAuthInfo | undefined } | null,
+  readAt: number,
+): InvoiceProjection {
+  if (!authData) return { order_id: orderId, state: 'not_authorized', invoice_status: null, auth_time: null, user_auth_info: null, read_at: readAt };
+  return {
+    order_id: orderId,
+    state: 'authorized',
+    invoice_status: authData.invoice_status,
+    auth_time: authData.auth_time,
+    user_auth_info: authData.user_auth_info ?? null,
+    read_at: readAt,
+  };
+}
+
+/** One Redis write of a projection refresh. */
+export type WriteOp =
+  | { op: 'SET'; key: string; value: string }
+  | { op: 'DEL'; key: string }
+  | { op: 'HSET'; key: string; field: string; value: string }
+  | { op: 'HDEL'; key: string; field: string }
+  | { op: 'ZADD'; key: string; score: number; member: string }
+  | { op: 'ZREM'; key: string; member: string };
+
+/** The key names the projection writes (a subset of `RedisKeys`). */
+export interface ProjectionKeys {
+  projOrder(orderId: string): string;
+  projCard(code: string): string;
+  projUserOrders(openid: string): string;
+  projUserCards(openid: string): string;
+}
+
+/**
+ * The writes that turn the stored order `prev` (null: none yet) into `next`: the order, each card,
+ * each holder's card hash, each viewer's order list. A card that moved (a gift accepted) leaves the
+ * giver's hash; a REMOVED card leaves its holder's; a user who no longer sees the order loses it.
+ */
+export function orderWrites(keys: ProjectionKeys, prev: OrderProjection | null, next: OrderProjection): WriteOp[] {
+  const ops: WriteOp[] = [{ op: 'SET', key: keys.projOrder(next.order_id), value: JSON.stringify(next) }];
+  const prevCards = new Map((prev?.cards ?? []).map((c) => [c.code, c]));
+  for (const card of next.cards) {
+    const json = JSON.stringify(card);
+    ops.push({ op: 'SET', key: keys.projCard(card.code), value: json });
+    const holder = card.status === 'REMOVED' ? null : card.owner;
+    if (holder) ops.push({ op: 'HSET', key: keys.projUserCards(holder), field: card.code, value: json });
+    const before = prevCards.get(card.code);
+    if (before?.owner && before.owner !== holder) ops.push({ op: 'HDEL', key: keys.projUserCards(before.owner), field: card.code });
+    prevCards.delete(card.code);
+  }
+  // Cards WeChat no longer lists in the order (not expected; kept exact all the same).
+  for (const gone of prevCards.values()) {
+    ops.push({ op: 'DEL', key: keys.projCard(gone.code) });
+    if (gone.owner) ops.push({ op: 'HDEL', key: keys.projUserCards(gone.owner), field: gone.code });
+  }
+  for (const viewer of next.viewers) ops.push({ op: 'ZADD', key: keys.projUserOrders(viewer), score: next.create_time, member: next.order_id });
+  const stillSee = new Set(next.viewers);
+  for (const viewer of prev?.viewers ?? []) {
+    if (!stillSee.has(viewer)) ops.push({ op: 'ZREM', key: keys.projUserOrders(viewer), member: next.order_id });
+  }
+  return ops;
+}
+
+/** A card as one viewer of an order sees it: their own cards in full, others' without code, balance or holder. */
+export type CardView =
+  | (CardProjection & { mine: true })
+  | (Pick<CardProjection, 'card_id' | 'order_id' | 'price' | 'status' | 'background_pic_url' | 'default_gifting_msg'> & { mine: false });
+
+/** An order as one of its viewers sees it. */
+export interface OrderView extends Omit<OrderProjection, 'cards' | 'viewers'> {
+  /** `buyer`: bought it; `receiver`: got a card of it. */
+  role: 'buyer' | 'receiver';
+  cards: CardView[];
+}
+
+/**
+ * The order as `openid` may see it, or null when it is not theirs. A card's code is a bearer
+ * credential (it can be consumed), so only its holder sees it: a buyer who gave a card away no
+ * longer sees its code or balance, a receiver sees only the cards they hold.
+ */
+export function orderViewFor(order: OrderProjection, openid: string): OrderView | null {
+  if (!order.viewers.includes(openid)) return null;
+  const { cards, viewers: _viewers, ...rest } = order;
+  return {
+    ...rest,
+    role: order.buyer === openid ? 'buyer' : 'receiver',
+    cards: cards.map((c): CardView =>
+      c.owner === openid && c.status !== 'REMOVED'
+        ? { ...c, mine: true }
+        : {
+            mine: false,
+            card_id: c.card_id,
+            order_id: c.order_id,
+            price: c.price,
+            status: c.status,
+            background_pic_url: c.background_pic_url,
+            default_gifting_msg: c.default_gifting_msg,
+          },
+    ),
+  };
+}
+
+/** Event types the projector acts on; every other entry is acknowledged as it comes. */
+export const PROJECTED_EVENT_TYPES: ReadonlySet<string> = new Set([
+  'giftcard_pay_done',
+  'giftcard_send_to_friend',
+  'giftcard_user_accept',
+  'user_gifting_card',
+  'user_get_card',
+  'user_authorize_invoice',
+]);
+
+/** What an event asks to re-read: a hint only, WeChat's answer decides what is written. */
+export type ProjectionTarget =
+  | { kind: 'order'; orderId: string }
+  | { kind: 'code'; code: string; cardId: string }
+  | { kind: 'invoice'; orderId: string }
+  | { kind: 'none' };
+
+export function projectionTarget(event: WechatEvent): ProjectionTarget {
+  switch (event.Event) {
+    case 'giftcard_pay_done':
+    case 'giftcard_send_to_friend':
+    case 'giftcard_user_accept':
+      return { kind: 'order', orderId: event.OrderId };
+    case 'user_get_card':
+    case 'user_gifting_card':
+      return { kind: 'code', code: event.UserCardCode, cardId: event.CardId };
+    case 'user_authorize_invoice':
+      return { kind: 'invoice', orderId: event.SuccOrderId || event.FailOrderId };
+    default:
+      return { kind: 'none' };
+  }
+}
+
+/**
+ * A stream entry's `payload` (JSON, WeChat's field names; the callback stores the parsed event, so
+ * numbers and flags may be JSON numbers and booleans) → the typed event. Values are read back as the
+ * strings WeChat sent (`true`, `1`, `1447848568`), then through the shared event schemas.
+ * Throws on a payload that is not a JSON object.
+ */
+export function eventFromPayload(payload: string): ParseEventResult {
+  const raw: unknown = JSON.parse(payload);
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('payload is not a JSON object');
+  const fields: Record<string, string> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (typeof v === 'string') fields[k] = v;
+    else if (typeof v === 'number' || typeof v === 'boolean') fields[k] = String(v);
+  }
+  return parseEvent(fields);
+}
