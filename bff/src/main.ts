@@ -4,7 +4,8 @@ import { createLogger } from './log';
 import { Metrics } from './ops/metrics';
 import { connectRedis, redisReady } from './redis/connect';
 import { redisKeys } from './redis/keys';
-import { DEMO_SANDBOX_CONFIG, SandboxWorld } from './sandbox';
+import { startProjector } from './projector';
+import { DEMO_SANDBOX_CONFIG, SandboxWorld, startPusher } from './sandbox';
 import { createWechat } from './wechat';
 
 /** The BFF process: settings, Redis, the WeChat client, the app, and (SANDBOX=1) the sandbox. */
@@ -51,8 +52,14 @@ async function main() {
   const origin = `http://${config.host}:${config.port}`;
   logger.info('listening', { origin, sandbox: config.sandbox, wechatApiBase: config.wechatApiBase });
   if (config.generated.includes('ADMIN_TOKEN')) logger.info('sandbox admin token (merchant API bearer)', { adminToken: config.adminToken });
-  const stop = () => {
+  // The BFF's own consumer of the events stream: per-user orders, cards and invoice state.
+  const projector = await startProjector({ redis, keys, client: wechat.client, logger });
+  // In sandbox mode WeChat's pushes come from the sandbox, to this process's own callback.
+  if (sandbox) startPusher(sandbox, { url: `${origin}/wechat/callback`, token: config.wechatToken, aesKey: config.wechatAesKey });
+  const stop = async () => {
+    sandbox?.pusher?.stop();
     server.close();
+    await projector.stop();
     redis.disconnect();
   };
   process.once('SIGTERM', stop);

@@ -3,6 +3,8 @@ import { SAMPLES } from '../../shared/test/fixtures/event-samples';
 import { startBff } from '../../bff/test/support/app';
 import { post, signedPush } from '../../bff/test/support/push';
 import { privateRedis } from '../support/private-redis';
+import { openShop } from '../../bff/test/support/giftcards';
+import type { TestSandbox } from '../../bff/test/support/sandbox';
 
 /**
  * Honest acknowledgements: the callback answers 200 only for what Redis durably stored. A Redis of
@@ -35,50 +37,33 @@ describe('callback with Redis failing', () => {
     expect(await bff.db.redis.xlen(bff.db.keys.events)).toBe(1);
   });
 
-  it('Redis stopped mid-storm and started again: every push stored exactly once, no 200 while it was down', async () => {
+  it('Redis stopped mid-storm of sandbox pushes and started again: every event stored exactly once, no 200 while it was down', async () => {
+    await bff.close();
+    bff = await startBff({}, { redisUrl: redis.url, storeDeadlineMs: 500, pushRetryDelayMs: 100 });
+    const shop = await openShop(bff.wechat, bff as unknown as TestSandbox, [{ price: 1000, quantity: 1000 }]);
     const total = 300;
-    const pushes = Array.from({ length: total }, (_, i) => ({ ...SAMPLES.giftcard_pay_done, OrderId: `storm-${i}` }));
+    const buys = Array.from({ length: total }, (_, i) => ({ openid: `o_storm_${i}`, page_id: shop.pageId, items: [{ card_id: shop.cardIds[0], count: 1 }] }));
     let down: { from: number; to: number } | undefined;
-    const okWhileDown: number[] = [];
-    let acked = 0;
-    // Each push is delivered like WeChat does: again and again until it is acknowledged.
-    const deliver = async (fields: Record<string, string>, i: number) => {
-      for (let attempt = 0; attempt < 60; attempt++) {
-        const push = signedPush(target(), fields);
-        const sent = Date.now();
-        const res = await post(push.url, push.body).catch(() => ({ status: 0, body: '' }));
-        if (res.status === 200) {
-          if (down && sent >= down.from && (down.to === 0 || Date.now() <= down.to)) okWhileDown.push(i);
-          expect(res.body).toBe('<xml>ok</xml>');
-          acked++;
-          return;
-        }
-        expect(res).toEqual({ status: 503, body: '' });
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`push ${i} never acknowledged`);
-    };
+    const acked = () => bff.pusher!.deliveries().filter((d) => d.event === 'giftcard_pay_done' && d.outcome === 'acked').length;
     const outage = (async () => {
-      while (acked < total / 3) await new Promise((r) => setTimeout(r, 5));
+      while (acked() < total / 3) await new Promise((r) => setTimeout(r, 5));
       await redis.stop();
       down = { from: Date.now(), to: 0 };
       await new Promise((r) => setTimeout(r, 1000));
       down.to = Date.now();
       await redis.start();
     })();
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: 16 }, async () => {
-        while (next < total) {
-          const i = next++;
-          await deliver(pushes[i]!, i);
-        }
-      }),
-    );
+    // The storm: users buy as fast as the sandbox lets them; each purchase is one giftcard_pay_done push.
+    for (let i = 0; i < total; i += 20) await Promise.all(buys.slice(i, i + 20).map((b) => bff.control('shelves/buy', b)));
     await outage;
-    expect(down).toBeDefined();
+    await bff.pusher!.idle();
+    const deliveries = bff.pusher!.deliveries().filter((d) => d.event === 'giftcard_pay_done');
+    expect(deliveries).toHaveLength(total);
+    expect(deliveries.every((d) => d.outcome === 'acked')).toBe(true);
+    // Some pushes were refused while Redis was down, and retried by the sandbox as WeChat would.
+    expect(deliveries.some((d) => d.attempts.some((a) => a.status === 503))).toBe(true);
+    const okWhileDown = deliveries.flatMap((d) => d.attempts).filter((a) => a.status === 200 && a.startedAt >= down!.from && a.startedAt + a.durationMs <= down!.to);
     expect(okWhileDown).toEqual([]);
-    for (let i = 0; i < 50 && bff.db.redis.status !== 'ready'; i++) await new Promise((r) => setTimeout(r, 100));
     const stored = await bff.db.redis.xrange(bff.db.keys.events, '-', '+');
     const orderIds = stored.map(([, f]) => JSON.parse(f[f.indexOf('payload') + 1]!).OrderId as string);
     expect(orderIds).toHaveLength(total);

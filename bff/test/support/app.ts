@@ -4,7 +4,8 @@ import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
 import { silentLogger } from '../../src/log';
 import { Metrics } from '../../src/ops/metrics';
-import { DEMO_SANDBOX_CONFIG, SandboxWorld } from '../../src/sandbox';
+import { startProjector } from '../../src/projector';
+import { DEMO_SANDBOX_CONFIG, SandboxWorld, startPusher } from '../../src/sandbox';
 import { createWechat } from '../../src/wechat';
 import { testRedis } from './redis';
 
@@ -13,7 +14,14 @@ import { testRedis } from './redis';
  * prefix: what `pnpm start` runs, minus the H5 build. The port is taken first because the BFF
  * reaches the sandbox over HTTP at its own origin.
  */
-export async function startBff(env: Record<string, string> = {}, opts: { redisUrl?: string; storeDeadlineMs?: number } = {}) {
+export async function startBff(env: Record<string, string> = {}, opts: {
+    redisUrl?: string;
+    storeDeadlineMs?: number;
+    /** Start the sandbox's pusher to this BFF's callback (retries this many ms apart). */
+    pushRetryDelayMs?: number;
+    /** Start the BFF's projector. */
+    projector?: boolean;
+  } = {}) {
   const db = await testRedis(opts.redisUrl);
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -25,13 +33,29 @@ export async function startBff(env: Record<string, string> = {}, opts: { redisUr
   const wechat = createWechat({ baseUrl: config.wechatApiBase, appid: config.wechatAppid, secret: config.wechatAppsecret, redis: db.redis, keys: db.keys });
   const app = createApp({ config, redis: db.redis, keys: db.keys, wechat, metrics, logger: silentLogger, sandbox: world, storeDeadlineMs: opts.storeDeadlineMs });
   server.on('request', app.callback());
+  const pusher =
+    opts.pushRetryDelayMs === undefined
+      ? undefined
+      : startPusher(world, { url: `${origin}/wechat/callback`, token: config.wechatToken, aesKey: config.wechatAesKey, retryDelayMs: opts.pushRetryDelayMs, timeoutMs: 2000 });
+  const projector = opts.projector ? await startProjector({ redis: db.redis, keys: db.keys, client: wechat.client, logger: silentLogger, consumer: { blockMs: 100 } }) : undefined;
   return {
     origin,
     world,
     db,
     config,
     wechat,
+    pusher,
+    projector,
+    /** POST a sandbox control action (acting as WeChat or a WeChat user), as `startSandbox` does. */
+    async control<T = unknown>(path: string, body: unknown = {}): Promise<T> {
+      const res = await fetch(`${origin}/sandbox/_control/${path}`, { method: 'POST', body: JSON.stringify(body) });
+      const json = (await res.json()) as T;
+      if (!res.ok) throw new Error(`control ${path}: ${res.status} ${JSON.stringify(json)}`);
+      return json;
+    },
     close: async () => {
+      pusher?.stop();
+      await projector?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.cleanup();
     },
