@@ -32,6 +32,8 @@ return {1, entry}
  * learns the entry it duplicates. In Redis Cluster both keys must share a slot: give REDIS_PREFIX a
  * hash tag, e.g. `{gc}:`.
  */
+const STORE_ONCE_SHA = createHash('sha1').update(STORE_ONCE).digest('hex');
+
 export class EventInbox {
   constructor(
     private readonly redis: RedisClient,
@@ -40,17 +42,12 @@ export class EventInbox {
 
   async store(push: InboundPush, receivedAtMs = Date.now()): Promise<StoreResult> {
     const seen = this.keys.eventSeen(createHash('sha256').update(push.id).digest('hex'));
-    const [stored, entry] = (await this.redis.eval(
-      STORE_ONCE,
-      2,
-      seen,
-      this.keys.events,
-      DEDUP_TTL_SECONDS,
-      push.type,
-      push.id,
-      receivedAtMs,
-      JSON.stringify(push.payload),
-    )) as [number, string];
+    const args = [seen, this.keys.events, DEDUP_TTL_SECONDS, push.type, push.id, receivedAtMs, JSON.stringify(push.payload)] as const;
+    // EVALSHA on the hot path: the script text travels only when Redis does not know it yet.
+    const [stored, entry] = (await this.redis.evalsha(STORE_ONCE_SHA, 2, ...args).catch((e: Error) => {
+      if (!e.message.startsWith('NOSCRIPT')) throw e;
+      return this.redis.eval(STORE_ONCE, 2, ...args);
+    })) as [number, string];
     return stored === 1 ? { stored: true, entryId: entry } : { stored: false, duplicateOf: entry };
   }
 }

@@ -1,0 +1,48 @@
+import Koa from 'koa';
+import getRawBody from 'raw-body';
+import { createApp } from '../app';
+import { loadConfig } from '../config';
+import { silentLogger } from '../log';
+import { Metrics } from '../ops/metrics';
+import { connectRedis, redisReady } from '../redis/connect';
+import { redisKeys } from '../redis/keys';
+import { createWechat } from '../wechat';
+
+/**
+ * The server side of the callback benchmark, in a process of its own so the load generator does not
+ * share its event loop. `bare`: Koa reading the body and answering `success` (the yardstick);
+ * `plain`/`aes`: the real BFF. Prints `{"port":N}` once listening.
+ */
+async function main() {
+  const mode = process.argv[2] ?? 'bare';
+  let app: Koa;
+  if (mode === 'bare') {
+    app = new Koa();
+    app.use(async (ctx) => {
+      await getRawBody(ctx.req, { limit: 64 * 1024 });
+      ctx.body = 'success';
+    });
+  } else {
+    const config = loadConfig({
+      ...process.env,
+      SANDBOX: '1',
+      WECHAT_AES_KEY: mode === 'aes' ? process.env.BENCH_AES_KEY : undefined,
+    });
+    const redis = connectRedis(config.redisUrl);
+    await redisReady(redis);
+    const keys = redisKeys(config.redisPrefix);
+    const wechat = createWechat({ baseUrl: config.wechatApiBase, appid: config.wechatAppid, secret: config.wechatAppsecret, redis, keys });
+    app = createApp({ config, redis, keys, wechat, metrics: new Metrics(), logger: silentLogger });
+  }
+  const server = app.listen(0, '127.0.0.1', () => {
+    process.stdout.write(`${JSON.stringify({ port: (server.address() as { port: number }).port })}\n`);
+  });
+  server.keepAliveTimeout = 60_000;
+  // A clean exit on a signal, so `node --cpu-prof` writes its profile.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`${e.stack}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,143 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { Agent, request } from 'node:http';
+import { encryptMessage, parseEncodingAesKey } from '../callback/protocol/aes';
+import { callbackSignature, msgSignature } from '../callback/protocol/signature';
+import { buildReplyXml } from '../callback/protocol/xml';
+import { connectRedis, redisReady } from '../redis/connect';
+import { percentile } from './percentiles';
+
+/**
+ * Callback ingestion (verify, parse, de-duplicate, durable store, acknowledge) with unique signed
+ * pushes at 64 connections, against a bare Koa app reading the body and answering `success`, in the
+ * same run; plain and safe mode. One JSON line per mode. `BENCH_PUSHES` (default 20000).
+ */
+const TOKEN = 'benchtoken';
+const APPID = 'wxbenchappid0000';
+const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+const CONNECTIONS = 64;
+
+interface Push {
+  path: string;
+  body: string;
+}
+
+function pushes(n: number, mode: 'plain' | 'aes', runId: string): Push[] {
+  const key = parseEncodingAesKey(AES_KEY);
+  const timestamp = String(Math.floor(Date.now() / 1000));
+  return Array.from({ length: n }, (_, i) => {
+    const nonce = `${runId}${i}`;
+    const xml = buildReplyXml({
+      ToUserName: 'gh_bench',
+      FromUserName: `o_bench_${i % 500}`,
+      CreateTime: Number(timestamp),
+      MsgType: 'event',
+      Event: 'giftcard_pay_done',
+      PageId: 'bench-page',
+      OrderId: `bench-${runId}-${i}`,
+    });
+    const q = new URLSearchParams({ signature: callbackSignature(TOKEN, timestamp, nonce), timestamp, nonce });
+    if (mode === 'plain') return { path: `/wechat/callback?${q}`, body: xml };
+    const encrypt = encryptMessage(key, xml, APPID);
+    q.set('encrypt_type', 'aes');
+    q.set('msg_signature', msgSignature(TOKEN, timestamp, nonce, encrypt));
+    return { path: `/wechat/callback?${q}`, body: buildReplyXml({ ToUserName: 'gh_bench', Encrypt: encrypt }) };
+  });
+}
+
+async function startServer(mode: string, env: NodeJS.ProcessEnv) {
+  const child = spawn(process.execPath, [path.join(__dirname, 'callback-server.js'), mode], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`server ${mode} exited with ${code}`)));
+  });
+  return { origin: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`, stop: () => child.kill('SIGTERM') };
+}
+
+function post(agent: Agent, origin: string, push: Push): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(`${origin}${push.path}`, { method: 'POST', agent, headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(push.body) } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(push.body);
+  });
+}
+
+async function drive(origin: string, work: Push[]) {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const latencies: number[] = [];
+  let next = 0;
+  let failures = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (next < work.length) {
+        const push = work[next++]!;
+        const t = performance.now();
+        if ((await post(agent, origin, push)) !== 200) failures++;
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  agent.destroy();
+  latencies.sort((a, b) => a - b);
+  return { rps: Math.round(work.length / seconds), p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures };
+}
+
+async function measure(mode: string, env: NodeJS.ProcessEnv, work: Push[], warmup: Push[]) {
+  const server = await startServer(mode, env);
+  try {
+    await drive(server.origin, warmup);
+    return await drive(server.origin, work);
+  } finally {
+    server.stop();
+  }
+}
+
+async function main() {
+  const n = Number(process.env.BENCH_PUSHES ?? 20000);
+  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+  const prefix = `gc:bench:${randomBytes(4).toString('hex')}:`;
+  const env = { ...process.env, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, WECHAT_TOKEN: TOKEN, WECHAT_APPID: APPID, BENCH_AES_KEY: AES_KEY, PORT: '0', LOG_LEVEL: 'error' };
+  for (const mode of ['plain', 'aes'] as const) {
+    const runId = randomBytes(3).toString('hex');
+    const all = pushes(n + 2000, mode, runId);
+    const bare = await measure('bare', env, all.slice(2000), all.slice(0, 2000));
+    const bff = await measure(mode, env, all.slice(2000), all.slice(0, 2000));
+    process.stdout.write(
+      `${JSON.stringify({
+        bench: `callback_ingest_${mode}`,
+        pushes: n,
+        connections: CONNECTIONS,
+        rps: bff.rps,
+        p50_ms: bff.p50,
+        p99_ms: bff.p99,
+        non_200: bff.failures,
+        bare_koa_rps: bare.rps,
+        bare_koa_p99_ms: bare.p99,
+        ratio: Number((bff.rps / bare.rps).toFixed(2)),
+        target: { ratio: 0.5, p99_ms: 20 },
+      })}\n`,
+    );
+  }
+  const redis = connectRedis(redisUrl);
+  await redisReady(redis);
+  let cursor = '0';
+  do {
+    const [c, keys] = (await (redis as import('ioredis').Redis).scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)) as [string, string[]];
+    cursor = c;
+    if (keys.length) await redis.unlink(...keys);
+  } while (cursor !== '0');
+  redis.disconnect();
+}
+
+main().catch((e: Error) => {
+  process.stderr.write(`${e.stack}\n`);
+  process.exit(1);
+});
