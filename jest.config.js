@@ -7,6 +7,8 @@ const shared = {
     '^@giftcard/shared/(.*)$': '<rootDir>/../shared/src/$1',
   },
   testEnvironment: 'node',
+  // Integration tests run the whole push path on a 2-core machine beside other suites.
+  testTimeout: 20_000,
   // TypeScript sources first: a stray compiled .js beside a .ts must never shadow it.
   moduleFileExtensions: ['ts', 'tsx', 'js', 'jsx', 'json'],
 };
@@ -18,7 +20,7 @@ module.exports = {
       ...shared,
       displayName: 'integration',
       rootDir: '<rootDir>/test',
-      testMatch: ['<rootDir>/integration/**/*.test.ts', '<rootDir>/fault/**/*.test.ts'],
+      testMatch: ['<rootDir>/integration/**/*.test.ts', '<rootDir>/fault/**/*.test.ts', '<rootDir>/e2e/**/*.test.ts'],
     },
   ],
   reporters: ['default', '<rootDir>/scripts/summary-reporter.js'],

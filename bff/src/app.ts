@@ -1,10 +1,13 @@
 import Koa from 'koa';
 import { adminApi } from './admin/routes';
+import { createMiniApi } from './api/routes';
 import { createCallback } from './callback';
 import type { Config } from './config';
 import { errorMiddleware } from './http/errors';
+import { landingRouter } from './landing/routes';
 import type { Logger } from './log';
 import type { Metrics } from './ops/metrics';
+import type { ProjectionStore } from './projector';
 import { opsRouter } from './ops/routes';
 import type { RedisClient } from './redis/connect';
 import type { RedisKeys } from './redis/keys';
@@ -22,6 +25,8 @@ export interface AppDeps {
   sandbox?: SandboxWorld;
   /** How long the callback may take to store a push before it answers 503 (default 3000 ms). */
   storeDeadlineMs?: number;
+  /** The projector's store for the Mini Program API; one over the same Redis is made when not given. */
+  projections?: ProjectionStore;
 }
 
 /** The BFF as a Koa app, everything injected, so tests run the real app against real Redis. */
@@ -40,7 +45,11 @@ export function createApp(deps: AppDeps): Koa {
   app.use(ops.routes()).use(ops.allowedMethods());
   const callback = createCallback(deps);
   app.use(callback.routes()).use(callback.allowedMethods());
-  app.use(adminApi(deps));
+  const landing = landingRouter(deps);
+  app.use(landing.routes()).use(landing.allowedMethods());
+  const miniApi = createMiniApi(deps);
+  app.use(adminApi({ ...deps, afterWechatCall: (endpoint, input) => miniApi.shelves.afterMerchantCall(endpoint, input) }));
+  app.use(miniApi.middleware);
   if (deps.sandbox) {
     const sandbox = sandboxRouter(deps.sandbox);
     app.use(sandbox.routes()).use(sandbox.allowedMethods());

@@ -19,7 +19,7 @@ describe.each([
   afterEach(() => bff.close());
 
   async function until<T>(read: () => Promise<T | null | undefined>, what: string): Promise<T> {
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 300; i++) {
       const value = await read();
       if (value) return value;
       await new Promise((r) => setTimeout(r, 50));

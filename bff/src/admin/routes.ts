@@ -18,6 +18,8 @@ export interface AdminDeps {
   wechat: { client: WechatClient };
   redis: RedisClient;
   keys: RedisKeys;
+  /** Called after a WeChat operation succeeded, with its endpoint and request (the Mini Program API's shelf cache and wxa binding). */
+  afterWechatCall?: (endpoint: EndpointName, input: unknown) => Promise<void>;
 }
 
 /** Anti-counterfeit import of 10,000 codes of 128 characters fits with room to spare. */
@@ -41,7 +43,7 @@ export function adminApi(deps: AdminDeps): Koa.Middleware {
   // 'specificity': `/submerchants/categories` wins over `/submerchants/:merchant_id`.
   const router = new Router({ prefix: '/admin', exclusive: 'specificity' });
   for (const op of ADMIN_OPERATIONS) {
-    const handle = operationHandler(op, services);
+    const handle = operationHandler(op, services, deps.afterWechatCall);
     if (op.method === 'GET') router.get(op.path, handle);
     else if (op.method === 'POST') router.post(op.path, handle);
     else if (op.method === 'PUT') router.put(op.path, handle);
@@ -63,12 +65,13 @@ export function adminApi(deps: AdminDeps): Koa.Middleware {
   };
 }
 
-function operationHandler(op: Operation, services: ServiceDeps): RouterMiddleware {
+function operationHandler(op: Operation, services: ServiceDeps, afterWechatCall?: AdminDeps['afterWechatCall']): RouterMiddleware {
   return async (ctx) => {
     try {
       const input = await readInput(ctx, op);
       if ('endpoint' in op.target) {
         ctx.body = await callEndpoint(services.wechat, op.target.endpoint, input);
+        await afterWechatCall?.(op.target.endpoint, input);
       } else if (op.target.service === 'orders.export') {
         await exportRoute(ctx, input, services);
       } else {

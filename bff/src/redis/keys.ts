@@ -23,9 +23,31 @@ export function redisKeys(prefix: string) {
     projUserCards: (openid: string) => `${prefix}proj:user:${encodeURIComponent(openid)}:cards`,
     /** Projector: an order's invoice state as JSON (getauthdata). */
     projInvoice: (orderId: string) => `${prefix}proj:invoice:${encodeURIComponent(orderId)}`,
+    /** Mini Program API: the Service Account openid a Mini Program openid is linked to (bff/src/api/IDENTITY.md). */
+    miniLink: (miniOpenid: string) => `${prefix}identity:mini:${encodeURIComponent(miniOpenid)}`,
+    /** Mini Program API: the Mini Program openid a Service Account openid is linked to (a link is one-to-one). */
+    serviceLink: (serviceOpenid: string) => `${prefix}identity:service:${encodeURIComponent(serviceOpenid)}`,
+    /** Mini Program API: the Service Account openid learned for a unionid. */
+    unionidService: (unionid: string) => `${prefix}identity:unionid:${encodeURIComponent(unionid)}`,
+    /** Mini Program API: a shelf (page/get) as JSON, short-lived. */
+    shelfCache: (pageId: string) => `${prefix}api:shelf:${encodeURIComponent(pageId)}`,
+    /** Mini Program API: the set of page ids cached (so the merchant's "all shelves" changes drop them all). */
+    shelfCachePages: `${prefix}api:shelf:pages`,
+    /** The shelf bound to a Mini Program by the merchant's wxa/set: JSON `{wxa_appid, page_id}`. */
+    wxaShelf: (wxaAppid: string) => `${prefix}wxa:shelf:${encodeURIComponent(wxaAppid)}`,
+    /** A wxticket's first checker (Mini Program openid); the name is a hash of the ticket. */
+    scanTicketOwner: (ticketHash: string) => `${prefix}api:scanticket:${ticketHash}`,
+    /** The latest invoice request of an order, JSON (StoredInvoiceRequest). */
+    invoiceRequest: (orderId: string) => `${prefix}invoice:request:${encodeURIComponent(orderId)}`,
+    /** Stream of every invoice request submitted (fields order_id, openid, request), for the merchant backend. */
+    invoiceRequests: `${prefix}invoice-requests`,
     /** The merchant's anti-counterfeit codes of one product: a hash of extinfo → result. */
     antiCounterfeit: (keystandard: string, keystr: string) =>
       `${prefix}anticounterfeit:${encodeURIComponent(keystandard)}:${encodeURIComponent(keystr)}`,
+    /** Landing page: a wxticket's check result (JSON), named by the ticket's SHA-256, never the ticket. */
+    landingTicket: (ticketHash: string) => `${prefix}landing:ticket:${ticketHash}`,
+    /** Landing page: set (NX) on a wxticket's first use, to refuse replays by another browser. */
+    landingTicketClaim: (ticketHash: string) => `${prefix}landing:ticket:${ticketHash}:claim`,
   };
 }
 export type RedisKeys = ReturnType<typeof redisKeys>;

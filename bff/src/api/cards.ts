@@ -1,0 +1,82 @@
+import type { Card, CardsResponse, OpenCardRequest, Order, OrderCard } from '@giftcard/shared/api';
+import { HttpError } from '../http/errors';
+import type { CardProjection, OrderView } from '../projector';
+import { WechatError, type WechatClient } from '../wechat';
+import type { IdentityLinks } from './identity';
+
+const NOT_FOUND = () => new HttpError(404, 'not_found', 'no such card');
+
+/**
+ * `POST /api/cards/open` (card-button jump, 002 §14.1): decrypt the code, read it from WeChat; a
+ * jump whose openid WeChat confirms as the holder links the user; the card is shown only to its
+ * holder. Every refusal is the same 404, so nothing tells a guesser what exists.
+ */
+export async function openCard(deps: { client: WechatClient; identity: IdentityLinks }, miniOpenid: string, jump: OpenCardRequest): Promise<Card> {
+  let info;
+  try {
+    const { code } = await deps.client.code.decryptCode({ encrypt_code: jump.encrypt_code });
+    info = await deps.client.code.getCode({ code, card_id: jump.card_id, check_consume: false });
+  } catch (e) {
+    if (e instanceof WechatError && (e.kind === 'api' || e.kind === 'invalid_request')) throw NOT_FOUND();
+    throw e;
+  }
+  if (info.card.card_id !== jump.card_id) throw NOT_FOUND();
+  if (jump.openid !== undefined && jump.openid === info.openid) await deps.identity.link(miniOpenid, info.openid);
+  const serviceOpenid = await deps.identity.serviceOpenidOf(miniOpenid);
+  if (serviceOpenid === null || serviceOpenid !== info.openid) throw NOT_FOUND();
+  return {
+    card_id: info.card.card_id,
+    code: info.card.code,
+    order_id: info.order_id,
+    balance: info.card.balance,
+    status: info.user_card_status,
+    can_consume: info.can_consume,
+    begin_time: info.card.begin_time,
+    end_time: info.card.end_time ?? null,
+    background_pic_url: info.background_pic_url ?? null,
+  };
+}
+
+export function cardFromProjection(c: CardProjection): CardsResponse['cards'][number] {
+  return {
+    card_id: c.card_id,
+    code: c.code,
+    order_id: c.order_id,
+    price: c.price,
+    balance: c.balance,
+    status: c.status,
+    can_consume: c.can_consume,
+    begin_time: c.begin_time,
+    end_time: c.end_time,
+    background_pic_url: c.background_pic_url || null,
+  };
+}
+
+/** The order without other users' openids (buyer, accepters, holders) or the payment's trans_id. */
+export function orderFromView(v: OrderView): Order {
+  return {
+    order_id: v.order_id,
+    page_id: v.page_id,
+    create_time: v.create_time,
+    pay_finish_time: v.pay_finish_time,
+    total_price: v.total_price,
+    role: v.role,
+    cards: v.cards.map(
+      (c): OrderCard =>
+        c.mine
+          ? {
+              mine: true,
+              card_id: c.card_id,
+              code: c.code,
+              price: c.price,
+              balance: c.balance,
+              status: c.status,
+              begin_time: c.begin_time,
+              end_time: c.end_time,
+              background_pic_url: c.background_pic_url,
+              default_gifting_msg: c.default_gifting_msg,
+            }
+          : { mine: false, card_id: c.card_id, price: c.price, status: c.status, background_pic_url: c.background_pic_url, default_gifting_msg: c.default_gifting_msg },
+    ),
+  };
+}

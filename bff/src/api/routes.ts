@@ -1,0 +1,189 @@
+import Router from '@koa/router';
+import {
+  invoiceRequestInput,
+  openCardRequest,
+  orderParams,
+  ordersQuery,
+  scanCheckRequest,
+  sessionRequest,
+  shelfParams,
+  type InvoiceResponse,
+  type StoredInvoiceRequest,
+} from '@giftcard/shared/api';
+import type Koa from 'koa';
+import getRawBody from 'raw-body';
+import type { z } from 'zod';
+import { HttpError } from '../http/errors';
+import type { Logger } from '../log';
+import { ProjectionStore, ProjectionWriter } from '../projector';
+import type { RedisClient } from '../redis/connect';
+import type { RedisKeys } from '../redis/keys';
+import { InvoiceRequests } from '../services/invoice-requests';
+import { isWechatError, WechatError, type WechatClient } from '../wechat';
+import { cardFromProjection, openCard, orderFromView } from './cards';
+import { IdentityLinks } from './identity';
+import { checkScanTicket } from './scan';
+import { SessionService, SessionTokens, sessionAuth } from './session';
+import { ShelfCache } from './shelf-cache';
+
+export interface MiniApiDeps {
+  config: { sessionSecret: string; wxaAppid: string; wxaSecret: string };
+  redis: RedisClient;
+  keys: RedisKeys;
+  wechat: { client: WechatClient };
+  logger: Logger;
+  /** The projector's store; one over the same Redis is made when not given. */
+  projections?: ProjectionStore;
+  /** Session clock, Unix seconds (tests). */
+  now?: () => number;
+}
+
+const BODY_LIMIT = '16kb';
+
+/**
+ * The Mini Program API (CONTRACT.md "Mini Program API") under /api. Routes only parse, call one
+ * service and shape the answer; who may see what is decided in the services (IDENTITY.md).
+ */
+export function createMiniApi(deps: MiniApiDeps) {
+  const { redis, keys } = deps;
+  const client = deps.wechat.client;
+  const identity = new IdentityLinks(redis, keys);
+  const tokens = new SessionTokens(deps.config.sessionSecret, deps.now);
+  const sessions = new SessionService({ client, wxaAppid: deps.config.wxaAppid, wxaSecret: deps.config.wxaSecret, tokens, identity });
+  const shelves = new ShelfCache(redis, keys, client);
+  const invoices = new InvoiceRequests(redis, keys);
+  const store = deps.projections ?? new ProjectionStore(redis, keys, new ProjectionWriter({ redis, keys, client, logger: deps.logger }));
+
+  const router = new Router({ prefix: '/api' });
+  const auth = sessionAuth(tokens);
+  const me = (ctx: Koa.Context) => ctx.state.miniOpenid as string;
+  /** The user's Service Account openid; null (sees nothing) until linked. */
+  const serviceOf = (ctx: Koa.Context) => identity.serviceOpenidOf(me(ctx));
+  /** The order when the user bought it or holds a card of it; otherwise 404, whatever exists. */
+  const orderOf = async (ctx: Koa.Context, orderId: string) => {
+    const service = await serviceOf(ctx);
+    const view = service === null ? null : await store.orderFor(service, orderId);
+    if (!view || service === null) throw new HttpError(404, 'not_found', 'no such order');
+    return { service, view };
+  };
+  /** Invoices are the buyer's alone (a receiver of one card sees the order, not its invoice). */
+  const boughtOrder = async (ctx: Koa.Context, orderId: string) => {
+    const o = await orderOf(ctx, orderId);
+    if (o.view.role !== 'buyer') throw new HttpError(404, 'not_found', 'no such order');
+    return o;
+  };
+  const invoiceOf = async (orderId: string, service: string): Promise<InvoiceResponse> => {
+    let auth = await store.invoiceOf(orderId);
+    if (!auth) auth = await store.refreshInvoice(orderId).catch((e: Error) => (deps.logger.warn('api: invoice state not read', { orderId, error: e.message }), null));
+    const stored = await invoices.get(orderId);
+    return {
+      order_id: orderId,
+      authorization: auth && { state: auth.state, invoice_status: auth.invoice_status, auth_time: auth.auth_time },
+      request: stored && stored.openid === service ? withoutOpenid(stored) : null,
+    };
+  };
+
+  router.post('/session', async (ctx) => {
+    const { code } = parse(sessionRequest, await readJson(ctx));
+    ctx.body = await sessions.login(code);
+  });
+
+  router.use(auth);
+
+  router.get('/shelf', async (ctx) => {
+    const bound = await shelves.bound(deps.config.wxaAppid);
+    if (!bound) throw new HttpError(404, 'not_found', 'no shelf is bound to this Mini Program');
+    ctx.body = bound;
+  });
+  router.get('/shelves/:pageId', async (ctx) => {
+    const { pageId } = parse(shelfParams, ctx.params);
+    try {
+      ctx.body = { page_id: pageId, page: await shelves.get(pageId) };
+    } catch (e) {
+      if (isWechatError(e, 40097) || (e instanceof WechatError && e.kind === 'invalid_request')) throw new HttpError(404, 'not_found', 'no such shelf');
+      throw e;
+    }
+  });
+
+  router.post('/cards/open', async (ctx) => {
+    ctx.body = await openCard({ client, identity }, me(ctx), parse(openCardRequest, await readJson(ctx)));
+  });
+  router.get('/cards', async (ctx) => {
+    const service = await serviceOf(ctx);
+    ctx.body = { cards: service === null ? [] : (await store.cardsOf(service)).filter((c) => c.status !== 'REMOVED').map(cardFromProjection) };
+  });
+
+  router.get('/orders', async (ctx) => {
+    const page = parse(ordersQuery, ctx.query);
+    const service = await serviceOf(ctx);
+    const { total, orders } = service === null ? { total: 0, orders: [] } : await store.ordersOf(service, page);
+    ctx.body = { total, offset: page.offset, limit: page.limit, orders: orders.map(orderFromView) };
+  });
+  router.get('/orders/:orderId', async (ctx) => {
+    const { orderId } = parse(orderParams, ctx.params);
+    ctx.body = orderFromView((await orderOf(ctx, orderId)).view);
+  });
+  router.get('/orders/:orderId/invoice', async (ctx) => {
+    const { orderId } = parse(orderParams, ctx.params);
+    const { service } = await boughtOrder(ctx, orderId);
+    ctx.body = await invoiceOf(orderId, service);
+  });
+  router.post('/orders/:orderId/invoice', async (ctx) => {
+    const { orderId } = parse(orderParams, ctx.params);
+    const input = parse(invoiceRequestInput, await readJson(ctx));
+    const { service } = await boughtOrder(ctx, orderId);
+    await invoices.submit(orderId, service, input);
+    ctx.status = 201;
+    ctx.body = await invoiceOf(orderId, service);
+  });
+
+  router.post('/scan/check', async (ctx) => {
+    ctx.body = await checkScanTicket({ client, redis, keys, identity }, me(ctx), parse(scanCheckRequest, await readJson(ctx)));
+  });
+
+  const routes = router.routes();
+  const middleware: Koa.Middleware = async (ctx, next) => {
+    if (ctx.path !== '/api' && !ctx.path.startsWith('/api/')) return next();
+    const match = router.match(ctx.path, ctx.method);
+    if (!match.route) {
+      if (match.path.every((l) => l.methods.length === 0)) throw new HttpError(404, 'not_found', `no route ${ctx.method} ${ctx.path}`);
+      ctx.set('Allow', [...new Set(match.path.flatMap((l) => l.methods))].join(', '));
+      throw new HttpError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`);
+    }
+    await routes(ctx as never, next);
+  };
+  return { middleware, shelves, identity, tokens, invoices };
+}
+
+function withoutOpenid(stored: StoredInvoiceRequest): InvoiceResponse['request'] {
+  const { openid: _openid, ...rest } = stored;
+  return rest;
+}
+
+/** The input through its schema; 400 `invalid_request` naming the first problem otherwise. */
+function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const r = schema.safeParse(input);
+  if (!r.success) {
+    const issue = r.error.issues[0]!;
+    const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
+    throw new HttpError(400, 'invalid_request', `${where}${issue.message}`);
+  }
+  return r.data;
+}
+
+async function readJson(ctx: Koa.Context): Promise<unknown> {
+  let raw: string;
+  try {
+    raw = await getRawBody(ctx.req, { limit: BODY_LIMIT, encoding: 'utf8' });
+  } catch (e) {
+    const err = e as { status?: number; type?: string };
+    if (err.status === 413) throw new HttpError(413, 'too_large', `the body is over ${BODY_LIMIT}`);
+    throw new HttpError(400, 'bad_request', 'the body could not be read');
+  }
+  if (!raw.trim()) return {};
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new HttpError(400, 'bad_json', 'the body is not JSON');
+  }
+}

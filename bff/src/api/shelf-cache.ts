@@ -1,0 +1,67 @@
+import type { ShelfPage } from '@giftcard/shared';
+import type { BoundShelfResponse } from '@giftcard/shared/api';
+import type { RedisClient } from '../redis/connect';
+import type { RedisKeys } from '../redis/keys';
+import type { WechatClient } from '../wechat';
+
+/** A shelf may be stale this long at most when a change bypasses the merchant API. */
+export const SHELF_TTL_SECONDS = 60;
+
+/**
+ * Shelves (`/card/giftcard/page/get`) cached in Redis for SHELF_TTL_SECONDS, dropped at once when
+ * the merchant API changes them; and the shelf bound to the Mini Program by `wxa/set`.
+ */
+export class ShelfCache {
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly keys: RedisKeys,
+    private readonly client: WechatClient,
+  ) {}
+
+  /** The shelf; a WeChat error (40097: no such page) propagates. */
+  async get(pageId: string): Promise<ShelfPage> {
+    const key = this.keys.shelfCache(pageId);
+    const cached = await this.redis.get(key);
+    if (cached !== null) return JSON.parse(cached) as ShelfPage;
+    const { page } = await this.client.giftcard.getPage({ page_id: pageId });
+    await this.redis.set(key, JSON.stringify(page), 'EX', SHELF_TTL_SECONDS);
+    await this.redis.sadd(this.keys.shelfCachePages, pageId);
+    return page;
+  }
+
+  async invalidate(pageId: string): Promise<void> {
+    await this.redis.del(this.keys.shelfCache(pageId));
+    await this.redis.srem(this.keys.shelfCachePages, pageId);
+  }
+
+  async invalidateAll(): Promise<void> {
+    const pages = await this.redis.smembers(this.keys.shelfCachePages);
+    for (const pageId of pages) await this.invalidate(pageId);
+  }
+
+  /** Recorded when the merchant's `wxa/set` succeeds. */
+  async bind(wxaAppid: string, pageId: string): Promise<void> {
+    const binding: BoundShelfResponse = { wxa_appid: wxaAppid, page_id: pageId };
+    await this.redis.set(this.keys.wxaShelf(wxaAppid), JSON.stringify(binding));
+  }
+
+  async bound(wxaAppid: string): Promise<BoundShelfResponse | null> {
+    const json = await this.redis.get(this.keys.wxaShelf(wxaAppid));
+    return json === null ? null : (JSON.parse(json) as BoundShelfResponse);
+  }
+
+  /**
+   * The merchant API's hook (admin/routes.ts): after a WeChat call succeeded, keep the cache and the
+   * binding true to it. `input` is the request the call was made with.
+   */
+  async afterMerchantCall(endpoint: string, input: unknown): Promise<void> {
+    const req = (input ?? {}) as { page?: { page_id?: unknown }; page_id?: unknown; all?: unknown; wxa_appid?: unknown };
+    if (endpoint === 'giftcard.updatePage' && typeof req.page?.page_id === 'string') await this.invalidate(req.page.page_id);
+    else if (endpoint === 'giftcard.setMaintain') {
+      if (typeof req.page_id === 'string') await this.invalidate(req.page_id);
+      else await this.invalidateAll();
+    } else if (endpoint === 'giftcard.setWxa' && typeof req.wxa_appid === 'string' && typeof req.page_id === 'string') {
+      await this.bind(req.wxa_appid, req.page_id);
+    }
+  }
+}

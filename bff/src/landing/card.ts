@@ -1,0 +1,62 @@
+import { formatFen, parseCardJump, type CodeInfo } from '@giftcard/shared';
+import { isWechatError, type WechatClient } from '../wechat';
+import { formatTime, html, httpUrl, messagePage, type Page } from './html';
+
+const STATUS: Record<CodeInfo['user_card_status'], string> = {
+  NORMAL: '可使用',
+  CONSUMED: '已核销',
+  EXPIRE: '已过期',
+  GIFTING: '转赠中',
+  GIFT_TIMEOUT: '转赠超时',
+  DELETE: '已删除',
+  UNAVAILABLE: '不可用',
+};
+
+/**
+ * `GET /landing/card?encrypt_code&card_id&openid&outer_str` (002 §14.1 card button jump).
+ * The code is `/card/code/decrypt`ed, then `/card/code/get` (with card_id, so a code of another
+ * card is 40056) says who holds it: the card shows only when that holder is the jump's openid.
+ * Anyone else gets a refusal that names nothing of the card.
+ */
+export async function cardPage(client: WechatClient, query: string): Promise<Page> {
+  const parsed = parseCardJump(query);
+  if (!parsed.ok || parsed.jump.openid === undefined) {
+    return messagePage(400, '链接不完整', '卡券链接缺少必要的参数，请在微信卡包中重新打开这张卡。');
+  }
+  const { encryptCode, cardId, openid, outerStr } = parsed.jump;
+  let info: CodeInfo;
+  try {
+    const { code } = await client.code.decryptCode({ encrypt_code: encryptCode });
+    info = await client.code.getCode({ code, card_id: cardId, check_consume: false });
+  } catch (e) {
+    if (isWechatError(e) && (e.kind === 'invalid_request' || e.errcode === 40056 || e.errcode === 40097)) {
+      return messagePage(404, '卡券无法识别', `未能识别这张卡券（${cardId}），请在微信卡包中重新打开。`);
+    }
+    if (isWechatError(e)) return messagePage(503, '服务繁忙', '暂时无法读取卡券信息，请稍后刷新重试。');
+    throw e;
+  }
+  if (info.card.card_id !== cardId) return messagePage(404, '卡券无法识别', `未能识别这张卡券（${cardId}），请在微信卡包中重新打开。`);
+  if (info.openid !== openid) {
+    return messagePage(403, '无权查看', '这张卡券不属于当前微信用户，无法查看。', `当前用户：${openid}`);
+  }
+  const c = info.card;
+  const bg = httpUrl(info.background_pic_url);
+  return {
+    status: 200,
+    title: '我的礼品卡',
+    body: html`
+<section class="card">
+  ${bg ? html`<img src="${bg}" alt="">` : ''}
+  <h1>礼品卡</h1>
+  <p class="muted">余额</p>
+  <p class="amount" id="balance">${formatFen(c.balance)}</p>
+  <dl>
+    <dt>卡号</dt><dd>${c.card_number}</dd>
+    <dt>状态</dt><dd>${STATUS[info.user_card_status]}</dd>
+    <dt>有效期</dt><dd id="validity">${formatTime(c.begin_time, false)} 至 ${c.end_time === undefined ? '长期有效' : formatTime(c.end_time, false)}</dd>
+    ${c.bonus !== undefined ? html`<dt>积分</dt><dd>${c.bonus}</dd>` : ''}
+    ${outerStr !== undefined ? html`<dt>来源渠道</dt><dd>${outerStr}</dd>` : ''}
+  </dl>
+</section>`,
+  };
+}

@@ -1,0 +1,75 @@
+import Router from '@koa/router';
+import type Koa from 'koa';
+import getRawBody from 'raw-body';
+import type { AppDeps } from '../app';
+import { InvoiceRequests } from '../services/invoice-requests';
+import { cardPage } from './card';
+import { contentSecurityPolicy, layout, messagePage, newNonce, type Page } from './html';
+import { invoiceFormPage, submitInvoice } from './invoice-form';
+import { orderPage } from './order';
+import { productPage, type CookieJar } from './product';
+import { TicketChecker } from './ticket-check';
+
+/** A form post is four short fields: anything bigger is refused unread. */
+const FORM_LIMIT = '8kb';
+
+/** The landing pages (CONTRACT.md "Landing pages"): thin routes, the work is in the page modules. */
+export function landingRouter(deps: Pick<AppDeps, 'config' | 'redis' | 'keys' | 'wechat' | 'logger'>): Router {
+  const client = deps.wechat.client;
+  const tickets = new TicketChecker(deps.redis, deps.keys, client);
+  const invoices = new InvoiceRequests(deps.redis, deps.keys);
+  const secret = deps.config.sessionSecret;
+  const router = new Router({ prefix: '/landing' });
+
+  // Every landing response, refusals and errors included: strict CSP, no sniffing, no referrer, no caching.
+  router.use(async (ctx, next) => {
+    const nonce = newNonce();
+    ctx.state.nonce = nonce;
+    ctx.set('Content-Security-Policy', contentSecurityPolicy(nonce));
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.set('Cache-Control', 'no-store');
+    let page: Page;
+    try {
+      await next();
+      return;
+    } catch (e) {
+      const err = e as Error & { status?: number; expose?: boolean };
+      if (typeof err.status === 'number' && err.status < 500 && err.expose) {
+        page = messagePage(err.status, '请求无效', err.status === 413 ? '提交的内容过大。' : '请求格式不正确，请返回重试。');
+      } else {
+        deps.logger.error('landing page failed', { path: ctx.path, error: err.message, stack: err.stack });
+        page = messagePage(500, '页面出错了', '服务暂时出现问题，请稍后重试。');
+      }
+    }
+    send(ctx, page);
+  });
+
+  router.get('/product', async (ctx) => send(ctx, await productPage({ client, tickets, sessionSecret: secret }, ctx.querystring, jar(ctx))));
+  router.get('/card', async (ctx) => send(ctx, await cardPage(client, ctx.querystring)));
+  router.get('/order', async (ctx) => send(ctx, await orderPage(client, ctx.querystring)));
+  router.get('/order/invoice', async (ctx) => send(ctx, await invoiceFormPage({ client, invoices, sessionSecret: secret }, ctx.querystring)));
+  router.post('/order/invoice', async (ctx) => {
+    if (!ctx.is('application/x-www-form-urlencoded')) {
+      return send(ctx, messagePage(415, '请求无效', '请通过页面上的表单提交。'));
+    }
+    const body = await getRawBody(ctx.req, { limit: FORM_LIMIT, length: ctx.get('content-length') || undefined, encoding: 'utf8' });
+    send(ctx, await submitInvoice({ client, invoices, sessionSecret: secret }, new URLSearchParams(body)));
+  });
+  return router;
+}
+
+/** Renders the page with this response's CSP nonce. */
+function send(ctx: Koa.Context, page: Page): void {
+  ctx.status = page.status;
+  ctx.type = 'text/html; charset=utf-8';
+  ctx.body = layout(page, String(ctx.state.nonce));
+}
+
+function jar(ctx: Koa.Context): CookieJar {
+  return {
+    get: (name) => ctx.cookies.get(name),
+    set: (name, value, maxAgeSeconds) =>
+      ctx.cookies.set(name, value, { httpOnly: true, sameSite: 'lax', path: '/landing/product', maxAge: maxAgeSeconds * 1000, secure: ctx.secure, overwrite: true }),
+  };
+}

@@ -1,0 +1,174 @@
+import type { GiftCardOrder } from '@giftcard/shared';
+import { startBff } from '../support/app';
+import { buy, openShop } from '../support/giftcards';
+import type { TestSandbox } from '../support/sandbox';
+import { expectSecurityHeaders, get, postForm, q, type Bff } from './helpers';
+
+describe('card and order landing pages (card-button jump, shelf-cell jump)', () => {
+  let bff: Bff;
+  let order: GiftCardOrder;
+  let cardId: string;
+  beforeEach(async () => {
+    bff = await startBff();
+    const shop = await openShop(bff.wechat, bff as unknown as TestSandbox, [{ price: 123456 }]);
+    cardId = shop.cardIds[0]!;
+    order = await buy(bff as unknown as TestSandbox, { openid: 'o_buyer', page_id: shop.pageId, items: [{ card_id: cardId, count: 2 }] });
+  });
+  afterEach(() => bff.close());
+
+  async function cardPath(openid: string, code = order.card_list[0]!.code, card = cardId) {
+    const { encrypt_code } = await bff.control<{ encrypt_code: string }>('codes/encrypt', { code });
+    return `/landing/card?${q({ encrypt_code, card_id: card, openid, outer_str: 'moments' })}`;
+  }
+
+  describe('GET /landing/card', () => {
+    it("shows the holder's card: balance through formatFen and validity", async () => {
+      const r = await get(bff, await cardPath('o_buyer'));
+      expect(r.status).toBe(200);
+      expectSecurityHeaders(r);
+      expect(r.text).toContain('¥1,234.56');
+      expect(r.text).toMatch(/\d{4}-\d{2}-\d{2} 至 \d{4}-\d{2}-\d{2}/);
+      expect(r.text).toContain(order.card_list[0]!.code);
+      expect(r.text).toContain('可使用');
+      expect(r.text).toContain('moments');
+    });
+
+    it("gives another openid nothing of the holder's card (IDOR)", async () => {
+      const r = await get(bff, await cardPath('o_stranger'));
+      expect(r.status).toBe(403);
+      expect(r.text).toContain('无权查看');
+      expect(r.text).not.toContain('¥1,234.56');
+      expect(r.text).not.toContain(order.card_list[0]!.code);
+      expect(r.text).not.toContain('o_buyer');
+      expectSecurityHeaders(r);
+    });
+
+    it('refuses an unknown encrypt_code, a code of another card and missing parameters', async () => {
+      const unknown = await get(bff, `/landing/card?${q({ encrypt_code: 'bm9wZQ==', card_id: cardId, openid: 'o_buyer' })}`);
+      expect(unknown.status).toBe(404);
+      expect(unknown.text).toContain('卡券无法识别');
+      const otherCard = await get(bff, await cardPath('o_buyer', order.card_list[0]!.code, 'pOtherCard'));
+      expect(otherCard.status).toBe(404);
+      expect(otherCard.text).not.toContain('¥1,234.56');
+      const missing = await get(bff, `/landing/card?${q({ card_id: cardId, openid: 'o_buyer' })}`);
+      expect(missing.status).toBe(400);
+      expect(missing.text).toContain('链接不完整');
+    });
+  });
+
+  describe('GET /landing/order', () => {
+    const orderPath = (openid: string, id = order.order_id) => `/landing/order?${q({ order_id: id, openid })}`;
+
+    it('shows the order to its buyer, with the invoice form reachable', async () => {
+      const r = await get(bff, orderPath('o_buyer'));
+      expect(r.status).toBe(200);
+      expectSecurityHeaders(r);
+      expect(r.text).toContain(order.order_id);
+      expect(r.text).toContain('¥2,469.12');
+      expect(r.text).toContain('购买人');
+      expect(r.text).toContain(`href="/landing/order/invoice?order_id${'&#61;'}`);
+    });
+
+    it('gives another openid, and an unknown order, the same refusal (IDOR)', async () => {
+      const r = await get(bff, orderPath('o_stranger'));
+      expect(r.status).toBe(403);
+      expect(r.text).toContain('无法查看订单');
+      expect(r.text).not.toContain('¥');
+      expect(r.text).not.toContain('o_buyer');
+      expect(r.text).not.toContain('invoice');
+      const unknown = await get(bff, orderPath('o_buyer', 'no-such-order'));
+      expect(unknown.status).toBe(403);
+      expect(unknown.text).toContain('无法查看订单');
+    });
+
+    it('shows the order to the friend who accepted it, without the total or the invoice', async () => {
+      await bff.control('orders/send', { order_id: order.order_id, openid: 'o_buyer' });
+      await bff.control('orders/accept', { order_id: order.order_id, openid: 'o_friend' });
+      const r = await get(bff, orderPath('o_friend'));
+      expect(r.status).toBe(200);
+      expect(r.text).toContain('受赠人');
+      expect(r.text).not.toContain('¥2,469.12');
+      expect(r.text).not.toContain('/landing/order/invoice');
+      expect((await get(bff, `/landing/order/invoice?${q({ order_id: order.order_id, openid: 'o_friend' })}`)).status).toBe(403);
+    });
+
+    it('shows each group-chat accepter only the card they took', async () => {
+      await bff.control('orders/send', { order_id: order.order_id, openid: 'o_buyer', is_chat_room: true });
+      for (const member of ['o_member1', 'o_member2']) {
+        await bff.control('orders/accept', { order_id: order.order_id, openid: member });
+        const r = await get(bff, orderPath(member));
+        expect(r.status).toBe(200);
+        expect(r.text).toContain('礼品卡（1 张）');
+        expect(r.text).not.toContain('¥2,469.12');
+      }
+      expect((await get(bff, orderPath('o_member3'))).status).toBe(403);
+    });
+  });
+
+  describe('invoice form', () => {
+    const formPath = (openid: string) => `/landing/order/invoice?${q({ order_id: order.order_id, openid })}`;
+    const hidden = (page: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(page)![1]!.replace(/&#61;/g, '=');
+
+    it('stores a valid request', async () => {
+      const form = await get(bff, formPath('o_buyer'));
+      expect(form.status).toBe(200);
+      expectSecurityHeaders(form);
+      expect(form.text).toContain('<form method="post" action="/landing/order/invoice">');
+      const r = await postForm(bff, '/landing/order/invoice', {
+        order_id: hidden(form.text, 'order_id'),
+        openid: hidden(form.text, 'openid'),
+        csrf: hidden(form.text, 'csrf'),
+        type: 'company',
+        title: '腾讯科技（深圳）有限公司',
+        tax_no: '91440300708461136T',
+        email: 'finance@example.com',
+      });
+      expect(r.status).toBe(200);
+      expect(r.text).toContain('发票申请已提交');
+      expectSecurityHeaders(r);
+      const stored = JSON.parse((await bff.db.redis.get(bff.db.keys.invoiceRequest(order.order_id)))!);
+      expect(stored).toMatchObject({ order_id: order.order_id, openid: 'o_buyer', type: 'company', title: '腾讯科技（深圳）有限公司', tax_no: '91440300708461136T', email: 'finance@example.com' });
+    });
+
+    it('re-shows the form for invalid input (a company without a tax number)', async () => {
+      const form = await get(bff, formPath('o_buyer'));
+      const r = await postForm(bff, '/landing/order/invoice', {
+        order_id: order.order_id,
+        openid: 'o_buyer',
+        csrf: hidden(form.text, 'csrf'),
+        type: 'company',
+        title: '某公司',
+        tax_no: '',
+        email: 'not-an-email',
+      });
+      expect(r.status).toBe(400);
+      expect(r.text).toContain('请检查：税号、电子邮箱');
+      expect(r.text).toContain('value="某公司"');
+      expect(await bff.db.redis.get(bff.db.keys.invoiceRequest(order.order_id))).toBeNull();
+    });
+
+    it('refuses a bad, foreign or missing CSRF token, a non-form body and the form for a stranger', async () => {
+      const form = await get(bff, formPath('o_buyer'));
+      const good = { order_id: order.order_id, openid: 'o_buyer', type: 'personal', title: '张三', email: 'z@example.com' };
+      const token = hidden(form.text, 'csrf');
+      for (const csrf of [undefined, '', 'x', `${token}x`, token.replace(/^\d+/, (n) => String(Number(n) - 1))]) {
+        const r = await postForm(bff, '/landing/order/invoice', csrf === undefined ? good : { ...good, csrf });
+        expect(r.status).toBe(403);
+        expect(r.text).toContain('表单已失效');
+      }
+      // A token issued for the buyer does not sign a post as someone else.
+      expect((await postForm(bff, '/landing/order/invoice', { ...good, openid: 'o_stranger', csrf: token })).status).toBe(403);
+      expect((await postForm(bff, '/landing/order/invoice', { ...good, csrf: token }, 'text/plain')).status).toBe(415);
+      expect(await bff.db.redis.get(bff.db.keys.invoiceRequest(order.order_id))).toBeNull();
+      const stranger = await get(bff, formPath('o_stranger'));
+      expect(stranger.status).toBe(403);
+      expect(stranger.text).not.toContain('csrf');
+    });
+
+    it('refuses an oversized body', async () => {
+      const r = await postForm(bff, '/landing/order/invoice', { title: 'x'.repeat(20000) });
+      expect(r.status).toBe(413);
+      expectSecurityHeaders(r);
+    });
+  });
+});

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** A Chinese unified social credit code or older tax number: 15–20 uppercase letters or digits. */
+export const taxNo = z.string().trim().regex(/^[0-9A-Z]{15,20}$/, 'a tax number: 15–20 uppercase letters or digits');
+
+/**
+ * `POST /api/orders/:orderId/invoice`: the invoice the buyer asks the merchant for. `tax_no` is
+ * required for a company invoice (and checked when given for a personal one).
+ */
+export const invoiceRequestInput = z
+  .object({
+    type: z.enum(['personal', 'company']),
+    title: z.string().trim().min(1).max(100),
+    tax_no: taxNo.optional(),
+    email: z.email().max(254),
+  })
+  .strict()
+  .refine((r) => r.type !== 'company' || r.tax_no !== undefined, { message: 'tax_no is required for a company invoice', path: ['tax_no'] });
+export type InvoiceRequestInput = z.infer<typeof invoiceRequestInput>;
+
+/** The request as stored for the merchant (submitted_at in Unix seconds; openid: the Service Account buyer). */
+export interface StoredInvoiceRequest extends InvoiceRequestInput {
+  order_id: string;
+  openid: string;
+  submitted_at: number;
+}
+
+/** `GET|POST /api/orders/:orderId/invoice`. */
+export interface InvoiceResponse {
+  order_id: string;
+  /** WeChat's invoice authorization (getauthdata); null when none was seen. */
+  authorization: { state: 'authorized' | 'not_authorized'; invoice_status: string | null; auth_time: number | null } | null;
+  /** The user's own invoice request to the merchant, if any. */
+  request: Omit<StoredInvoiceRequest, 'openid'> | null;
+}

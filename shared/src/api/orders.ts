@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import type { CardStatus } from './cards';
+
+const int = (min: number, max: number, fallback: number) => z.coerce.number().int().min(min).max(max).default(fallback);
+
+/** `GET /api/orders?offset&limit`: newest first. */
+export const ordersQuery = z.object({ offset: int(0, 100_000, 0), limit: int(1, 100, 20) }).strict();
+export type OrdersQuery = z.infer<typeof ordersQuery>;
+
+export const orderParams = z.object({ orderId: z.string().trim().min(1).max(128) });
+
+/** A card of an order: the user's own cards in full, the others' without code or balance. */
+export type OrderCard =
+  | {
+      mine: true;
+      card_id: string;
+      code: string;
+      price: number;
+      balance: number | null;
+      status: CardStatus;
+      begin_time: number | null;
+      end_time: number | null;
+      background_pic_url: string;
+      default_gifting_msg: string;
+    }
+  | { mine: false; card_id: string; price: number; status: CardStatus; background_pic_url: string; default_gifting_msg: string };
+
+/** An order (money in fen, times Unix seconds). `role`: the user bought it, or received a card of it. */
+export interface Order {
+  order_id: string;
+  page_id: string;
+  create_time: number;
+  pay_finish_time: number;
+  total_price: number;
+  role: 'buyer' | 'receiver';
+  cards: OrderCard[];
+}
+
+export interface OrdersResponse {
+  total: number;
+  offset: number;
+  limit: number;
+  orders: Order[];
+}
+
+export type OrderResponse = Order;
