@@ -7,12 +7,12 @@ const shared = {
     '^@giftcard/shared/(.*)$': '<rootDir>/../shared/src/$1',
   },
   testEnvironment: 'node',
-  // Integration tests run the whole push path on a 2-core machine beside other suites.
-  testTimeout: 20_000,
   // TypeScript sources first: a stray compiled .js beside a .ts must never shadow it.
   moduleFileExtensions: ['ts', 'tsx', 'js', 'jsx', 'json'],
 };
 module.exports = {
+  // Integration tests run the whole push path on a 2-core machine beside other suites.
+  testTimeout: 20_000,
   projects: [
     { ...shared, displayName: 'shared', rootDir: '<rootDir>/shared', testMatch: ['<rootDir>/test/**/*.test.ts'] },
     { ...shared, displayName: 'bff', rootDir: '<rootDir>/bff', testMatch: ['<rootDir>/test/**/*.test.ts'] },
@@ -21,6 +21,25 @@ module.exports = {
       displayName: 'integration',
       rootDir: '<rootDir>/test',
       testMatch: ['<rootDir>/integration/**/*.test.ts', '<rootDir>/fault/**/*.test.ts', '<rootDir>/e2e/**/*.test.ts'],
+    },
+    {
+      // Taro pages and services in jsdom, with @tarojs/taro and @tarojs/components replaced by small doubles.
+      displayName: 'miniprogram',
+      rootDir: '<rootDir>/miniprogram',
+      testEnvironment: 'jsdom',
+      testMatch: ['<rootDir>/test/**/*.test.ts?(x)'],
+      setupFiles: ['<rootDir>/test/setup.ts'],
+      transform: {
+        '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript', tsx: true }, target: 'es2022', transform: { react: { runtime: 'automatic' } } }, module: { type: 'commonjs' } }],
+      },
+      moduleNameMapper: {
+        '^@tarojs/taro$': '<rootDir>/test/doubles/taro.ts',
+        '^@tarojs/components$': '<rootDir>/test/doubles/components.tsx',
+        '\\.css$': '<rootDir>/test/doubles/style.ts',
+        '^@giftcard/shared/(api|protocol)$': '<rootDir>/../shared/src/$1/index.ts',
+        '^@giftcard/shared/money$': '<rootDir>/../shared/src/money.ts',
+      },
+      moduleFileExtensions: shared.moduleFileExtensions,
     },
   ],
   reporters: ['default', '<rootDir>/scripts/summary-reporter.js'],

@@ -1,0 +1,54 @@
+import { Text, View } from '@tarojs/components'
+import { formatFen } from '@giftcard/shared/money'
+
+import { Cell, CellGroup } from '../../components/cells'
+import { Empty, Failure, Loading } from '../../components/states'
+import { api } from '../../services/api'
+import { cardStatusText, formatBalance, formatDate } from '../../services/format'
+import { holderText, roleText } from '../../services/orders'
+import { go, routerParam, routes } from '../../services/router'
+import { useResource } from '../../services/use-resource'
+
+/** One order: its cards and who holds them, refund and invoice entries. */
+export default function OrderPage() {
+  const orderId = routerParam('order_id')
+  const [res, reload] = useResource(async () => (orderId ? api.order(orderId) : null))
+  if (res.state === 'loading') return <Loading />
+  if (res.state === 'error') return <Failure error={res.error} onRetry={reload} />
+  const order = res.data
+  if (!order) return <Empty text='未指定订单' />
+  return (
+    <View className='page'>
+      <CellGroup title='订单信息'>
+        <Cell label='订单号' value={<Text data-testid='order-id'>{order.order_id}</Text>} />
+        <Cell label='订单状态' value={<Text data-testid='order-state'>{order.pay_finish_time ? '已支付' : '待支付'}</Text>} />
+        <Cell label='类型' value={roleText(order)} />
+        <Cell label='下单时间' value={formatDate(order.create_time)} />
+        <Cell label='金额' value={<Text className='accent'>{formatFen(order.total_price)}</Text>} />
+      </CellGroup>
+      <CellGroup title={`礼品卡（${order.cards.length}）`}>
+        {order.cards.length === 0 && <Empty text='该订单暂无礼品卡' />}
+        {order.cards.map((c, i) => (
+          <Cell
+            key={`${c.card_id}-${i}`}
+            testId='order-card'
+            label={
+              <View>
+                <Text>{formatFen(c.price)} 礼品卡</Text>
+                <View className='card-summary__meta'>
+                  {holderText(c)} · {cardStatusText(c.status)}
+                  {c.default_gifting_msg ? ` · “${c.default_gifting_msg}”` : ''}
+                </View>
+              </View>
+            }
+            value={c.mine ? `余额 ${formatBalance(c.balance)}` : undefined}
+          />
+        ))}
+      </CellGroup>
+      <CellGroup title='服务'>
+        <Cell label='退款/售后' value='请联系商家客服' testId='refund-entry' />
+        {order.role === 'buyer' && <Cell label='申请发票' testId='invoice-entry' onClick={() => go(routes.invoice(order.order_id))} />}
+      </CellGroup>
+    </View>
+  )
+}

@@ -1,0 +1,71 @@
+import { useCallback, useEffect, useRef, useState } from 'react'
+import type { Order, OrderCard } from '@giftcard/shared/api'
+
+import { api } from './api'
+
+export const ORDERS_PAGE_SIZE = 10
+
+export interface OrderPages {
+  state: 'loading' | 'ready' | 'error'
+  orders: Order[]
+  total: number
+  error?: Error
+  /** Loads the next page (no-op when all are shown or one is loading). */
+  more: () => void
+  /** Starts again from the first page. */
+  reload: () => void
+}
+
+/** My orders, newest first, ORDERS_PAGE_SIZE at a time. */
+export function useOrderPages(): OrderPages {
+  const [orders, setOrders] = useState<Order[]>([])
+  const [total, setTotal] = useState(0)
+  const [state, setState] = useState<OrderPages['state']>('loading')
+  const [error, setError] = useState<Error>()
+  const busy = useRef(false)
+  const fetchPage = useCallback(async (offset: number) => {
+    if (busy.current) return
+    busy.current = true
+    setState('loading')
+    try {
+      const page = await api.orders({ offset, limit: ORDERS_PAGE_SIZE })
+      setOrders((prev) => (offset === 0 ? page.orders : [...prev, ...page.orders]))
+      setTotal(page.total)
+      setState('ready')
+    } catch (e) {
+      setError(e as Error)
+      setState('error')
+    } finally {
+      busy.current = false
+    }
+  }, [])
+  useEffect(() => {
+    void fetchPage(0)
+  }, [fetchPage])
+  return {
+    state,
+    orders,
+    total,
+    error,
+    more: () => {
+      if (orders.length < total) void fetchPage(orders.length)
+    },
+    reload: () => void fetchPage(0),
+  }
+}
+
+/** "已赠出 1 张" style summary of an order's cards. */
+export function orderCardsText(order: Order): string {
+  const mine = order.cards.filter((c) => c.mine).length
+  const others = order.cards.length - mine
+  return others > 0 ? `共 ${order.cards.length} 张，已赠出/他人持有 ${others} 张` : `共 ${order.cards.length} 张`
+}
+
+export function roleText(order: Order): string {
+  return order.role === 'buyer' ? '我购买的' : '我收到的'
+}
+
+/** Who holds a card of the order, as the buyer sees it. */
+export function holderText(card: OrderCard): string {
+  return card.mine ? '我持有' : '已赠送给好友'
+}

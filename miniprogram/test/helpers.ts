@@ -1,0 +1,44 @@
+import { onRequest, type RequestOptions } from './doubles/taro'
+
+export type Route = (o: RequestOptions) => { status: number; data?: unknown } | undefined
+
+/** Answers requests by "METHOD /path" (query included); the session route logs in with token "t1". */
+export function serve(routes: Record<string, unknown | ((o: RequestOptions) => { status: number; data?: unknown })>): RequestOptions[] {
+  const seen: RequestOptions[] = []
+  onRequest(async (o) => {
+    seen.push(o)
+    const key = `${o.method} ${o.url}`
+    if (key === 'POST /api/session' && !(key in routes)) return { status: 200, data: { token: 't1', expiresIn: 7200 } }
+    if (!(key in routes)) return { status: 404, data: { error: { code: 'not_found', message: `no route ${key}` } } }
+    const r = routes[key]
+    return typeof r === 'function' ? (r as (o: RequestOptions) => { status: number; data?: unknown })(o) : { status: 200, data: r }
+  })
+  return seen
+}
+
+export const card = (over: Partial<Record<string, unknown>> = {}) => ({
+  card_id: 'pCard1',
+  code: '110201201245',
+  order_id: 'ord-1',
+  balance: 10000,
+  status: 'NORMAL',
+  can_consume: true,
+  begin_time: null,
+  end_time: null,
+  background_pic_url: 'https://img/face.png',
+  ...over,
+})
+
+export const order = (id: string, over: Partial<Record<string, unknown>> = {}) => ({
+  order_id: id,
+  page_id: 'page-1',
+  create_time: 1_700_000_000,
+  pay_finish_time: 1_700_000_010,
+  total_price: 20000,
+  role: 'buyer',
+  cards: [
+    { mine: true, card_id: 'pCard1', code: '1102', price: 10000, balance: 8800, status: 'NORMAL', begin_time: null, end_time: null, background_pic_url: 'u', default_gifting_msg: '生日快乐' },
+    { mine: false, card_id: 'pCard1', price: 10000, status: 'GIFTING', background_pic_url: 'u', default_gifting_msg: '新年快乐' },
+  ],
+  ...over,
+})

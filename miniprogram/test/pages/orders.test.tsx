@@ -1,0 +1,82 @@
+import { fireEvent, render, screen } from '@testing-library/react'
+
+import Taro, { resetTaro, setRouterParams, storage } from '../doubles/taro'
+import { order, serve } from '../helpers'
+import OrdersPage from '../../src/pages/orders/index'
+import OrderPage from '../../src/pages/order/index'
+import { TOKEN_KEY } from '../../src/services/session'
+
+beforeEach(() => {
+  resetTaro()
+  storage().set(TOKEN_KEY, 'tok')
+})
+
+const ids = (from: number, n: number) => Array.from({ length: n }, (_, i) => `ord-${from + i}`)
+
+describe('My orders', () => {
+  test('loading, then the first page; "load more" appends the next page; tapping opens the detail', async () => {
+    serve({
+      'GET /api/orders?offset=0&limit=10': { total: 12, offset: 0, limit: 10, orders: ids(0, 10).map((id) => order(id)) },
+      'GET /api/orders?offset=10&limit=10': { total: 12, offset: 10, limit: 10, orders: ids(10, 2).map((id) => order(id)) },
+    })
+    render(<OrdersPage />)
+    expect(screen.getByTestId('state-loading')).toBeTruthy()
+    expect(await screen.findAllByTestId('order-item')).toHaveLength(10)
+    expect(screen.getAllByTestId('order-item')[0]!.textContent).toContain('ord-0')
+    expect(screen.getAllByTestId('order-item')[0]!.textContent).toContain('¥200.00')
+    fireEvent.click(screen.getByTestId('load-more'))
+    await screen.findByText(/ord-11/)
+    expect(screen.getAllByTestId('order-item')).toHaveLength(12)
+    expect(screen.queryByTestId('load-more')).toBeNull()
+    fireEvent.click(screen.getAllByTestId('order-item')[11]!)
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/order/index?order_id=ord-11' })
+  })
+
+  test('no orders is the empty state', async () => {
+    serve({ 'GET /api/orders?offset=0&limit=10': { total: 0, offset: 0, limit: 10, orders: [] } })
+    render(<OrdersPage />)
+    expect(await screen.findByTestId('state-empty')).toBeTruthy()
+  })
+
+  test('a failure is the error state', async () => {
+    serve({ 'GET /api/orders?offset=0&limit=10': () => ({ status: 503, data: { error: { code: 'unavailable', message: '稍后再试' } } }) })
+    render(<OrdersPage />)
+    expect((await screen.findByTestId('state-error')).textContent).toContain('稍后再试')
+  })
+})
+
+describe('Order detail', () => {
+  test('shows the cards, who holds them, state, refund and an invoice entry that opens the invoice page', async () => {
+    setRouterParams({ order_id: 'ord-7' })
+    serve({ 'GET /api/orders/ord-7': order('ord-7') })
+    render(<OrderPage />)
+    expect(screen.getByTestId('state-loading')).toBeTruthy()
+    expect((await screen.findByTestId('order-id')).textContent).toBe('ord-7')
+    expect(screen.getByTestId('order-state').textContent).toBe('已支付')
+    const cards = screen.getAllByTestId('order-card')
+    expect(cards[0]!.textContent).toContain('我持有')
+    expect(cards[0]!.textContent).toContain('¥88.00')
+    expect(cards[1]!.textContent).toContain('已赠送给好友')
+    expect(screen.getByTestId('refund-entry')).toBeTruthy()
+    fireEvent.click(screen.getByTestId('invoice-entry'))
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/invoice/index?order_id=ord-7' })
+  })
+
+  test('a received order has no invoice entry', async () => {
+    setRouterParams({ order_id: 'ord-8' })
+    serve({ 'GET /api/orders/ord-8': order('ord-8', { role: 'receiver' }) })
+    render(<OrderPage />)
+    await screen.findByTestId('order-id')
+    expect(screen.queryByTestId('invoice-entry')).toBeNull()
+  })
+
+  test('without order_id it is empty; an unknown order is the error state', async () => {
+    const { unmount } = render(<OrderPage />)
+    expect(await screen.findByTestId('state-empty')).toBeTruthy()
+    unmount()
+    setRouterParams({ order_id: 'nope' })
+    serve({})
+    render(<OrderPage />)
+    expect(await screen.findByTestId('state-error')).toBeTruthy()
+  })
+})
