@@ -4,6 +4,7 @@ import { createMiniApi } from './api/routes';
 import { createCallback } from './callback';
 import type { Config } from './config';
 import { errorMiddleware } from './http/errors';
+import { serveStatic } from './http/static';
 import { landingRouter } from './landing/routes';
 import type { Logger } from './log';
 import type { Metrics } from './ops/metrics';
@@ -27,6 +28,8 @@ export interface AppDeps {
   storeDeadlineMs?: number;
   /** The projector's store for the Mini Program API; one over the same Redis is made when not given. */
   projections?: ProjectionStore;
+  /** A built H5 app (miniprogram/dist-h5) served at /app/; it calls /api and /sandbox same-origin. */
+  h5Dir?: string;
 }
 
 /** The BFF as a Koa app, everything injected, so tests run the real app against real Redis. */
@@ -43,6 +46,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorMiddleware(deps.logger));
   const ops = opsRouter(deps.redis, deps.metrics);
   app.use(ops.routes()).use(ops.allowedMethods());
+  if (deps.h5Dir) app.use(serveStatic(deps.h5Dir, '/app'));
   const callback = createCallback(deps);
   app.use(callback.routes()).use(callback.allowedMethods());
   const landing = landingRouter(deps);

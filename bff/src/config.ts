@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import { DEMO_SANDBOX_CONFIG } from './sandbox/config';
 
@@ -22,6 +24,8 @@ export interface Config {
   adminToken: string;
   sessionSecret: string;
   sandbox: boolean;
+  /** A built H5 app (`miniprogram/dist-h5`) to serve at /app/; unset: the sandbox serves the repo's own build when there is one. */
+  h5Dir: string | undefined;
   /** Which secrets the sandbox made up (so start-up can print them). */
   generated: string[];
 }
@@ -59,6 +63,7 @@ const schema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SANDBOX: z.enum(['0', '1'], 'must be 0 or 1').default('0'),
+  H5_DIR: nonEmpty.optional(),
 });
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -97,6 +102,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: need('ADMIN_TOKEN', () => randomBytes(18).toString('base64url')),
     sessionSecret: need('SESSION_SECRET', () => randomBytes(32).toString('base64url')),
     sandbox,
+    h5Dir: e.H5_DIR === undefined ? undefined : h5Dir(e.H5_DIR),
     generated,
   };
+}
+
+/** H5_DIR must be a built app: a directory with an index.html. */
+function h5Dir(dir: string): string {
+  const abs = path.resolve(dir);
+  if (!existsSync(path.join(abs, 'index.html'))) throw new ConfigError('H5_DIR', `${abs} has no index.html (build it: pnpm build)`);
+  return abs;
 }

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './log';
@@ -6,6 +8,7 @@ import { connectRedis, redisReady } from './redis/connect';
 import { redisKeys } from './redis/keys';
 import { startProjector } from './projector';
 import { DEMO_SANDBOX_CONFIG, SandboxWorld, startPusher } from './sandbox';
+import { seedDemo } from './sandbox/demo-seed';
 import { createWechat } from './wechat';
 
 /** The BFF process: settings, Redis, the WeChat client, the app, and (SANDBOX=1) the sandbox. */
@@ -43,7 +46,9 @@ async function main() {
         miniProgram: { appid: config.wxaAppid, secret: config.wxaSecret },
       })
     : undefined;
-  const app = createApp({ config, redis, keys, wechat, metrics, logger, sandbox });
+  // The H5 app at /app/: H5_DIR, or in sandbox mode the repo's own build (`pnpm build` makes it).
+  const h5Dir = config.h5Dir ?? (config.sandbox ? path.resolve(__dirname, '..', '..', 'miniprogram', 'dist-h5') : undefined);
+  const app = createApp({ config, redis, keys, wechat, metrics, logger, sandbox, h5Dir });
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
@@ -56,6 +61,26 @@ async function main() {
   const projector = await startProjector({ redis, keys, client: wechat.client, logger });
   // In sandbox mode WeChat's pushes come from the sandbox, to this process's own callback.
   if (sandbox) startPusher(sandbox, { url: `${origin}/wechat/callback`, token: config.wechatToken, aesKey: config.wechatAesKey });
+  if (h5Dir) {
+    const built = existsSync(path.join(h5Dir, 'index.html'));
+    process.stdout.write(`App (H5):       ${origin}/app/   (${built ? `from ${h5Dir}` : `${h5Dir} not built yet: pnpm build`})\n`);
+  }
+  // Demo data, made through the merchant API and the sandbox's user actions; the URLs to try it.
+  if (sandbox) {
+    try {
+      const demo = await seedDemo({ origin, adminToken: config.adminToken, wxaAppid: config.wxaAppid });
+      process.stdout.write(
+        [
+          `Demo data:      cards ${demo.cardIds.join(', ')} on shelf ${demo.pageId} (bound to ${config.wxaAppid}); order ${demo.order.order_id} by o_demo_buyer`,
+          `Demo card jump: ${origin}${demo.cardJumpPath}`,
+          `Demo shelf:     ${origin}/app/#/pages/shelf/index?demo_user=o_demo_mini`,
+          '',
+        ].join('\n'),
+      );
+    } catch (e) {
+      logger.error('demo data not seeded', { error: (e as Error).message });
+    }
+  }
   const stop = async () => {
     sandbox?.pusher?.stop();
     server.close();

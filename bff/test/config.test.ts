@@ -61,3 +61,18 @@ describe('settings', () => {
     expect(c.redisUrl).toBe('redis+cluster://h1:7000,h2:7001');
   });
 });
+
+describe('H5_DIR', () => {
+  it('is unset by default, a built app directory when given, and refused when it holds no index.html', () => {
+    const { mkdtempSync, writeFileSync, rmSync } = require('node:fs') as typeof import('node:fs');
+    const dir = mkdtempSync(require('node:path').join(require('node:os').tmpdir(), 'gc-h5-'));
+    try {
+      expect(loadConfig(production).h5Dir).toBeUndefined();
+      expect(() => loadConfig({ ...production, H5_DIR: dir })).toThrow(new ConfigError('H5_DIR', `${dir} has no index.html (build it: pnpm build)`));
+      writeFileSync(`${dir}/index.html`, '<!doctype html>');
+      expect(loadConfig({ ...production, H5_DIR: dir }).h5Dir).toBe(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,266 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import type { GiftCardOrder } from '@giftcard/shared';
+import Redis from 'ioredis';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/**
+ * The Mini Program's H5 build in a real Chromium, on the stack `pnpm start` runs (scripts/start.js
+ * --no-build: BFF + sandbox + /app/ + demo data; `pnpm build` first). A sandbox purchase shows in
+ * "My orders" once the card-button jump links the Mini Program user to the buyer; a merchant's
+ * balance update shows when the card page is shown again; the invoice form submits; every page
+ * is kept as a screenshot under test/artifacts/miniprogram-*.png.
+ */
+jest.setTimeout(120_000);
+
+const root = path.resolve(__dirname, '../..');
+const ARTIFACTS = path.join(root, 'test', 'artifacts');
+const ADMIN_TOKEN = `e2e-admin-${randomBytes(12).toString('hex')}`;
+const BUYER = 'o_e2e_buyer';
+const MINI_USER = 'o_e2e_mini';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as { port: number };
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+describe('Mini Program H5 in Chromium', () => {
+  let child: ChildProcess | undefined;
+  let output = '';
+  let origin: string;
+  let browser: Browser;
+  let context: BrowserContext;
+  let page: Page;
+  const consoleErrors: string[] = [];
+  const prefix = `gc:test:e2e-mp:${randomBytes(4).toString('hex')}:`;
+  let order: GiftCardOrder;
+  let cardJump: string;
+
+  async function control<T>(action: string, body: unknown): Promise<T> {
+    const res = await fetch(`${origin}/sandbox/_control/${action}`, { method: 'POST', body: JSON.stringify(body) });
+    if (!res.ok) throw new Error(`control ${action}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+  async function admin<T>(method: string, p: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${origin}/admin${p}`, {
+      method,
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`admin ${method} ${p}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as T;
+  }
+
+  beforeAll(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const port = await freePort();
+    origin = `http://127.0.0.1:${port}`;
+    child = spawn('node', ['scripts/start.js', '--no-build'], {
+      cwd: root,
+      env: { ...process.env, PORT: String(port), REDIS_PREFIX: prefix, ADMIN_TOKEN, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    // Up, and the demo data seeded (its URLs printed): content, not a fixed wait.
+    for (let i = 0; i < 300 && !/^Demo card jump: /m.test(output); i++) {
+      if (child.exitCode !== null) throw new Error(`pnpm start exited ${child.exitCode}:\n${output}`);
+      if (/demo data not seeded/.test(output)) throw new Error(`demo seed failed:\n${output}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!/^Demo card jump: /m.test(output)) throw new Error(`pnpm start printed no demo URLs:\n${output}`);
+
+    // A purchase of our own, on the demo shelf the Mini Program is bound to.
+    const { page_id_list } = await admin<{ page_id_list: string[] }>('GET', '/shelves');
+    const pageId = page_id_list[0]!;
+    const { page: shelf } = await admin<{ page: { theme_list: { item_list: { card_id: string }[] }[] } }>('GET', `/shelves/${encodeURIComponent(pageId)}`);
+    const cardId = shelf.theme_list[0]!.item_list.at(-1)!.card_id;
+    order = await control<GiftCardOrder>('shelves/buy', { openid: BUYER, page_id: pageId, items: [{ card_id: cardId, count: 1 }] });
+    const { encrypt_code } = await control<{ encrypt_code: string }>('codes/encrypt', { code: order.card_list[0]!.code });
+    const q = new URLSearchParams({ encrypt_code, card_id: cardId, openid: BUYER, outer_str: 'x', demo_user: MINI_USER });
+    cardJump = `/app/#/pages/card/index?${q}`;
+
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    // One context: the app keeps its session (the demo user's) across page loads, like WeChat does.
+    context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (child && child.exitCode === null) {
+      // start.js forwards the signal to the BFF and exits when it has.
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+    }
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0');
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  /** A fresh load of a hash route (not a same-document hash change), so the page mounts and onShow runs. */
+  async function open(route: string): Promise<void> {
+    await page.goto('about:blank');
+    await page.goto(`${origin}${route}`, { waitUntil: 'load' });
+  }
+
+  /**
+   * The element visible, no loading state left, and Taro's page transition over (no running
+   * animation, the element still across two frames): a screenshot now shows the page, not a blank.
+   */
+  async function settled(selector: string, text?: string, timeout = 20_000) {
+    const target = page.locator(text === undefined ? selector : `${selector}:has-text("${text}")`).first();
+    await target.waitFor({ state: 'visible', timeout });
+    await page.waitForFunction(
+      () => {
+        const doc = (globalThis as unknown as { document: { querySelector(s: string): { offsetParent: unknown } | null; getAnimations(): { playState: string }[] } }).document;
+        const loading = doc.querySelector('[data-testid=state-loading]');
+        return (!loading || loading.offsetParent === null) && doc.getAnimations().every((a) => a.playState !== 'running');
+      },
+      undefined,
+      { timeout },
+    );
+    let last = '';
+    for (let i = 0; i < 50; i++) {
+      const box = JSON.stringify(await target.boundingBox());
+      if (box === last && box !== 'null') break;
+      last = box;
+      await page.evaluate(() => new Promise((r) => (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame(() => r(null))));
+    }
+    return target;
+  }
+
+  const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `miniprogram-${name}.png`), fullPage: true });
+
+  it('pnpm start prints the app URL and a ready-made card jump of the demo purchase, and serves /app/', async () => {
+    expect(output).toContain(`App (H5):       ${origin}/app/`);
+    expect(output).toMatch(new RegExp(`^Demo card jump: ${origin.replace(/[.]/g, '\\.')}/app/#/pages/card/index\\?encrypt_code=[^&]+&card_id=[^&]+&openid=o_demo_buyer&outer_str=demo&demo_user=o_demo_mini$`, 'm'));
+    const res = await fetch(`${origin}/app/`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await res.text()).toContain('<div id="app">');
+  });
+
+  it('shows the shelf the Mini Program is bound to', async () => {
+    await open(`/app/#/pages/shelf/index?demo_user=${MINI_USER}`);
+    await settled('[data-testid=buy]');
+    await shot('shelf');
+  });
+
+  it('(a) the card jump links the user to the buyer: the card shows its balance, My orders lists the order', async () => {
+    await open(cardJump);
+    const balance = await settled('[data-testid=card-balance]');
+    expect(await balance.textContent()).toMatch(/200(\.00)?/);
+    await shot('card');
+
+    // The order reaches the projection through the sandbox's push: reload until it is listed.
+    let listed = false;
+    for (let i = 0; i < 20 && !listed; i++) {
+      await open('/app/#/pages/orders/index');
+      await settled('[data-testid=order-item], [data-testid=state-empty], [data-testid=state-error]');
+      listed = (await page.locator(`[data-testid=order-item]:has-text("${order.order_id}")`).count()) > 0;
+    }
+    expect(listed).toBe(true);
+    await settled('[data-testid=order-item]', order.order_id);
+    await shot('orders');
+
+    await open(`/app/#/pages/order/index?order_id=${encodeURIComponent(order.order_id)}`);
+    await settled('[data-testid=invoice-entry]');
+    expect(await page.textContent('body')).toContain(order.order_id);
+    await shot('order');
+
+    await open('/app/#/pages/cards/index');
+    await settled('[data-testid=card-item]');
+    await shot('cards');
+  });
+
+  it('(b) a merchant balance update shows when the card page is shown again', async () => {
+    const card = order.card_list[0]!;
+    await admin('POST', `/codes/${encodeURIComponent(card.code)}/balance`, { card_id: card.card_id, balance: 12345, record_balance: '门店消费' });
+    await open(cardJump);
+    const balance = await settled('[data-testid=card-balance]', '123.45');
+    expect(await balance.textContent()).toContain('123.45');
+    await shot('card-updated');
+  });
+
+  it('(c) the invoice form submits and its status shows', async () => {
+    await open(`/app/#/pages/invoice/index?order_id=${encodeURIComponent(order.order_id)}`);
+    await settled('[data-testid=invoice-submit]');
+    await fillInvoiceForm(page);
+    await shot('invoice');
+    const before = (await page.locator('[data-testid=invoice-status]').first().textContent().catch(() => null)) ?? '';
+    await page.locator('[data-testid=invoice-submit]').first().click();
+    // The request is stored for the merchant, and the page says so.
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0');
+    try {
+      let stored: string | null = null;
+      for (let i = 0; i < 100 && stored === null; i++) {
+        stored = await redis.get(`${prefix}invoice:request:${order.order_id}`);
+        if (stored === null) await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(stored).not.toBeNull();
+      expect(JSON.parse(stored!)).toMatchObject({ order_id: order.order_id, openid: BUYER, email: 'finance@example.com' });
+    } finally {
+      redis.disconnect();
+    }
+    const status = await settled('[data-testid=invoice-status]');
+    await page.waitForFunction((prev) => {
+      const el = (globalThis as unknown as { document: { querySelector(s: string): { textContent: string | null } | null } }).document.querySelector('[data-testid=invoice-status]');
+      return !!el && (el.textContent ?? '').trim() !== '' && (el.textContent ?? '').trim() !== prev.trim();
+    }, before);
+    expect((await status.textContent())!.trim()).not.toBe('');
+    await shot('invoice-submitted');
+  });
+
+  it('logged no script errors (CSP violations included)', () => {
+    expect(consoleErrors.filter((e) => /Content Security Policy|pageerror/i.test(e))).toEqual([]);
+  });
+});
+
+/**
+ * Fills the invoice form as a company invoice: by the page's test ids (`invoice-type-company`,
+ * `invoice-title`, `invoice-tax-no`, `invoice-email`; Taro's Input wraps a native input), else by
+ * what each input's placeholder asks for.
+ */
+async function fillInvoiceForm(page: Page): Promise<void> {
+  const company = page.locator('[data-testid=invoice-type-company]').or(page.getByText(/^(企业|单位)$/)).first();
+  if (await company.count()) await company.click();
+  const values: [testId: string, hint: RegExp, value: string][] = [
+    ['invoice-title', /title|抬头|名称/i, '腾讯科技（深圳）有限公司'],
+    ['invoice-tax-no', /tax|税|位大写/i, '91440300708461136T'],
+    ['invoice-email', /mail|邮|@/i, 'finance@example.com'],
+  ];
+  for (const [testId, hint, value] of values) {
+    const byId = page.locator(`[data-testid=${testId}] input, input[data-testid=${testId}]`).first();
+    if (await byId.count()) {
+      await byId.fill(value);
+      continue;
+    }
+    const inputs = page.locator('input:visible');
+    for (let i = 0; i < (await inputs.count()); i++) {
+      const placeholder = `${(await inputs.nth(i).getAttribute('placeholder')) ?? ''} ${(await inputs.nth(i).getAttribute('name')) ?? ''}`;
+      if (hint.test(placeholder)) {
+        await inputs.nth(i).fill(value);
+        break;
+      }
+    }
+  }
+}
