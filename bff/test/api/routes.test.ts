@@ -15,14 +15,14 @@ describe('the Mini Program API, end to end against the sandbox', () => {
   afterAll(() => bff.close());
 
   it('GET /api/shelves/:pageId serves the shelf from a cache the merchant update clears', async () => {
-    const first = await call(bff, 'GET', `/api/shelves/${bought.shop.pageId}`, { token });
+    const first = await call(bff, 'GET', `/api/shelves/${encodeURIComponent(bought.shop.pageId)}`, { token });
     expect(first.status).toBe(200);
     expect(first.body.page_id).toBe(bought.shop.pageId);
     expect(first.body.page.page_title).toBe('礼品卡');
     expect(await bff.db.redis.ttl(bff.db.keys.shelfCache(bought.shop.pageId))).toBeGreaterThan(0);
-    const upd = await admin('PUT', `/shelves/${bought.shop.pageId}`, { page_title: '新标题' });
+    const upd = await admin('PUT', `/shelves/${encodeURIComponent(bought.shop.pageId)}`, { page_title: '新标题' });
     expect(upd.status).toBe(200);
-    const after = await call(bff, 'GET', `/api/shelves/${bought.shop.pageId}`, { token });
+    const after = await call(bff, 'GET', `/api/shelves/${encodeURIComponent(bought.shop.pageId)}`, { token });
     expect(after.body.page.page_title).toBe('新标题');
     expect(await call(bff, 'GET', '/api/shelves/no-such-page', { token })).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
   });
