@@ -1,7 +1,8 @@
-import { Image, Text, View } from '@tarojs/components'
+import { Text, View } from '@tarojs/components'
 import { formatFen } from '@giftcard/shared/money'
 
 import { Cell, CellGroup } from '../../components/cells'
+import { Pic } from '../../components/pic'
 import { Empty, Failure, Loading } from '../../components/states'
 import { api } from '../../services/api'
 import { cardStatusText, formatBalance, formatValidity } from '../../services/format'
@@ -24,9 +25,9 @@ export default function CardsPage() {
             testId='card-item'
             onClick={() => go(routes.order(c.order_id))}
             label={
-              <View className='faces'>
-                {c.background_pic_url && <Image className='face__pic' src={c.background_pic_url} mode='aspectFill' />}
-                <View className='card-summary__body'>
+              <View className='card-row'>
+                {c.background_pic_url && <Pic className='card-row__thumb' src={c.background_pic_url} />}
+                <View className='card-row__body'>
                   <Text>{formatFen(c.price)} 礼品卡 · {cardStatusText(c.status)}</Text>
                   <Text className='card-summary__meta'>{formatValidity(c.begin_time, c.end_time)}</Text>
                 </View>

@@ -51,31 +51,33 @@ function InvoiceFormView({ orderId, onSubmitted }: { orderId: string; onSubmitte
     }
   }
   return (
-    <CellGroup title='申请发票'>
-      <View className='segmented'>
-        {(['personal', 'company'] as const).map((t) => (
-          <Button
-            key={t}
-            size='mini'
-            className={form.type === t ? 'btn segmented__item' : 'btn btn--plain segmented__item'}
-            data-testid={`invoice-type-${t}`}
-            onClick={() => setForm((f) => ({ ...f, type: t }))}
-          >
-            {t === 'personal' ? '个人' : '企业'}
-          </Button>
-        ))}
-      </View>
-      <Field label={form.type === 'company' ? '公司名称' : '发票抬头'} error={errors.title} errorId='error-title'>
-        <Input className='field__input' data-testid='invoice-title' value={form.title} placeholder='请输入抬头' onInput={set('title')} />
-      </Field>
-      {form.type === 'company' && (
-        <Field label='税号' error={errors.tax_no} errorId='error-tax-no'>
-          <Input className='field__input' data-testid='invoice-tax-no' value={form.taxNo} placeholder='15–20 位大写字母或数字' onInput={set('taxNo')} />
+    <View>
+      <CellGroup title='申请发票'>
+        <View className='segmented'>
+          {(['personal', 'company'] as const).map((t) => (
+            <Button
+              key={t}
+              size='mini'
+              className={form.type === t ? 'btn segmented__item segmented__item--on' : 'btn btn--plain segmented__item'}
+              data-testid={`invoice-type-${t}`}
+              onClick={() => setForm((f) => ({ ...f, type: t }))}
+            >
+              {t === 'personal' ? '个人' : '企业'}
+            </Button>
+          ))}
+        </View>
+        <Field label={form.type === 'company' ? '公司名称' : '发票抬头'} error={errors.title} errorId='error-title'>
+          <Input className='field__input' data-testid='invoice-title' value={form.title} placeholder='请输入抬头' onInput={set('title')} />
         </Field>
-      )}
-      <Field label='接收邮箱' error={errors.email} errorId='error-email'>
-        <Input className='field__input' data-testid='invoice-email' type='text' value={form.email} placeholder='name@example.com' onInput={set('email')} />
-      </Field>
+        {form.type === 'company' && (
+          <Field label='税号' error={errors.tax_no} errorId='error-tax-no'>
+            <Input className='field__input' data-testid='invoice-tax-no' value={form.taxNo} placeholder='15–20 位大写字母或数字' onInput={set('taxNo')} />
+          </Field>
+        )}
+        <Field label='接收邮箱' error={errors.email} errorId='error-email'>
+          <Input className='field__input' data-testid='invoice-email' type='text' value={form.email} placeholder='name@example.com' onInput={set('email')} />
+        </Field>
+      </CellGroup>
       {failure && (
         <Text className='field__error note' data-testid='invoice-submit-error'>
           提交失败：{failure}
@@ -84,15 +86,17 @@ function InvoiceFormView({ orderId, onSubmitted }: { orderId: string; onSubmitte
       <Button className='btn btn--block' data-testid='invoice-submit' loading={sending} disabled={sending} onClick={() => void submit()}>
         提交申请
       </Button>
-    </CellGroup>
+    </View>
   )
 }
 
 function Field({ label, error, errorId, children }: { label: string; error?: string; errorId: string; children: React.ReactNode }) {
   return (
     <View className='field'>
-      <Text>{label}</Text>
-      {children}
+      <View className='field__row'>
+        <Text className='field__label'>{label}</Text>
+        {children}
+      </View>
       {error && (
         <Text className='field__error' data-testid={errorId}>
           {error}

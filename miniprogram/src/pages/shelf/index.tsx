@@ -1,8 +1,9 @@
 import Taro from '@tarojs/taro'
-import { Button, Image, Text, View } from '@tarojs/components'
+import { Button, Text, View } from '@tarojs/components'
 import { formatFen } from '@giftcard/shared/money'
 
 import { Cell, CellGroup } from '../../components/cells'
+import { Pic } from '../../components/pic'
 import { Empty, Failure, Loading } from '../../components/states'
 import { routerParam, go, routes } from '../../services/router'
 import { groupThemes, itemPrice, loadShelf, shelfBuyLink, type Theme } from '../../services/shelf'
@@ -19,9 +20,9 @@ export default function ShelfPage() {
   const link = shelfBuyLink(pageId)
   return (
     <View className='page'>
-      {page.banner_pic_url && <Image className='banner' src={page.banner_pic_url} mode='aspectFill' data-testid='banner' />}
+      {page.banner_pic_url && <Pic className='banner' src={page.banner_pic_url} testId='banner' />}
       {page.page_title && (
-        <View className='note'>
+        <View className='note shelf-title'>
           <Text className='theme__title'>{page.page_title}</Text>
         </View>
       )}
@@ -55,7 +56,7 @@ function ThemeView({ theme }: { theme: Theme }) {
       <Text className='theme__title' style={{ color: theme.title_color }}>
         {theme.title}
       </Text>
-      <Image className='theme__pic' src={theme.theme_pic_url} mode='aspectFill' />
+      <Pic className='theme__pic' src={theme.theme_pic_url} />
       {theme.item_list.map((item) => (
         <View key={item.card_id} className='cell' data-testid='shelf-item'>
           <View className='cell__label'>
@@ -65,14 +66,16 @@ function ThemeView({ theme }: { theme: Theme }) {
           {itemPrice(item) !== undefined && <Text className='accent' data-testid='item-price'>{formatFen(itemPrice(item)!)}</Text>}
         </View>
       ))}
-      <View className='faces'>
-        {theme.pic_item_list.map((face, i) => (
-          <View key={i} className='face' data-testid='card-face'>
-            <Image className='face__pic' src={face.background_pic_url} mode='aspectFill' />
-            <Text>{face.default_gifting_msg}</Text>
-          </View>
-        ))}
-      </View>
+      {theme.pic_item_list.length > 0 && (
+        <View className='faces'>
+          {theme.pic_item_list.map((face, i) => (
+            <View key={i} className='face' data-testid='card-face'>
+              <Pic className='face__pic' src={face.background_pic_url} />
+              <Text className='face__msg'>{face.default_gifting_msg}</Text>
+            </View>
+          ))}
+        </View>
+      )}
     </View>
   )
 }
