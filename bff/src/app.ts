@@ -52,7 +52,16 @@ export function createApp(deps: AppDeps): Koa {
   const landing = landingRouter(deps);
   app.use(landing.routes()).use(landing.allowedMethods());
   const miniApi = createMiniApi(deps);
-  app.use(adminApi({ ...deps, afterWechatCall: (endpoint, input) => miniApi.shelves.afterMerchantCall(endpoint, input) }));
+  // What the merchant changes through /admin, the Mini Program API learns at once: shelves, binding, prices.
+  app.use(
+    adminApi({
+      ...deps,
+      afterWechatCall: async (endpoint, input, result) => {
+        await miniApi.shelves.afterMerchantCall(endpoint, input);
+        await miniApi.cards.afterMerchantCall(endpoint, input, result);
+      },
+    }),
+  );
   app.use(miniApi.middleware);
   if (deps.sandbox) {
     const sandbox = sandboxRouter(deps.sandbox);

@@ -161,7 +161,11 @@ describe('Mini Program H5 in Chromium', () => {
 
   it('shows the shelf the Mini Program is bound to', async () => {
     await open(`/app/#/pages/shelf/index?demo_user=${MINI_USER}`);
-    await settled('[data-testid=buy]');
+    const buy = await settled('[data-testid=buy]');
+    expect(await buy.getAttribute('href')).toMatch(/^https:\/\/mp\.weixin\.qq\.com\/bizmall\/giftcard\?action=homepage&page_id=[^&#]+&outer_str=miniprogram#wechat_redirect$/);
+    // The demo cards were created through the merchant API, so the shelf knows their prices.
+    const prices = await page.locator('[data-testid=item-price]').allTextContents();
+    expect(prices).toEqual(expect.arrayContaining(['¥50.00', '¥200.00']));
     await shot('shelf');
   });
 

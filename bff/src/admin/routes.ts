@@ -18,8 +18,8 @@ export interface AdminDeps {
   wechat: { client: WechatClient };
   redis: RedisClient;
   keys: RedisKeys;
-  /** Called after a WeChat operation succeeded, with its endpoint and request (the Mini Program API's shelf cache and wxa binding). */
-  afterWechatCall?: (endpoint: EndpointName, input: unknown) => Promise<void>;
+  /** Called after a WeChat operation succeeded, with its endpoint, request and answer (shelf cache, wxa binding, card prices). */
+  afterWechatCall?: (endpoint: EndpointName, input: unknown, result: unknown) => Promise<void>;
 }
 
 /** Anti-counterfeit import of 10,000 codes of 128 characters fits with room to spare. */
@@ -70,8 +70,9 @@ function operationHandler(op: Operation, services: ServiceDeps, afterWechatCall?
     try {
       const input = await readInput(ctx, op);
       if ('endpoint' in op.target) {
-        ctx.body = await callEndpoint(services.wechat, op.target.endpoint, input);
-        await afterWechatCall?.(op.target.endpoint, input);
+        const result = await callEndpoint(services.wechat, op.target.endpoint, input);
+        await afterWechatCall?.(op.target.endpoint, input, result);
+        ctx.body = result;
       } else if (op.target.service === 'orders.export') {
         await exportRoute(ctx, input, services);
       } else {

@@ -9,6 +9,7 @@ import {
   shelfParams,
   type InvoiceResponse,
   type StoredInvoiceRequest,
+  type ShelfResponse,
 } from '@giftcard/shared/api';
 import type Koa from 'koa';
 import getRawBody from 'raw-body';
@@ -25,6 +26,7 @@ import { IdentityLinks } from './identity';
 import { checkScanTicket } from './scan';
 import { SessionService, SessionTokens, sessionAuth } from './session';
 import { ShelfCache } from './shelf-cache';
+import { CardCatalog } from '../services/card-catalog';
 
 export interface MiniApiDeps {
   config: { sessionSecret: string; wxaAppid: string; wxaSecret: string };
@@ -51,6 +53,7 @@ export function createMiniApi(deps: MiniApiDeps) {
   const tokens = new SessionTokens(deps.config.sessionSecret, deps.now);
   const sessions = new SessionService({ client, wxaAppid: deps.config.wxaAppid, wxaSecret: deps.config.wxaSecret, tokens, identity });
   const shelves = new ShelfCache(redis, keys, client);
+  const cards = new CardCatalog(redis, keys);
   const invoices = new InvoiceRequests(redis, keys);
   const store = deps.projections ?? new ProjectionStore(redis, keys, new ProjectionWriter({ redis, keys, client, logger: deps.logger }));
 
@@ -98,7 +101,9 @@ export function createMiniApi(deps: MiniApiDeps) {
   router.get('/shelves/:pageId', async (ctx) => {
     const { pageId } = parse(shelfParams, ctx.params);
     try {
-      ctx.body = { page_id: pageId, page: await shelves.get(pageId) };
+      const page = await shelves.get(pageId);
+      const prices = await cards.prices(page.theme_list.flatMap((t) => t.item_list.map((i) => i.card_id)));
+      ctx.body = { page_id: pageId, page, prices } satisfies ShelfResponse;
     } catch (e) {
       if (isWechatError(e, 40097) || (e instanceof WechatError && e.kind === 'invalid_request')) throw new HttpError(404, 'not_found', 'no such shelf');
       throw e;
@@ -152,7 +157,7 @@ export function createMiniApi(deps: MiniApiDeps) {
     }
     await routes(ctx as never, next);
   };
-  return { middleware, shelves, identity, tokens, invoices };
+  return { middleware, shelves, cards, identity, tokens, invoices };
 }
 
 function withoutOpenid(stored: StoredInvoiceRequest): InvoiceResponse['request'] {

@@ -33,6 +33,8 @@ export function redisKeys(prefix: string) {
     shelfCache: (pageId: string) => `${prefix}api:shelf:${encodeURIComponent(pageId)}`,
     /** Mini Program API: the set of page ids cached (so the merchant's "all shelves" changes drop them all). */
     shelfCachePages: `${prefix}api:shelf:pages`,
+    /** Prices (fen) of the cards the merchant created through this BFF: a hash card_id → price. */
+    cardPrices: `${prefix}cards:price`,
     /** The shelf bound to a Mini Program by the merchant's wxa/set: JSON `{wxa_appid, page_id}`. */
     wxaShelf: (wxaAppid: string) => `${prefix}wxa:shelf:${encodeURIComponent(wxaAppid)}`,
     /** A wxticket's first checker (Mini Program openid); the name is a hash of the ticket. */

@@ -1,3 +1,5 @@
+import { giftCard, shelf } from '../support/giftcards';
+import type { TestSandbox } from '../support/sandbox';
 import { call, login, purchase, start, type Bff } from './support';
 
 describe('the Mini Program API, end to end against the sandbox', () => {
@@ -25,6 +27,18 @@ describe('the Mini Program API, end to end against the sandbox', () => {
     const after = await call(bff, 'GET', `/api/shelves/${encodeURIComponent(bought.shop.pageId)}`, { token });
     expect(after.body.page.page_title).toBe('新标题');
     expect(await call(bff, 'GET', '/api/shelves/no-such-page', { token })).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
+  });
+
+  it('GET /api/shelves/:pageId carries the price of each card the merchant created through /admin/cards', async () => {
+    const created = await admin('POST', '/cards', giftCard({ world: bff.world } as TestSandbox, { price: 8800, title: '感恩卡' }));
+    expect(created.status).toBe(200);
+    const cardId = created.body.card_id as string;
+    const page = await admin('POST', '/shelves', shelf([cardId, bought.shop.cardIds[0]!]));
+    expect(page.status).toBe(200);
+    const res = await call(bff, 'GET', `/api/shelves/${encodeURIComponent(page.body.page_id)}`, { token });
+    expect(res.status).toBe(200);
+    // The card made through the merchant API has its price; the one made behind the BFF's back has none.
+    expect(res.body.prices).toEqual({ [cardId]: 8800 });
   });
 
   it('GET /api/shelf is 404 until the merchant binds a shelf with wxa/set', async () => {

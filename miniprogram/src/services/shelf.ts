@@ -43,8 +43,8 @@ export function groupThemes(shelf: Shelf): ThemeGroup[] {
   return [...groups, rest].filter((g) => g.themes.length > 0)
 }
 
-/** An item's price in fen when the shelf carries one. `/card/giftcard/page/get` (002 §7.3) has none, so usually undefined. */
-export function itemPrice(item: Theme['item_list'][number]): number | undefined {
-  const price = (item as { price?: unknown }).price
+/** An item's price in fen, when the BFF knows it (`page/get` itself carries none, 002 §7.3). */
+export function itemPrice(item: Theme['item_list'][number], prices: ShelfResponse['prices'] | undefined): number | undefined {
+  const price = prices?.[item.card_id]
   return typeof price === 'number' ? price : undefined
 }

@@ -9,7 +9,7 @@ const page = {
   page_title: '星巴克礼品卡',
   banner_pic_url: 'https://img/banner.png',
   theme_list: [
-    { theme_pic_url: 'https://img/t1.png', title: '生日', title_color: '#ff0000', category_index: 0, item_list: [{ card_id: 'pCard1', title: '生日卡 100 元', price: 10000 }], pic_item_list: [{ background_pic_url: 'https://img/f1.png', default_gifting_msg: '生日快乐' }] },
+    { theme_pic_url: 'https://img/t1.png', title: '生日', title_color: '#ff0000', category_index: 0, item_list: [{ card_id: 'pCard1', title: '生日卡 100 元' }], pic_item_list: [{ background_pic_url: 'https://img/f1.png', default_gifting_msg: '生日快乐' }] },
     { theme_pic_url: 'https://img/t2.png', title: '感谢', title_color: '#000', category_index: 1, item_list: [{ card_id: 'pCard2', title: '感谢卡' }], pic_item_list: [{ background_pic_url: 'https://img/f2.png', default_gifting_msg: '谢谢你' }] },
   ],
   category_list: [{ title: '节日' }, { title: '心意' }],
@@ -30,7 +30,7 @@ afterEach(() => {
 
 test('shows loading, then the bound shelf with categories, items, faces, merchant info and the buy link (H5)', async () => {
   process.env.TARO_ENV = 'h5'
-  const seen = serve({ 'GET /api/shelf': { wxa_appid: 'wxa', page_id: 'abc=+d' }, 'GET /api/shelves/abc%3D%2Bd': { page_id: 'abc=+d', page } })
+  const seen = serve({ 'GET /api/shelf': { wxa_appid: 'wxa', page_id: 'abc=+d' }, 'GET /api/shelves/abc%3D%2Bd': { page_id: 'abc=+d', page, prices: { pCard1: 10000 } } })
   render(<ShelfPage />)
   expect(screen.getByTestId('state-loading')).toBeTruthy()
   const buy = await screen.findByTestId('buy')
@@ -50,7 +50,7 @@ test('shows loading, then the bound shelf with categories, items, faces, merchan
 
 test('page_id from the launch query wins over the bound shelf; weapp copies the link', async () => {
   setRouterParams({ page_id: 'p%2B1' })
-  const seen = serve({ 'GET /api/shelves/p%2B1': { page_id: 'p+1', page } })
+  const seen = serve({ 'GET /api/shelves/p%2B1': { page_id: 'p+1', page, prices: {} } })
   render(<ShelfPage />)
   const buy = await screen.findByTestId('buy')
   expect(seen.map((o) => o.url)).toEqual(['/api/shelves/p%2B1'])
@@ -68,7 +68,7 @@ test('a failing BFF is the error state, and retry loads again', async () => {
   let fail = true
   serve({
     'GET /api/shelf': () => (fail ? { status: 500, data: { error: { code: 'internal', message: '服务异常' } } } : { status: 200, data: { wxa_appid: 'w', page_id: 'p1' } }),
-    'GET /api/shelves/p1': { page_id: 'p1', page },
+    'GET /api/shelves/p1': { page_id: 'p1', page, prices: {} },
   })
   render(<ShelfPage />)
   expect((await screen.findByTestId('state-error')).textContent).toContain('服务异常')

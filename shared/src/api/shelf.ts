@@ -7,6 +7,11 @@ export const shelfParams = z.object({ pageId: z.string().trim().min(1).max(128) 
 export interface ShelfResponse {
   page_id: string;
   page: ShelfPage;
+  /**
+   * Price in fen of each card on the shelf that the BFF knows (the merchant created it through the
+   * BFF's `/admin/cards`): `page/get` (002 §7.3) carries no price. A card missing here has no known price.
+   */
+  prices: Record<string, number>;
 }
 
 /** `GET /api/shelf`: the shelf bound to this Mini Program by the merchant's `wxa/set`. */

@@ -29,7 +29,7 @@ export default function ShelfPage() {
       {groupThemes(page).map((group, gi) => (
         <CellGroup key={gi} title={group.title || undefined}>
           {group.themes.map((theme, ti) => (
-            <ThemeView key={ti} theme={theme} />
+            <ThemeView key={ti} theme={theme} prices={shelf.prices} />
           ))}
         </CellGroup>
       ))}
@@ -50,7 +50,7 @@ export default function ShelfPage() {
   )
 }
 
-function ThemeView({ theme }: { theme: Theme }) {
+function ThemeView({ theme, prices }: { theme: Theme; prices: Record<string, number> | undefined }) {
   return (
     <View className='theme' data-testid='theme'>
       <Text className='theme__title' style={{ color: theme.title_color }}>
@@ -63,7 +63,7 @@ function ThemeView({ theme }: { theme: Theme }) {
             <Text>{item.title ?? '礼品卡'}</Text>
             {item.desc && <Text className='card-summary__meta'> {item.desc}</Text>}
           </View>
-          {itemPrice(item) !== undefined && <Text className='accent' data-testid='item-price'>{formatFen(itemPrice(item)!)}</Text>}
+          <Price fen={itemPrice(item, prices)} />
         </View>
       ))}
       {theme.pic_item_list.length > 0 && (
@@ -100,5 +100,13 @@ function BuyAction({ link }: { link: string }) {
     >
       购买礼品卡
     </Button>
+  )
+}
+
+function Price({ fen }: { fen: number | undefined }) {
+  return fen === undefined ? null : (
+    <Text className='accent' data-testid='item-price'>
+      {formatFen(fen)}
+    </Text>
   )
 }
