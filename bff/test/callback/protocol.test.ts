@@ -14,6 +14,7 @@ import {
   parseEncryptedEnvelope,
   parsePushXml,
 } from '../../src/callback/protocol/xml';
+import { SAMPLES } from '../../../shared/test/fixtures/event-samples';
 
 /*
  * Published vectors of WeChat's WXBizMsgCrypt samples (Tencent), copied verbatim.
@@ -312,15 +313,7 @@ describe('push XML', () => {
 
   it('parses giftcard_pay_done (spec 002 §10.1) into flat string fields', () => {
     const fields = fieldsOf(giftcardPayDone);
-    expect({ ...fields }).toEqual({
-      ToUserName: 'gh_3fcea188bf78',
-      FromUserName: 'obLatjgoYejavUtHsWwrX-2GtFJE',
-      CreateTime: '1472631550',
-      MsgType: 'event',
-      Event: 'giftcard_pay_done',
-      PageId: 'OQK0R3MaFnCm74Phw5hwFJlz5sn+jy1zzM2amDidDbU=',
-      OrderId: 'Z2y2rY74ksZX1ceuGA',
-    });
+    expect({ ...fields }).toEqual(SAMPLES.giftcard_pay_done);
     expect(Object.getPrototypeOf(fields)).toBeNull();
   });
 

@@ -1,11 +1,9 @@
 import { parseEvent, parseScanEventKey, type GiftCardOrder, type WechatEvent } from '@giftcard/shared';
 import { parsePushXml } from '../../src/callback/protocol/xml';
 import { eventXml } from '../../src/sandbox/pusher';
-import type { Wechat } from '../../src/wechat';
 import { buy, openShop, refusal } from '../support/giftcards';
-import { testRedis } from '../support/redis';
-import { startSandbox, type TestSandbox } from '../support/sandbox';
-import { sandboxClient } from '../support/wechat';
+import type { TestSandbox } from '../support/sandbox';
+import { useSandboxWechat } from '../support/wechat';
 
 /** The outbox's events as the merchant reads them: written as XML, parsed, typed (shared/events). */
 function pushed(sandbox: TestSandbox): WechatEvent[] {
@@ -19,36 +17,24 @@ function pushed(sandbox: TestSandbox): WechatEvent[] {
 }
 
 describe('WeChat users act in the sandbox, and WeChat pushes what they did', () => {
-  let sandbox: TestSandbox;
-  let db: Awaited<ReturnType<typeof testRedis>>;
-  let wechat: Wechat;
-  const originalId = () => sandbox.world.config.serviceAccount.originalId;
-
-  beforeEach(async () => {
-    sandbox = await startSandbox();
-    db = await testRedis();
-    wechat = sandboxClient(sandbox, db.redis, db.keys);
-  });
-  afterEach(async () => {
-    await sandbox.close();
-    await db.cleanup();
-  });
+  const t = useSandboxWechat();
+  const originalId = () => t.sandbox.world.config.serviceAccount.originalId;
 
   describe('gifts (002 §10.2–10.4)', () => {
     let shop: { pageId: string; cardIds: string[] };
     let order: GiftCardOrder;
     const buyTwo = (openid = 'o_buyer') =>
-      buy(sandbox, { openid, page_id: shop.pageId, items: [{ card_id: shop.cardIds[0]!, count: 2 }] });
+      buy(t.sandbox, { openid, page_id: shop.pageId, items: [{ card_id: shop.cardIds[0]!, count: 2 }] });
 
     beforeEach(async () => {
-      shop = await openShop(wechat, sandbox, [{ price: 10000 }]);
+      shop = await openShop(t.wechat, t.sandbox, [{ price: 10000 }]);
       order = await buyTwo();
-      sandbox.world.outbox.drain(); // giftcard_pay_done
+      t.sandbox.world.outbox.drain(); // giftcard_pay_done
     });
 
     it('a buyer sends the order to a friend who accepts it: the order names the accepter, the codes are theirs', async () => {
-      await sandbox.control('orders/send', { order_id: order.order_id, openid: 'o_buyer' });
-      expect(pushed(sandbox)).toEqual([
+      await t.sandbox.control('orders/send', { order_id: order.order_id, openid: 'o_buyer' });
+      expect(pushed(t.sandbox)).toEqual([
         expect.objectContaining({
           ToUserName: originalId(),
           FromUserName: 'o_buyer',
@@ -61,11 +47,11 @@ describe('WeChat users act in the sandbox, and WeChat pushes what they did', () 
       ]);
       const code = order.card_list[0]!.code;
       // On its way: GIFTING, not consumable, still the buyer's.
-      await expect(wechat.client.code.getCode({ code })).resolves.toMatchObject({ openid: 'o_buyer', user_card_status: 'GIFTING', can_consume: false });
-      await expect(wechat.client.code.consumeCode({ code })).rejects.toMatchObject({ errcode: 40097 });
+      await expect(t.wechat.client.code.getCode({ code })).resolves.toMatchObject({ openid: 'o_buyer', user_card_status: 'GIFTING', can_consume: false });
+      await expect(t.wechat.client.code.consumeCode({ code })).rejects.toMatchObject({ errcode: 40097 });
 
-      await sandbox.control('orders/accept', { order_id: order.order_id, openid: 'o_friend' });
-      const events = pushed(sandbox);
+      await t.sandbox.control('orders/accept', { order_id: order.order_id, openid: 'o_friend' });
+      const events = pushed(t.sandbox);
       expect(events).toEqual([
         expect.objectContaining({ FromUserName: 'o_friend', Event: 'giftcard_user_accept', PageId: shop.pageId, OrderId: order.order_id, IsChatRoom: false }),
         ...order.card_list.map((c) =>
@@ -80,39 +66,39 @@ describe('WeChat users act in the sandbox, and WeChat pushes what they did', () 
           }),
         ),
       ]);
-      const got = (await wechat.client.order.getOrder({ order_id: order.order_id })).order;
+      const got = (await t.wechat.client.order.getOrder({ order_id: order.order_id })).order;
       expect(got).toMatchObject({ open_id: 'o_buyer', accepter_openid: 'o_friend', IsChatRoom: false });
       for (const c of order.card_list) {
-        await expect(wechat.client.code.getCode({ code: c.code })).resolves.toMatchObject({ openid: 'o_friend', user_card_status: 'NORMAL', can_consume: true });
+        await expect(t.wechat.client.code.getCode({ code: c.code })).resolves.toMatchObject({ openid: 'o_friend', user_card_status: 'NORMAL', can_consume: true });
       }
     });
 
     it('refuses what WeChat would not let happen', async () => {
-      expect(await refusal(sandbox.control('orders/accept', { order_id: order.order_id, openid: 'o_friend' }))).toMatchObject({ errcode: 40097, message: expect.stringMatching(/not sent/) });
-      expect(await refusal(sandbox.control('orders/send', { order_id: order.order_id, openid: 'o_someone' }))).toMatchObject({ errcode: 40097, message: expect.stringMatching(/only the buyer/) });
-      expect(await refusal(sandbox.control('orders/send', { order_id: 'Znope' }))).toMatchObject({ errcode: 40097 });
-      await sandbox.control('orders/send', { order_id: order.order_id });
-      expect(await refusal(sandbox.control('orders/send', { order_id: order.order_id }))).toMatchObject({ errcode: 40097, message: expect.stringMatching(/sent already/) });
-      expect(await refusal(sandbox.control('orders/accept', { order_id: order.order_id, openid: 'o_buyer' }))).toMatchObject({ errcode: 40097, message: expect.stringMatching(/own gift/) });
-      await sandbox.control('orders/accept', { order_id: order.order_id, openid: 'o_friend' });
-      expect(await refusal(sandbox.control('orders/accept', { order_id: order.order_id, openid: 'o_other' }))).toMatchObject({ errcode: 40097, message: expect.stringMatching(/accepted already/) });
+      expect(await refusal(t.sandbox.control('orders/accept', { order_id: order.order_id, openid: 'o_friend' }))).toMatchObject({ errcode: 40097, message: expect.stringMatching(/not sent/) });
+      expect(await refusal(t.sandbox.control('orders/send', { order_id: order.order_id, openid: 'o_someone' }))).toMatchObject({ errcode: 40097, message: expect.stringMatching(/only the buyer/) });
+      expect(await refusal(t.sandbox.control('orders/send', { order_id: 'Znope' }))).toMatchObject({ errcode: 40097 });
+      await t.sandbox.control('orders/send', { order_id: order.order_id });
+      expect(await refusal(t.sandbox.control('orders/send', { order_id: order.order_id }))).toMatchObject({ errcode: 40097, message: expect.stringMatching(/sent already/) });
+      expect(await refusal(t.sandbox.control('orders/accept', { order_id: order.order_id, openid: 'o_buyer' }))).toMatchObject({ errcode: 40097, message: expect.stringMatching(/own gift/) });
+      await t.sandbox.control('orders/accept', { order_id: order.order_id, openid: 'o_friend' });
+      expect(await refusal(t.sandbox.control('orders/accept', { order_id: order.order_id, openid: 'o_other' }))).toMatchObject({ errcode: 40097, message: expect.stringMatching(/accepted already/) });
       // Each refusal published nothing.
-      expect(pushed(sandbox).map((e) => e.Event)).toEqual(['giftcard_send_to_friend', 'giftcard_user_accept', 'user_get_card', 'user_get_card']);
+      expect(pushed(t.sandbox).map((e) => e.Event)).toEqual(['giftcard_send_to_friend', 'giftcard_user_accept', 'user_get_card', 'user_get_card']);
     });
 
     it('a consumed card cannot be sent', async () => {
-      await wechat.client.code.consumeCode({ code: order.card_list[0]!.code });
-      expect(await refusal(sandbox.control('orders/send', { order_id: order.order_id }))).toMatchObject({ errcode: 40099 });
+      await t.wechat.client.code.consumeCode({ code: order.card_list[0]!.code });
+      expect(await refusal(t.sandbox.control('orders/send', { order_id: order.order_id }))).toMatchObject({ errcode: 40099 });
     });
 
     it('sent to a group chat, each member takes one card, named per card in the order', async () => {
-      await sandbox.control('orders/send', { order_id: order.order_id, is_chat_room: true });
-      expect(pushed(sandbox)).toEqual([expect.objectContaining({ Event: 'giftcard_send_to_friend', IsChatRoom: true })]);
-      await sandbox.control('orders/accept', { order_id: order.order_id, openid: 'o_member_1' });
-      expect(await refusal(sandbox.control('orders/accept', { order_id: order.order_id, openid: 'o_member_1' }))).toMatchObject({ message: expect.stringMatching(/already took/) });
-      await sandbox.control('orders/accept', { order_id: order.order_id, openid: 'o_member_2' });
-      expect(await refusal(sandbox.control('orders/accept', { order_id: order.order_id, openid: 'o_member_3' }))).toMatchObject({ errcode: 40097 });
-      const events = pushed(sandbox);
+      await t.sandbox.control('orders/send', { order_id: order.order_id, is_chat_room: true });
+      expect(pushed(t.sandbox)).toEqual([expect.objectContaining({ Event: 'giftcard_send_to_friend', IsChatRoom: true })]);
+      await t.sandbox.control('orders/accept', { order_id: order.order_id, openid: 'o_member_1' });
+      expect(await refusal(t.sandbox.control('orders/accept', { order_id: order.order_id, openid: 'o_member_1' }))).toMatchObject({ message: expect.stringMatching(/already took/) });
+      await t.sandbox.control('orders/accept', { order_id: order.order_id, openid: 'o_member_2' });
+      expect(await refusal(t.sandbox.control('orders/accept', { order_id: order.order_id, openid: 'o_member_3' }))).toMatchObject({ errcode: 40097 });
+      const events = pushed(t.sandbox);
       expect(events.map((e) => [e.Event, e.FromUserName])).toEqual([
         ['giftcard_user_accept', 'o_member_1'],
         ['user_get_card', 'o_member_1'],
@@ -120,43 +106,43 @@ describe('WeChat users act in the sandbox, and WeChat pushes what they did', () 
         ['user_get_card', 'o_member_2'],
       ]);
       expect(events[0]).toMatchObject({ IsChatRoom: true });
-      const got = (await wechat.client.order.getOrder({ order_id: order.order_id })).order;
+      const got = (await t.wechat.client.order.getOrder({ order_id: order.order_id })).order;
       expect(got).toMatchObject({ IsChatRoom: true, accepter_openid: 'o_member_1' });
       expect(got.card_list.map((c) => c.accepter_openid)).toEqual(['o_member_1', 'o_member_2']);
-      await expect(wechat.client.code.getCode({ code: got.card_list[1]!.code })).resolves.toMatchObject({ openid: 'o_member_2', user_card_status: 'NORMAL' });
+      await expect(t.wechat.client.code.getCode({ code: got.card_list[1]!.code })).resolves.toMatchObject({ openid: 'o_member_2', user_card_status: 'NORMAL' });
     });
 
     it('a holder gives one card from the card pack: user_gifting_card, GIFTING, then user_get_card for the friend', async () => {
       const code = order.card_list[1]!.code;
       const cardId = order.card_list[1]!.card_id;
-      expect(await refusal(sandbox.control('codes/gift', { code, openid: 'o_not_holder' }))).toMatchObject({ errcode: 40097 });
-      await sandbox.control('codes/gift', { code, openid: 'o_buyer', friend_openid: 'o_friend' });
-      expect(pushed(sandbox)).toEqual([
+      expect(await refusal(t.sandbox.control('codes/gift', { code, openid: 'o_not_holder' }))).toMatchObject({ errcode: 40097 });
+      await t.sandbox.control('codes/gift', { code, openid: 'o_buyer', friend_openid: 'o_friend' });
+      expect(pushed(t.sandbox)).toEqual([
         expect.objectContaining({ FromUserName: 'o_buyer', Event: 'user_gifting_card', CardId: cardId, UserCardCode: code, IsReturnBack: false, FriendUserName: 'o_friend', IsChatRoom: false }),
       ]);
-      await expect(wechat.client.code.getCode({ code })).resolves.toMatchObject({ openid: 'o_buyer', user_card_status: 'GIFTING', can_consume: false });
+      await expect(t.wechat.client.code.getCode({ code })).resolves.toMatchObject({ openid: 'o_buyer', user_card_status: 'GIFTING', can_consume: false });
       // The order with a card on its way cannot be sent as a whole.
-      expect(await refusal(sandbox.control('orders/send', { order_id: order.order_id }))).toMatchObject({ message: expect.stringMatching(/being given/) });
-      expect(await refusal(sandbox.control('codes/accept', { code, openid: 'o_stranger' }))).toMatchObject({ message: expect.stringMatching(/another friend/) });
+      expect(await refusal(t.sandbox.control('orders/send', { order_id: order.order_id }))).toMatchObject({ message: expect.stringMatching(/being given/) });
+      expect(await refusal(t.sandbox.control('codes/accept', { code, openid: 'o_stranger' }))).toMatchObject({ message: expect.stringMatching(/another friend/) });
 
-      await sandbox.control('codes/accept', { code, openid: 'o_friend' });
-      expect(pushed(sandbox)).toEqual([
+      await t.sandbox.control('codes/accept', { code, openid: 'o_friend' });
+      expect(pushed(t.sandbox)).toEqual([
         expect.objectContaining({ FromUserName: 'o_friend', Event: 'user_get_card', CardId: cardId, UserCardCode: code, IsGiveByFriend: true, FriendUserName: 'o_buyer' }),
       ]);
-      await expect(wechat.client.code.getCode({ code })).resolves.toMatchObject({ openid: 'o_friend', user_card_status: 'NORMAL', order_id: order.order_id });
-      await expect(wechat.client.code.getCode({ code: order.card_list[0]!.code })).resolves.toMatchObject({ openid: 'o_buyer' });
-      expect(await refusal(sandbox.control('codes/accept', { code, openid: 'o_friend' }))).toMatchObject({ message: expect.stringMatching(/not being given/) });
+      await expect(t.wechat.client.code.getCode({ code })).resolves.toMatchObject({ openid: 'o_friend', user_card_status: 'NORMAL', order_id: order.order_id });
+      await expect(t.wechat.client.code.getCode({ code: order.card_list[0]!.code })).resolves.toMatchObject({ openid: 'o_buyer' });
+      expect(await refusal(t.sandbox.control('codes/accept', { code, openid: 'o_friend' }))).toMatchObject({ message: expect.stringMatching(/not being given/) });
     });
   });
 
   describe('product homepages (000, 001 §1)', () => {
     const product = { keystandard: 'ean13', keystr: '6900873042720' };
-    const createProduct = (brand_info: object = {}) => sandbox.control('products', { ...product, brand_info });
+    const createProduct = (brand_info: object = {}) => t.sandbox.control('products', { ...product, brand_info });
 
     it('a scan pushes user_scan_product; with the anti-counterfeit component also scan_product_callback', async () => {
       await createProduct({ module_info: { module_list: [{ type: 'anti_fake', native_show: 'true' }] } });
-      const { ticket } = await sandbox.control<{ ticket: string }>('products/scan', { ...product, openid: 'o_user_a', extinfo: 'batch7', scene: 2, sex: 2, province: '浙江', city: '杭州' });
-      expect(pushed(sandbox)).toEqual([
+      const { ticket } = await t.sandbox.control<{ ticket: string }>('products/scan', { ...product, openid: 'o_user_a', extinfo: 'batch7', scene: 2, sex: 2, province: '浙江', city: '杭州' });
+      expect(pushed(t.sandbox)).toEqual([
         expect.objectContaining({
           ToUserName: originalId(),
           FromUserName: 'o_user_a',
@@ -172,50 +158,50 @@ describe('WeChat users act in the sandbox, and WeChat pushes what they did', () 
         }),
         expect.objectContaining({ FromUserName: 'o_user_a', Event: 'scan_product_callback', KeyStandard: 'ean13', KeyStr: '6900873042720', ExtInfo: 'batch7', NeedAntiFake: true }),
       ]);
-      await expect(wechat.client.scan.checkTicket({ ticket })).resolves.toMatchObject({ openid: 'o_user_a', scene: 2 });
+      await expect(t.wechat.client.scan.checkTicket({ ticket })).resolves.toMatchObject({ openid: 'o_user_a', scene: 2 });
     });
 
     it('without the component a scan pushes only user_scan_product; native_show off is NeedAntiFake false', async () => {
       await createProduct();
-      await sandbox.control('products/scan', { ...product, openid: 'o_user_a' });
-      expect(pushed(sandbox).map((e) => e.Event)).toEqual(['user_scan_product']);
-      await sandbox.control('products', { keystandard: 'qrcode', keystr: 'antifake1', brand_info: { module_info: { module_list: [{ type: 'anti_fake' }] } } });
-      await sandbox.control('products/scan', { keystandard: 'qrcode', keystr: 'antifake1', openid: 'o_user_a' });
-      expect(pushed(sandbox)[1]).toMatchObject({ Event: 'scan_product_callback', NeedAntiFake: false });
+      await t.sandbox.control('products/scan', { ...product, openid: 'o_user_a' });
+      expect(pushed(t.sandbox).map((e) => e.Event)).toEqual(['user_scan_product']);
+      await t.sandbox.control('products', { keystandard: 'qrcode', keystr: 'antifake1', brand_info: { module_info: { module_list: [{ type: 'anti_fake' }] } } });
+      await t.sandbox.control('products/scan', { keystandard: 'qrcode', keystr: 'antifake1', openid: 'o_user_a' });
+      expect(pushed(t.sandbox)[1]).toMatchObject({ Event: 'scan_product_callback', NeedAntiFake: false });
     });
 
     it('following from the homepage pushes subscribe with the product EventKey, and later tickets say is_contact', async () => {
       await createProduct();
-      const before = await sandbox.control<{ ticket: string }>('products/scan', { ...product, openid: 'o_user_a', extinfo: 'batch7' });
-      await sandbox.control('products/subscribe', { ...product, openid: 'o_user_a', extinfo: 'batch7' });
-      const subscribe = pushed(sandbox).at(-1)!;
+      const before = await t.sandbox.control<{ ticket: string }>('products/scan', { ...product, openid: 'o_user_a', extinfo: 'batch7' });
+      await t.sandbox.control('products/subscribe', { ...product, openid: 'o_user_a', extinfo: 'batch7' });
+      const subscribe = pushed(t.sandbox).at(-1)!;
       expect(subscribe).toMatchObject({ Event: 'subscribe', FromUserName: 'o_user_a' });
       expect(subscribe.Event === 'subscribe' && parseScanEventKey(subscribe.EventKey)).toEqual({ scene: 'scanbarcode', ...product, extinfo: 'batch7' });
-      await expect(wechat.client.scan.checkTicket({ ticket: before.ticket })).resolves.toMatchObject({ is_contact: false });
-      const after = await sandbox.control<{ ticket: string }>('products/scan', { ...product, openid: 'o_user_a', extinfo: 'batch7' });
-      await expect(wechat.client.scan.checkTicket({ ticket: after.ticket })).resolves.toMatchObject({ is_contact: true });
+      await expect(t.wechat.client.scan.checkTicket({ ticket: before.ticket })).resolves.toMatchObject({ is_contact: false });
+      const after = await t.sandbox.control<{ ticket: string }>('products/scan', { ...product, openid: 'o_user_a', extinfo: 'batch7' });
+      await expect(t.wechat.client.scan.checkTicket({ ticket: after.ticket })).resolves.toMatchObject({ is_contact: true });
     });
 
     it('entering the chat and the late location push', async () => {
       await createProduct();
-      await sandbox.control('products/enter-session', { ...product, openid: 'o_user_a', extinfo: 'batch7' });
-      await sandbox.control('products/location', { ...product, openid: 'o_user_a', extinfo: 'batch7', region_code: '330000' });
-      expect(pushed(sandbox)).toEqual([
+      await t.sandbox.control('products/enter-session', { ...product, openid: 'o_user_a', extinfo: 'batch7' });
+      await t.sandbox.control('products/location', { ...product, openid: 'o_user_a', extinfo: 'batch7', region_code: '330000' });
+      expect(pushed(t.sandbox)).toEqual([
         expect.objectContaining({ Event: 'user_scan_product_enter_session', FromUserName: 'o_user_a', KeyStandard: 'ean13', KeyStr: '6900873042720', ExtInfo: 'batch7' }),
         expect.objectContaining({ Event: 'user_scan_product_async', FromUserName: 'o_user_a', KeyStandard: 'ean13', KeyStr: '6900873042720', ExtInfo: 'batch7', RegionCode: '330000' }),
       ]);
-      expect(await refusal(sandbox.control('products/enter-session', { keystandard: 'ean13', keystr: 'unknown', openid: 'o_user_a' }))).toMatchObject({ errcode: 40097 });
+      expect(await refusal(t.sandbox.control('products/enter-session', { keystandard: 'ean13', keystr: 'unknown', openid: 'o_user_a' }))).toMatchObject({ errcode: 40097 });
     });
 
     it("WeChat's review verdict is pushed as user_scan_product_verify_action", async () => {
       await createProduct();
-      await sandbox.control('products/review', { ...product, pass: false, reason: '图片不清晰' });
-      await sandbox.control('products/review', { ...product, pass: true });
-      expect(pushed(sandbox)).toEqual([
+      await t.sandbox.control('products/review', { ...product, pass: false, reason: '图片不清晰' });
+      await t.sandbox.control('products/review', { ...product, pass: true });
+      expect(pushed(t.sandbox)).toEqual([
         expect.objectContaining({ Event: 'user_scan_product_verify_action', KeyStandard: 'ean13', KeyStr: '6900873042720', Result: 'verify_not_pass', ReasonMsg: '图片不清晰' }),
         expect.objectContaining({ Event: 'user_scan_product_verify_action', Result: 'verify_ok', ReasonMsg: '' }),
       ]);
-      expect((await wechat.client.scan.getProduct(product)).brand_info.base_info?.status).toBe('on');
+      expect((await t.wechat.client.scan.getProduct(product)).brand_info.base_info?.status).toBe('on');
     });
   });
 });

@@ -16,6 +16,7 @@ export async function testRedis(url = process.env.REDIS_URL ?? 'redis://127.0.0.
   };
   return { redis, prefix, keys: redisKeys(prefix), cleanup };
 }
+export type TestDb = Awaited<ReturnType<typeof testRedis>>;
 
 export async function deleteByPrefix(redis: RedisClient, prefix: string): Promise<void> {
   if (!('scanStream' in redis)) throw new Error('cluster cleanup not supported in tests');

@@ -1,35 +1,21 @@
 import { PAGE_CONTROL, type GiftCardDefinition } from '@giftcard/shared';
-import { WechatError, type Wechat } from '../../src/wechat';
+import { WechatError } from '../../src/wechat';
 import { buy, giftCard, openShop, refusal, shelf } from '../support/giftcards';
-import { testRedis } from '../support/redis';
-import { startSandbox, type TestSandbox } from '../support/sandbox';
-import { sandboxClient } from '../support/wechat';
+import { useSandboxWechat } from '../support/wechat';
 
 const DAY = 24 * 60 * 60;
 
 /** Spec 002 §6.3 (cards), §7 (shelves), §8 (pay access, Mini Program) through the real client. */
 describe('gift cards, shelves and pay access (spec 002 §6–§8)', () => {
-  let sandbox: TestSandbox;
-  let db: Awaited<ReturnType<typeof testRedis>>;
-  let wechat: Wechat;
-
-  beforeEach(async () => {
-    sandbox = await startSandbox();
-    db = await testRedis();
-    wechat = sandboxClient(sandbox, db.redis, db.keys);
-  });
-  afterEach(async () => {
-    jest.restoreAllMocks();
-    await sandbox.close();
-    await db.cleanup();
-  });
+  afterEach(() => jest.restoreAllMocks()); // before the fixture's afterEach, as the sandbox closes
+  const t = useSandboxWechat();
 
   const apiError = (errcode: number, endpoint: string) => expect.objectContaining({ kind: 'api', errcode, endpoint });
   const failure = (p: Promise<unknown>) => p.then(() => undefined, (e: unknown) => e);
 
   describe('creating a card (§6.3)', () => {
     it('creates a gift card with every documented field; stock and price are kept in fen', async () => {
-      const now = sandbox.world.clock.now();
+      const now = t.sandbox.world.clock.now();
       const card: GiftCardDefinition = {
         card_type: 'GENERAL_CARD',
         general_card: {
@@ -82,31 +68,31 @@ describe('gift cards, shelves and pay access (spec 002 §6–§8)', () => {
           need_push_on_view: true,
         },
       };
-      const { card_id } = await wechat.client.giftcard.createCard({ card });
+      const { card_id } = await t.wechat.client.giftcard.createCard({ card });
       expect(card_id).toMatch(/^p[\w-]{27}$/);
-      const stored = sandbox.world.cards.catalogue.find(card_id)!;
+      const stored = t.sandbox.world.cards.catalogue.find(card_id)!;
       expect(stored).toMatchObject({ price: 8800, initialBalance: 10000, quantity: 50000000 });
       expect(stored.definition.general_card.base_info.custom_url_sub_title).toBe('6个汉字tips');
     });
 
     it('accepts the fixed-term and permanent validity types', async () => {
-      const term = await wechat.client.giftcard.createCard({
-        card: giftCard(sandbox, { date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 } }),
+      const term = await t.wechat.client.giftcard.createCard({
+        card: giftCard(t.sandbox, { date_info: { type: 'DATE_TYPE_FIX_TERM', fixed_term: 30, fixed_begin_term: 0 } }),
       });
-      const permanent = await wechat.client.giftcard.createCard({ card: giftCard(sandbox, { date_info: { type: 'DATE_TYPE_PERMANENT' } }) });
+      const permanent = await t.wechat.client.giftcard.createCard({ card: giftCard(t.sandbox, { date_info: { type: 'DATE_TYPE_PERMANENT' } }) });
       expect(term.card_id).not.toBe(permanent.card_id);
-      expect(sandbox.world.cards.catalogue.find(permanent.card_id)?.definition.general_card.base_info.date_info.type).toBe('DATE_TYPE_PERMANENT');
+      expect(t.sandbox.world.cards.catalogue.find(permanent.card_id)?.definition.general_card.base_info.date_info.type).toBe('DATE_TYPE_PERMANENT');
     });
 
     it('answers 40070 for an illegal stock and 40079 for a wrong time (003 §1.8)', async () => {
-      const now = sandbox.world.clock.now();
+      const now = t.sandbox.world.clock.now();
       for (const quantity of [-1, 100_000_001]) {
-        expect(await failure(wechat.client.giftcard.createCard({ card: giftCard(sandbox, { quantity }) }))).toEqual(apiError(40070, '/card/create'));
+        expect(await failure(t.wechat.client.giftcard.createCard({ card: giftCard(t.sandbox, { quantity }) }))).toEqual(apiError(40070, '/card/create'));
       }
-      const backwards = giftCard(sandbox, { date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now + DAY, end_timestamp: now } });
-      const past = giftCard(sandbox, { date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 9 * DAY, end_timestamp: now - DAY } });
+      const backwards = giftCard(t.sandbox, { date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now + DAY, end_timestamp: now } });
+      const past = giftCard(t.sandbox, { date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: now - 9 * DAY, end_timestamp: now - DAY } });
       for (const card of [backwards, past]) {
-        const err = await failure(wechat.client.giftcard.createCard({ card }));
+        const err = await failure(t.wechat.client.giftcard.createCard({ card }));
         expect(err).toBeInstanceOf(WechatError);
         expect(err).toEqual(apiError(40079, '/card/create'));
       }
@@ -114,19 +100,19 @@ describe('gift cards, shelves and pay access (spec 002 §6–§8)', () => {
 
     it('refuses an over-long title before WeChat is called; WeChat itself answers 45021', async () => {
       const tenChinese = '一二三四五六七八九十';
-      const err = await failure(wechat.client.giftcard.createCard({ card: giftCard(sandbox, { title: tenChinese }) }));
+      const err = await failure(t.wechat.client.giftcard.createCard({ card: giftCard(t.sandbox, { title: tenChinese }) }));
       expect(err).toMatchObject({ kind: 'invalid_request', errcode: null, endpoint: '/card/create' });
       expect((err as WechatError).errmsg).toMatch(/title/);
-      expect(sandbox.world.calls.get('giftcard.createCard')).toBe(0);
+      expect(t.sandbox.world.calls.get('giftcard.createCard')).toBe(0);
 
-      const token = await wechat.tokens.get();
-      expect(await sandbox.raw('/card/create', { card: giftCard(sandbox, { title: tenChinese }) }, token)).toMatchObject({ errcode: 45021 });
+      const token = await t.wechat.tokens.get();
+      expect(await t.sandbox.raw('/card/create', { card: giftCard(t.sandbox, { title: tenChinese }) }, token)).toMatchObject({ errcode: 45021 });
       // Nine Chinese characters, or eighteen letters, fit.
-      await expect(wechat.client.giftcard.createCard({ card: giftCard(sandbox, { title: tenChinese.slice(0, 9) }) })).resolves.toHaveProperty('card_id');
-      await expect(wechat.client.giftcard.createCard({ card: giftCard(sandbox, { title: 'x'.repeat(18) }) })).resolves.toHaveProperty('card_id');
-      const long = giftCard(sandbox);
+      await expect(t.wechat.client.giftcard.createCard({ card: giftCard(t.sandbox, { title: tenChinese.slice(0, 9) }) })).resolves.toHaveProperty('card_id');
+      await expect(t.wechat.client.giftcard.createCard({ card: giftCard(t.sandbox, { title: 'x'.repeat(18) }) })).resolves.toHaveProperty('card_id');
+      const long = giftCard(t.sandbox);
       long.general_card.base_info.description = '长'.repeat(1001);
-      expect(await sandbox.raw('/card/create', { card: long }, token)).toMatchObject({ errcode: 45021 });
+      expect(await t.sandbox.raw('/card/create', { card: long }, token)).toMatchObject({ errcode: 45021 });
     });
 
     it('checks the documented shapes client-side: color, fen, get_limit, at most three cells', async () => {
@@ -138,26 +124,26 @@ describe('gift cards, shelves and pay access (spec 002 §6–§8)', () => {
         (c) => Object.assign(c.general_card, { custom_field1: { name: 'a' }, custom_field2: { name: 'b' }, custom_field3: { name: 'c' } }),
       ];
       for (const change of bad) {
-        const card = giftCard(sandbox);
+        const card = giftCard(t.sandbox);
         change(card);
-        expect(await failure(wechat.client.giftcard.createCard({ card }))).toMatchObject({ kind: 'invalid_request' });
+        expect(await failure(t.wechat.client.giftcard.createCard({ card }))).toMatchObject({ kind: 'invalid_request' });
       }
-      expect(sandbox.world.calls.get('giftcard.createCard')).toBe(0);
+      expect(t.sandbox.world.calls.get('giftcard.createCard')).toBe(0);
       // Without supply_balance, three custom cells are allowed; WeChat refuses the fourth cell as 40097.
-      const three = giftCard(sandbox);
+      const three = giftCard(t.sandbox);
       Object.assign(three.general_card, { supply_balance: false, custom_field1: { name: 'a' }, custom_field2: { name: 'b' }, custom_field3: { name: 'c' } });
-      await expect(wechat.client.giftcard.createCard({ card: three })).resolves.toHaveProperty('card_id');
-      const token = await wechat.tokens.get();
+      await expect(t.wechat.client.giftcard.createCard({ card: three })).resolves.toHaveProperty('card_id');
+      const token = await t.wechat.tokens.get();
       three.general_card.supply_balance = true;
-      expect(await sandbox.raw('/card/create', { card: three }, token)).toMatchObject({ errcode: 40097 });
+      expect(await t.sandbox.raw('/card/create', { card: three }, token)).toMatchObject({ errcode: 40097 });
     });
 
     it('creates a card for a sub-merchant only once it is approved (003 §1.7: 40139, 40140)', async () => {
-      const statusOf = jest.spyOn(sandbox.world.submerchant, 'statusOf');
+      const statusOf = jest.spyOn(t.sandbox.world.submerchant, 'statusOf');
       const forMerchant = (merchant_id: number) => {
-        const card = giftCard(sandbox);
+        const card = giftCard(t.sandbox);
         card.general_card.base_info.sub_merchant_info = { merchant_id };
-        return wechat.client.giftcard.createCard({ card });
+        return t.wechat.client.giftcard.createCard({ card });
       };
       statusOf.mockReturnValue(undefined);
       expect(await failure(forMerchant(123456))).toEqual(apiError(40139, '/card/create'));
@@ -173,7 +159,7 @@ describe('gift cards, shelves and pay access (spec 002 §6–§8)', () => {
 
   describe('shelves (§7)', () => {
     it('adds, gets, lists and updates a shelf', async () => {
-      const [a, b] = [(await wechat.client.giftcard.createCard({ card: giftCard(sandbox) })).card_id, (await wechat.client.giftcard.createCard({ card: giftCard(sandbox) })).card_id];
+      const [a, b] = [(await t.wechat.client.giftcard.createCard({ card: giftCard(t.sandbox) })).card_id, (await t.wechat.client.giftcard.createCard({ card: giftCard(t.sandbox) })).card_id];
       const page = shelf([a!, b!], {
         category_list: [{ title: '主题分类一' }],
         support_buy_for_self: true,
@@ -181,57 +167,57 @@ describe('gift cards, shelves and pay access (spec 002 §6–§8)', () => {
       });
       page.theme_list[0]!.category_index = 0;
       page.theme_list.push({ ...page.theme_list[0]!, title: 'banner', category_index: undefined, is_banner: true });
-      const { page_id } = await wechat.client.giftcard.addPage({ page });
+      const { page_id } = await t.wechat.client.giftcard.addPage({ page });
       // Standard base64 with padding, like the spec's example: the shelf link must URL-encode it (§7.2 note 1).
       expect(page_id).toMatch(/^[A-Za-z0-9+/]+=$/);
 
-      const got = await wechat.client.giftcard.getPage({ page_id });
+      const got = await t.wechat.client.giftcard.getPage({ page_id });
       const { need_receipt: _, ...expected } = page;
       expect(got.page).toEqual(JSON.parse(JSON.stringify(expected)));
       expect(got.page.theme_list[0]!.pic_item_list[0]).toEqual({ background_pic_url: 'http://mmbiz.qpic.cn/mmbiz_jpg/face1/0', default_gifting_msg: '祝福语1', outer_img_id: 'outer_img_id_1' });
 
-      const second = await wechat.client.giftcard.addPage({ page: shelf([a!]) });
-      expect((await wechat.client.giftcard.batchGetPages({})).page_id_list).toEqual([page_id, second.page_id]);
+      const second = await t.wechat.client.giftcard.addPage({ page: shelf([a!]) });
+      expect((await t.wechat.client.giftcard.batchGetPages({})).page_id_list).toEqual([page_id, second.page_id]);
 
       // §7.4: the example updates banner and themes only; the rest of the shelf stays.
-      await wechat.client.giftcard.updatePage({
+      await t.wechat.client.giftcard.updatePage({
         page: { page_id, banner_pic_url: 'http://img.com/banner_pic', theme_list: [{ ...page.theme_list[0]!, item_list: [{ card_id: b! }] }] },
       });
-      const updated = (await wechat.client.giftcard.getPage({ page_id })).page;
+      const updated = (await t.wechat.client.giftcard.getPage({ page_id })).page;
       expect(updated.banner_pic_url).toBe('http://img.com/banner_pic');
       expect(updated.theme_list.map((t) => t.item_list.map((i) => i.card_id))).toEqual([[b]]);
       expect(updated).toMatchObject({ page_title: '礼品卡', address: '广州市海珠区222号', cell_2: { title: '申请退款', url: 'https://mp.weixin.qq.com' } });
     });
 
     it('answers 40073 for an unknown card and 40097 for an unknown shelf', async () => {
-      const { pageId, cardIds } = await openShop(wechat, sandbox);
-      expect(await failure(wechat.client.giftcard.addPage({ page: shelf(['pNoSuchCard']) }))).toEqual(apiError(40073, '/card/giftcard/page/add'));
-      expect(await failure(wechat.client.giftcard.getPage({ page_id: 'nope=' }))).toEqual(apiError(40097, '/card/giftcard/page/get'));
-      expect(await failure(wechat.client.giftcard.updatePage({ page: { page_id: 'nope=', page_title: 'x' } }))).toEqual(
+      const { pageId, cardIds } = await openShop(t.wechat, t.sandbox);
+      expect(await failure(t.wechat.client.giftcard.addPage({ page: shelf(['pNoSuchCard']) }))).toEqual(apiError(40073, '/card/giftcard/page/add'));
+      expect(await failure(t.wechat.client.giftcard.getPage({ page_id: 'nope=' }))).toEqual(apiError(40097, '/card/giftcard/page/get'));
+      expect(await failure(t.wechat.client.giftcard.updatePage({ page: { page_id: 'nope=', page_title: 'x' } }))).toEqual(
         apiError(40097, '/card/giftcard/page/update'),
       );
       const theme = shelf(cardIds).theme_list[0]!;
       expect(
-        await failure(wechat.client.giftcard.updatePage({ page: { page_id: pageId, theme_list: [{ ...theme, item_list: [{ card_id: 'pNoSuchCard' }] }] } })),
+        await failure(t.wechat.client.giftcard.updatePage({ page: { page_id: pageId, theme_list: [{ ...theme, item_list: [{ card_id: 'pNoSuchCard' }] }] } })),
       ).toEqual(apiError(40073, '/card/giftcard/page/update'));
       // A refused update changed nothing.
-      expect((await wechat.client.giftcard.getPage({ page_id: pageId })).page.theme_list[0]!.item_list).toEqual([{ card_id: cardIds[0] }]);
+      expect((await t.wechat.client.giftcard.getPage({ page_id: pageId })).page.theme_list[0]!.item_list).toEqual([{ card_id: cardIds[0] }]);
     });
 
     it('checks a theme has a category when categories are given (banner themes aside)', async () => {
       const page = shelf(['pAnyCard'], { category_list: [{ title: 'one' }] });
-      expect(await failure(wechat.client.giftcard.addPage({ page }))).toMatchObject({ kind: 'invalid_request' });
+      expect(await failure(t.wechat.client.giftcard.addPage({ page }))).toMatchObject({ kind: 'invalid_request' });
       page.theme_list[0]!.category_index = 1;
-      expect(await failure(wechat.client.giftcard.addPage({ page }))).toMatchObject({ kind: 'invalid_request' });
-      expect(sandbox.world.calls.get('giftcard.addPage')).toBe(0);
+      expect(await failure(t.wechat.client.giftcard.addPage({ page }))).toMatchObject({ kind: 'invalid_request' });
+      expect(t.sandbox.world.calls.get('giftcard.addPage')).toBe(0);
     });
 
     it('takes one shelf or all shelves off sale and back (§7.6); a maintained shelf sells nothing', async () => {
-      const { pageId, cardIds } = await openShop(wechat, sandbox);
-      const other = (await wechat.client.giftcard.addPage({ page: shelf(cardIds) })).page_id;
+      const { pageId, cardIds } = await openShop(t.wechat, t.sandbox);
+      const other = (await t.wechat.client.giftcard.addPage({ page: shelf(cardIds) })).page_id;
       const purchase = { openid: 'o_buyer', page_id: pageId, items: [{ card_id: cardIds[0]!, count: 1 }] };
 
-      const one = await wechat.client.giftcard.setMaintain({ page_id: pageId, maintain: true });
+      const one = await t.wechat.client.giftcard.setMaintain({ page_id: pageId, maintain: true });
       expect(one.control_info).toEqual({
         biz_control_type: PAGE_CONTROL.normal,
         system_biz_control_type: PAGE_CONTROL.normal,
@@ -240,22 +226,22 @@ describe('gift cards, shelves and pay access (spec 002 §6–§8)', () => {
           { page_id: other, page_control_type: PAGE_CONTROL.normal, system_page_control_type: PAGE_CONTROL.normal },
         ],
       });
-      expect(await refusal(buy(sandbox, purchase))).toMatchObject({ errcode: 40097, message: expect.stringMatching(/maintenance/) });
-      await wechat.client.giftcard.setMaintain({ page_id: pageId, maintain: false });
-      await expect(buy(sandbox, purchase)).resolves.toHaveProperty('order_id');
+      expect(await refusal(buy(t.sandbox, purchase))).toMatchObject({ errcode: 40097, message: expect.stringMatching(/maintenance/) });
+      await t.wechat.client.giftcard.setMaintain({ page_id: pageId, maintain: false });
+      await expect(buy(t.sandbox, purchase)).resolves.toHaveProperty('order_id');
 
-      const all = await wechat.client.giftcard.setMaintain({ all: true, maintain: true });
+      const all = await t.wechat.client.giftcard.setMaintain({ all: true, maintain: true });
       expect(all.control_info.biz_control_type).toBe(PAGE_CONTROL.biz);
       expect(all.control_info.list.map((p) => p.page_control_type)).toEqual([PAGE_CONTROL.biz, PAGE_CONTROL.biz]);
-      expect(await refusal(buy(sandbox, { ...purchase, page_id: other }))).toMatchObject({ errcode: 40097 });
-      const back = await wechat.client.giftcard.setMaintain({ all: true, maintain: false });
+      expect(await refusal(buy(t.sandbox, { ...purchase, page_id: other }))).toMatchObject({ errcode: 40097 });
+      const back = await t.wechat.client.giftcard.setMaintain({ all: true, maintain: false });
       expect(back.control_info.list.map((p) => p.page_control_type)).toEqual([PAGE_CONTROL.normal, PAGE_CONTROL.normal]);
-      await expect(buy(sandbox, { ...purchase, page_id: other })).resolves.toHaveProperty('order_id');
+      await expect(buy(t.sandbox, { ...purchase, page_id: other })).resolves.toHaveProperty('order_id');
 
-      expect(await failure(wechat.client.giftcard.setMaintain({ page_id: 'nope=', maintain: true }))).toEqual(apiError(40097, '/card/giftcard/maintain/set'));
+      expect(await failure(t.wechat.client.giftcard.setMaintain({ page_id: 'nope=', maintain: true }))).toEqual(apiError(40097, '/card/giftcard/maintain/set'));
       // One shelf or all, not both: the client refuses the mix.
       const mixed = { page_id: pageId, all: true, maintain: true } as unknown as { all: true; maintain: boolean };
-      expect(await failure(wechat.client.giftcard.setMaintain(mixed))).toMatchObject({ kind: 'invalid_request' });
+      expect(await failure(t.wechat.client.giftcard.setMaintain(mixed))).toMatchObject({ kind: 'invalid_request' });
     });
   });
 
@@ -263,54 +249,54 @@ describe('gift cards, shelves and pay access (spec 002 §6–§8)', () => {
     const subMch = '1900015421';
 
     it('whitelists, confirms and binds a merchant number to the gift card Mini Program', async () => {
-      const wxa = sandbox.world.config.miniProgram.appid;
-      const { url } = await wechat.client.giftcard.addPayWhitelist({ sub_mch_id: subMch });
+      const wxa = t.sandbox.world.config.miniProgram.appid;
+      const { url } = await t.wechat.client.giftcard.addPayWhitelist({ sub_mch_id: subMch });
       expect(url).toBe('https://pay.weixin.qq.com/index.php/public/product/detail?pid=61&productType=0');
       // §8.1.2: binding waits for the merchant's confirmation in the WeChat Pay back office.
-      const early = await failure(wechat.client.giftcard.bindPaySubMch({ sub_mch_id: subMch, wxa_appid: wxa }));
+      const early = await failure(t.wechat.client.giftcard.bindPaySubMch({ sub_mch_id: subMch, wxa_appid: wxa }));
       expect(early).toEqual(apiError(40097, '/card/giftcard/pay/submch/bind'));
       expect((early as WechatError).errmsg).toMatch(/confirm/);
-      await sandbox.control('pay/confirm', { sub_mch_id: subMch });
-      await expect(wechat.client.giftcard.bindPaySubMch({ sub_mch_id: subMch, wxa_appid: wxa })).resolves.toMatchObject({ errcode: 0 });
-      expect(sandbox.world.cards.pay.boundWxa(subMch)).toBe(wxa);
+      await t.sandbox.control('pay/confirm', { sub_mch_id: subMch });
+      await expect(t.wechat.client.giftcard.bindPaySubMch({ sub_mch_id: subMch, wxa_appid: wxa })).resolves.toMatchObject({ errcode: 0 });
+      expect(t.sandbox.world.cards.pay.boundWxa(subMch)).toBe(wxa);
     });
 
     it('refuses a merchant number never whitelisted and a Mini Program not associated (40097)', async () => {
-      const wxa = sandbox.world.config.miniProgram.appid;
-      expect(await failure(wechat.client.giftcard.bindPaySubMch({ sub_mch_id: '1900000001', wxa_appid: wxa }))).toEqual(
+      const wxa = t.sandbox.world.config.miniProgram.appid;
+      expect(await failure(t.wechat.client.giftcard.bindPaySubMch({ sub_mch_id: '1900000001', wxa_appid: wxa }))).toEqual(
         apiError(40097, '/card/giftcard/pay/submch/bind'),
       );
-      await wechat.client.giftcard.addPayWhitelist({ sub_mch_id: subMch });
-      await sandbox.control('pay/confirm', { sub_mch_id: subMch });
-      expect(await failure(wechat.client.giftcard.bindPaySubMch({ sub_mch_id: subMch, wxa_appid: 'wx8638fbedaf138a87' }))).toEqual(
+      await t.wechat.client.giftcard.addPayWhitelist({ sub_mch_id: subMch });
+      await t.sandbox.control('pay/confirm', { sub_mch_id: subMch });
+      expect(await failure(t.wechat.client.giftcard.bindPaySubMch({ sub_mch_id: subMch, wxa_appid: 'wx8638fbedaf138a87' }))).toEqual(
         apiError(40097, '/card/giftcard/pay/submch/bind'),
       );
-      expect(await refusal(sandbox.control('pay/confirm', { sub_mch_id: '1900000001' }))).toMatchObject({ errcode: 40097 });
-      expect(await failure(wechat.client.giftcard.addPayWhitelist({ sub_mch_id: 'abc' }))).toMatchObject({ kind: 'invalid_request' });
+      expect(await refusal(t.sandbox.control('pay/confirm', { sub_mch_id: '1900000001' }))).toMatchObject({ errcode: 40097 });
+      expect(await failure(t.wechat.client.giftcard.addPayWhitelist({ sub_mch_id: 'abc' }))).toMatchObject({ kind: 'invalid_request' });
     });
 
     it('binds the Mini Program to a shelf (wxa/set)', async () => {
-      const wxa = sandbox.world.config.miniProgram.appid;
-      const { pageId } = await openShop(wechat, sandbox);
-      await wechat.client.giftcard.setWxa({ wxa_appid: wxa, page_id: pageId });
-      expect(sandbox.world.cards.shelves.wxaPage(wxa)).toBe(pageId);
-      expect(await failure(wechat.client.giftcard.setWxa({ wxa_appid: wxa, page_id: 'nope=' }))).toEqual(apiError(40097, '/card/giftcard/wxa/set'));
-      expect(await failure(wechat.client.giftcard.setWxa({ wxa_appid: 'wx123456789', page_id: pageId }))).toEqual(apiError(40097, '/card/giftcard/wxa/set'));
-      expect(sandbox.world.cards.shelves.wxaPage(wxa)).toBe(pageId);
+      const wxa = t.sandbox.world.config.miniProgram.appid;
+      const { pageId } = await openShop(t.wechat, t.sandbox);
+      await t.wechat.client.giftcard.setWxa({ wxa_appid: wxa, page_id: pageId });
+      expect(t.sandbox.world.cards.shelves.wxaPage(wxa)).toBe(pageId);
+      expect(await failure(t.wechat.client.giftcard.setWxa({ wxa_appid: wxa, page_id: 'nope=' }))).toEqual(apiError(40097, '/card/giftcard/wxa/set'));
+      expect(await failure(t.wechat.client.giftcard.setWxa({ wxa_appid: 'wx123456789', page_id: pageId }))).toEqual(apiError(40097, '/card/giftcard/wxa/set'));
+      expect(t.sandbox.world.cards.shelves.wxaPage(wxa)).toBe(pageId);
     });
   });
 
   describe('buying from a shelf (sandbox user action)', () => {
     it('deducts stock, refuses when sold out, and pushes giftcard_pay_done (§10.1)', async () => {
-      const { pageId, cardIds } = await openShop(wechat, sandbox, [{ price: 5000, quantity: 3 }]);
+      const { pageId, cardIds } = await openShop(t.wechat, t.sandbox, [{ price: 5000, quantity: 3 }]);
       const card_id = cardIds[0]!;
-      sandbox.world.outbox.drain();
-      const order = await buy(sandbox, { openid: 'o_buyer', page_id: pageId, items: [{ card_id, count: 2 }], outer_str: 'web' });
-      expect(sandbox.world.cards.catalogue.find(card_id)?.quantity).toBe(1);
+      t.sandbox.world.outbox.drain();
+      const order = await buy(t.sandbox, { openid: 'o_buyer', page_id: pageId, items: [{ card_id, count: 2 }], outer_str: 'web' });
+      expect(t.sandbox.world.cards.catalogue.find(card_id)?.quantity).toBe(1);
       expect(order).toMatchObject({ page_id: pageId, open_id: 'o_buyer', total_price: 10000, outer_str: 'web' });
-      expect(sandbox.world.outbox.drain()).toEqual([
+      expect(t.sandbox.world.outbox.drain()).toEqual([
         {
-          ToUserName: sandbox.world.config.serviceAccount.originalId,
+          ToUserName: t.sandbox.world.config.serviceAccount.originalId,
           FromUserName: 'o_buyer',
           CreateTime: order.pay_finish_time,
           MsgType: 'event',
@@ -320,26 +306,26 @@ describe('gift cards, shelves and pay access (spec 002 §6–§8)', () => {
         },
       ]);
 
-      expect(await refusal(buy(sandbox, { openid: 'o_buyer', page_id: pageId, items: [{ card_id, count: 2 }] }))).toMatchObject({
+      expect(await refusal(buy(t.sandbox, { openid: 'o_buyer', page_id: pageId, items: [{ card_id, count: 2 }] }))).toMatchObject({
         errcode: 40097,
         message: expect.stringMatching(/out of stock/),
       });
-      await buy(sandbox, { openid: 'o_buyer', page_id: pageId, items: [{ card_id, count: 1 }] });
-      expect(sandbox.world.cards.catalogue.find(card_id)?.quantity).toBe(0);
-      expect(await refusal(buy(sandbox, { openid: 'o_buyer', page_id: pageId, items: [{ card_id, count: 1 }] }))).toMatchObject({ errcode: 40097 });
+      await buy(t.sandbox, { openid: 'o_buyer', page_id: pageId, items: [{ card_id, count: 1 }] });
+      expect(t.sandbox.world.cards.catalogue.find(card_id)?.quantity).toBe(0);
+      expect(await refusal(buy(t.sandbox, { openid: 'o_buyer', page_id: pageId, items: [{ card_id, count: 1 }] }))).toMatchObject({ errcode: 40097 });
       // Refusals publish nothing.
-      expect(sandbox.world.outbox.drain().map((e) => e.Event)).toEqual(['giftcard_pay_done']);
+      expect(t.sandbox.world.outbox.drain().map((e) => e.Event)).toEqual(['giftcard_pay_done']);
     });
 
     it('sells one card at a time without support_multi, and only cards on the shelf', async () => {
-      const { pageId, cardIds } = await openShop(wechat, sandbox, [{}], { support_multi: false });
+      const { pageId, cardIds } = await openShop(t.wechat, t.sandbox, [{}], { support_multi: false });
       const card_id = cardIds[0]!;
-      expect(await refusal(buy(sandbox, { openid: 'o_a', page_id: pageId, items: [{ card_id, count: 2 }] }))).toMatchObject({ errcode: 40097 });
-      const elsewhere = (await wechat.client.giftcard.createCard({ card: giftCard(sandbox) })).card_id;
-      expect(await refusal(buy(sandbox, { openid: 'o_a', page_id: pageId, items: [{ card_id: elsewhere, count: 1 }] }))).toMatchObject({ errcode: 40097 });
-      expect(await refusal(buy(sandbox, { openid: 'o_a', page_id: 'nope=', items: [{ card_id, count: 1 }] }))).toMatchObject({ errcode: 40097 });
-      expect(sandbox.world.cards.catalogue.find(card_id)?.quantity).toBe(100);
-      await expect(buy(sandbox, { openid: 'o_a', page_id: pageId, items: [{ card_id, count: 1 }] })).resolves.toHaveProperty('order_id');
+      expect(await refusal(buy(t.sandbox, { openid: 'o_a', page_id: pageId, items: [{ card_id, count: 2 }] }))).toMatchObject({ errcode: 40097 });
+      const elsewhere = (await t.wechat.client.giftcard.createCard({ card: giftCard(t.sandbox) })).card_id;
+      expect(await refusal(buy(t.sandbox, { openid: 'o_a', page_id: pageId, items: [{ card_id: elsewhere, count: 1 }] }))).toMatchObject({ errcode: 40097 });
+      expect(await refusal(buy(t.sandbox, { openid: 'o_a', page_id: 'nope=', items: [{ card_id, count: 1 }] }))).toMatchObject({ errcode: 40097 });
+      expect(t.sandbox.world.cards.catalogue.find(card_id)?.quantity).toBe(100);
+      await expect(buy(t.sandbox, { openid: 'o_a', page_id: pageId, items: [{ card_id, count: 1 }] })).resolves.toHaveProperty('order_id');
     });
   });
 });
