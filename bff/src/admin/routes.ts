@@ -1,7 +1,6 @@
 import { PassThrough } from 'node:stream';
 import Router, { type RouterMiddleware } from '@koa/router';
 import type Koa from 'koa';
-import getRawBody from 'raw-body';
 import { HttpError } from '../http/errors';
 import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
@@ -12,6 +11,7 @@ import { bearerAuth } from './auth';
 import { httpErrorOf, invalidRequest } from './errors';
 import { ADMIN_OPERATIONS, type EndpointName, type Operation } from './operations';
 import { ADMIN_SERVICES, orderExport, type ServiceDeps } from './services';
+import { readJsonObject } from '../http/json-body';
 
 export interface AdminDeps {
   config: { adminToken: string };
@@ -92,7 +92,7 @@ function operationHandler(op: Operation, services: ServiceDeps, afterWechatCall?
  * The endpoint's own request schema checks it (in the request core) before WeChat is called.
  */
 async function readInput(ctx: Koa.Context, op: Operation): Promise<Record<string, unknown>> {
-  const fromRequest = op.method === 'GET' ? { ...ctx.query } : await readJsonObject(ctx);
+  const fromRequest = op.method === 'GET' ? { ...ctx.query } : await readJsonObject(ctx, BODY_LIMIT);
   const flat: Record<string, unknown> = { ...op.defaults, ...fromRequest, ...(ctx.params as Record<string, string>) };
   for (const [field, type] of Object.entries(op.coerce ?? {})) flat[field] = coerce(flat[field], type);
   return op.nest ? { [op.nest]: flat } : flat;
@@ -103,19 +103,6 @@ function coerce(value: unknown, type: 'number' | 'boolean'): unknown {
   if (typeof value !== 'string') return value;
   if (type === 'number') return /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
   return value === 'true' || value === '1' ? true : value === 'false' || value === '0' ? false : value;
-}
-
-async function readJsonObject(ctx: Koa.Context): Promise<Record<string, unknown>> {
-  const raw = await getRawBody(ctx.req, { limit: BODY_LIMIT, encoding: 'utf8' });
-  if (!raw.trim()) return {};
-  let body: unknown;
-  try {
-    body = JSON.parse(raw);
-  } catch {
-    throw new HttpError(400, 'bad_json', 'the body is not JSON');
-  }
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new HttpError(400, 'invalid_request', 'the body must be a JSON object');
-  return body as Record<string, unknown>;
 }
 
 /** WeChat's answer without errcode/errmsg; `{ok: true}` for the calls that answer nothing else. */

@@ -12,7 +12,6 @@ import {
   type ShelfResponse,
 } from '@giftcard/shared/api';
 import type Koa from 'koa';
-import getRawBody from 'raw-body';
 import type { z } from 'zod';
 import { HttpError } from '../http/errors';
 import type { Logger } from '../log';
@@ -27,6 +26,7 @@ import { checkScanTicket } from './scan';
 import { SessionService, SessionTokens, sessionAuth } from './session';
 import { ShelfCache } from './shelf-cache';
 import { CardCatalog } from '../services/card-catalog';
+import { readJsonObject } from '../http/json-body';
 
 export interface MiniApiDeps {
   config: { sessionSecret: string; wxaAppid: string; wxaSecret: string };
@@ -87,7 +87,7 @@ export function createMiniApi(deps: MiniApiDeps) {
   };
 
   router.post('/session', async (ctx) => {
-    const { code } = parse(sessionRequest, await readJson(ctx));
+    const { code } = parse(sessionRequest, await readJsonObject(ctx, BODY_LIMIT));
     ctx.body = await sessions.login(code);
   });
 
@@ -111,7 +111,7 @@ export function createMiniApi(deps: MiniApiDeps) {
   });
 
   router.post('/cards/open', async (ctx) => {
-    ctx.body = await openCard({ client, identity }, me(ctx), parse(openCardRequest, await readJson(ctx)));
+    ctx.body = await openCard({ client, identity }, me(ctx), parse(openCardRequest, await readJsonObject(ctx, BODY_LIMIT)));
   });
   router.get('/cards', async (ctx) => {
     const service = await serviceOf(ctx);
@@ -135,7 +135,7 @@ export function createMiniApi(deps: MiniApiDeps) {
   });
   router.post('/orders/:orderId/invoice', async (ctx) => {
     const { orderId } = parse(orderParams, ctx.params);
-    const input = parse(invoiceRequestInput, await readJson(ctx));
+    const input = parse(invoiceRequestInput, await readJsonObject(ctx, BODY_LIMIT));
     const { service } = await boughtOrder(ctx, orderId);
     await invoices.submit(orderId, service, input);
     ctx.status = 201;
@@ -143,7 +143,7 @@ export function createMiniApi(deps: MiniApiDeps) {
   });
 
   router.post('/scan/check', async (ctx) => {
-    ctx.body = await checkScanTicket({ client, redis, keys, identity }, me(ctx), parse(scanCheckRequest, await readJson(ctx)));
+    ctx.body = await checkScanTicket({ client, redis, keys, identity }, me(ctx), parse(scanCheckRequest, await readJsonObject(ctx, BODY_LIMIT)));
   });
 
   const routes = router.routes();
@@ -174,21 +174,4 @@ function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
     throw new HttpError(400, 'invalid_request', `${where}${issue.message}`);
   }
   return r.data;
-}
-
-async function readJson(ctx: Koa.Context): Promise<unknown> {
-  let raw: string;
-  try {
-    raw = await getRawBody(ctx.req, { limit: BODY_LIMIT, encoding: 'utf8' });
-  } catch (e) {
-    const err = e as { status?: number; type?: string };
-    if (err.status === 413) throw new HttpError(413, 'too_large', `the body is over ${BODY_LIMIT}`);
-    throw new HttpError(400, 'bad_request', 'the body could not be read');
-  }
-  if (!raw.trim()) return {};
-  try {
-    return JSON.parse(raw);
-  } catch {
-    throw new HttpError(400, 'bad_json', 'the body is not JSON');
-  }
 }

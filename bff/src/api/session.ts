@@ -1,6 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import type Koa from 'koa';
 import { HttpError } from '../http/errors';
+import { sign, verify } from '../util/signing';
 import { isWechatError, WechatError, type WechatClient } from '../wechat';
 import type { IdentityLinks } from './identity';
 
@@ -29,17 +29,14 @@ export class SessionTokens {
   mint(miniOpenid: string): { token: string; expiresIn: number } {
     const claims: SessionClaims = { sub: miniOpenid, exp: this.now() + this.ttlSeconds };
     const body = `v1.${Buffer.from(JSON.stringify(claims)).toString('base64url')}`;
-    return { token: `${body}.${this.sign(body)}`, expiresIn: this.ttlSeconds };
+    return { token: `${body}.${sign(this.secret, 'session', body)}`, expiresIn: this.ttlSeconds };
   }
 
   /** The claims of a valid, unexpired token; null for anything else. */
   verify(token: string): SessionClaims | null {
     const parts = token.split('.');
     if (parts.length !== 3 || parts[0] !== 'v1') return null;
-    const body = `${parts[0]}.${parts[1]}`;
-    const given = Buffer.from(parts[2]!, 'base64url');
-    const expected = Buffer.from(this.sign(body), 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null;
+    if (!verify(this.secret, parts[2], 'session', `${parts[0]}.${parts[1]}`)) return null;
     let claims: unknown;
     try {
       claims = JSON.parse(Buffer.from(parts[1]!, 'base64url').toString('utf8'));
@@ -50,10 +47,6 @@ export class SessionTokens {
     if (typeof c.sub !== 'string' || !c.sub || typeof c.exp !== 'number') return null;
     if (c.exp <= this.now()) return null;
     return { sub: c.sub, exp: c.exp };
-  }
-
-  private sign(body: string): string {
-    return createHmac('sha256', this.secret).update(body).digest('base64url');
   }
 }
 

@@ -76,7 +76,9 @@ export class CallbackService {
   }
 
   private refuse(status: 400 | 401, reason: string): CallbackReply {
-    this.deps.logger.info('push refused', { status, reason });
+    // Counted in wechat_pushes_total{outcome="refused"}; a line per push only at debug, so a flood of
+    // forged pushes is not also a flood of log writes.
+    this.deps.logger.debug('push refused', { status, reason });
     this.deps.onOutcome?.('refused', String(status));
     return { status, body: '' };
   }

@@ -3,7 +3,7 @@ import type { InvoiceRequests } from '../services/invoice-requests';
 import type { WechatClient } from '../wechat';
 import { html, messagePage, type Page } from './html';
 import { loadOrderFor } from './order';
-import { sign, verify } from './sign';
+import { sign, verify } from '../util/signing';
 
 export interface InvoiceFormDeps {
   client: WechatClient;

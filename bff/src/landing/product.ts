@@ -1,7 +1,7 @@
 import { parseScanRedirect, yuanToFen, formatFen, type BrandInfo } from '@giftcard/shared';
 import { isWechatError, type WechatClient } from '../wechat';
 import { html, httpUrl, messagePage, type Page, type SafeHtml } from './html';
-import { sign, verify } from './sign';
+import { sign, verify } from '../util/signing';
 import { TICKET_TTL_SECONDS, type TicketChecker, type TicketFacts } from './ticket-check';
 
 /** The request's cookies, as much as a page needs (keeps page modules free of Koa). */

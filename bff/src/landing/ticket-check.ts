@@ -1,7 +1,7 @@
 import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
 import { isWechatError, type WechatClient } from '../wechat';
-import { sha256Hex } from './sign';
+import { sha256Hex } from '../util/signing';
 
 /** A wxticket is valid 20 minutes (spec 000 "Checking wxticket"). */
 export const TICKET_TTL_SECONDS = 20 * 60;

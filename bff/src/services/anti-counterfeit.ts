@@ -1,7 +1,6 @@
+import type { AntiFakeCodeResult } from '@giftcard/shared';
 import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
-
-import type { AntiFakeCodeResult } from '@giftcard/shared';
 
 /** What the `scan_product_callback` reply tells the user (spec 000 "Component Messages"). */
 export type CodeResult = AntiFakeCodeResult;

@@ -3,6 +3,7 @@ import { ADMIN_OPERATIONS, NOT_MERCHANT_OPERATIONS } from '../../src/admin/opera
 import { AntiCounterfeitRegistry } from '../../src/services/anti-counterfeit';
 import { shelf } from '../support/giftcards';
 import { startAdmin, type TestAdmin } from './support';
+import { subMerchantInfo } from '../support/submerchants';
 
 const DAY = 24 * 60 * 60;
 const YEAR = 365 * DAY;
@@ -388,17 +389,7 @@ describe('merchant API routes (/admin)', () => {
   });
 
   describe('sub-merchants (003 §1)', () => {
-    const info = () => ({
-      brand_name: '兰州拉面',
-      app_id: 'wx1234567890abcdef',
-      logo_url: 'http://mmbiz.qpic.cn/logo.png',
-      protocol: 'media_id_protocol_1',
-      agreement_media_id: 'media_id_license_1',
-      operator_media_id: 'media_id_id_card_1',
-      end_time: admin.world.clock.now() + YEAR,
-      primary_category_id: 1,
-      secondary_category_id: 101,
-    });
+    const info = () => subMerchantInfo(admin.world);
     let merchantId: number;
 
     it('POST /admin/submerchants → submerchant.submit; GET /admin/submerchants/:merchant_id → get', async () => {

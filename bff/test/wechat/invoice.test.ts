@@ -1,5 +1,4 @@
 import { parseEvent, type RequestOf, type UserAuthInfo, type invoiceEndpoints } from '@giftcard/shared';
-import { WechatError } from '../../src/wechat';
 import { useSandboxWechat, wechatFailure } from '../support/wechat';
 
 /** 002 §12.2.2.3's example authorization page. */

@@ -1,6 +1,6 @@
 import { parseEvent, type RequestOf, type SubmerchantInfo, type submerchantEndpoints } from '@giftcard/shared';
-import { WechatError } from '../../src/wechat';
 import { useSandboxWechat, wechatFailure } from '../support/wechat';
+import { subMerchantInfo } from '../support/submerchants';
 
 type SubmitInfo = RequestOf<typeof submerchantEndpoints.submit>['info'];
 const YEAR = 365 * 24 * 60 * 60;
@@ -11,18 +11,7 @@ describe('third-party sub-merchants (spec 003)', () => {
   let info: SubmitInfo;
 
   beforeEach(async () => {
-    // 003 §1.1's example, with an end_time ahead of the sandbox clock.
-    info = {
-      brand_name: '兰州拉面',
-      app_id: 'wx1234567890abcdef',
-      logo_url: 'http://mmbiz.qpic.cn/logo.png',
-      protocol: 'media_id_protocol_1',
-      agreement_media_id: 'media_id_license_1',
-      operator_media_id: 'media_id_id_card_1',
-      end_time: t.sandbox.world.clock.now() + YEAR,
-      primary_category_id: 1,
-      secondary_category_id: 101,
-    };
+    info = subMerchantInfo(t.sandbox.world);
   });
 
 

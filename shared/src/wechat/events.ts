@@ -93,10 +93,12 @@ export const cardMerchantCheckResultEvent = event('card_merchant_check_result', 
 
 // 001: events of product homepages (parameter tables; the XML samples were lost from the copy).
 
+/** The product and the code printed on it, as every product-homepage event names them. */
+const productCode = { KeyStandard: id, KeyStr: id, ExtInfo: text };
+
 /** 001 §1.1: a user opened a product homepage. */
 export const userScanProductEvent = event('user_scan_product', {
-  KeyStandard: id,
-  KeyStr: id,
+  ...productCode,
   Country: text,
   Province: text,
   City: text,
@@ -104,7 +106,6 @@ export const userScanProductEvent = event('user_scan_product', {
   Sex: xmlInt.optional(),
   /** 1 scanned the code, 2 from chats, Favorites or Moments. */
   Scene: xmlInt.optional(),
-  ExtInfo: text,
 });
 /**
  * 001 §1.2: a user followed the Official Account. From a product homepage, EventKey carries the
@@ -113,16 +114,10 @@ export const userScanProductEvent = event('user_scan_product', {
  */
 export const subscribeEvent = event('subscribe', { EventKey: text });
 /** 001 §1.3: a user entered the Official Account from a product homepage. */
-export const userScanProductEnterSessionEvent = event('user_scan_product_enter_session', {
-  KeyStandard: id,
-  KeyStr: id,
-  ExtInfo: text,
-});
+export const userScanProductEnterSessionEvent = event('user_scan_product_enter_session', productCode);
 /** 001 §1.4: the user's province, pushed after the homepage opened. */
 export const userScanProductAsyncEvent = event('user_scan_product_async', {
-  KeyStandard: id,
-  KeyStr: id,
-  ExtInfo: text,
+  ...productCode,
   /** National Bureau of Statistics region code: a code, kept as a string. */
   RegionCode: text,
 });
@@ -135,9 +130,7 @@ export const userScanProductVerifyActionEvent = event('user_scan_product_verify_
 });
 /** 000 "Component Messages": WeChat asks whether the scanned code is genuine; reply `ScanProductReply`. */
 export const scanProductCallbackEvent = event('scan_product_callback', {
-  KeyStandard: id,
-  KeyStr: id,
-  ExtInfo: text,
+  ...productCode,
   NeedAntiFake: xmlFlag,
 });
 

@@ -1,8 +1,9 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 /**
- * HMAC-SHA256 tokens of the landing pages (ticket-binding cookie, CSRF token), keyed with
- * SESSION_SECRET. `purpose` separates the uses, so a token of one kind is never valid as another.
+ * The one HMAC-SHA256 signer of the BFF's own tokens (Mini Program session tokens, the landing pages'
+ * ticket-binding cookie and CSRF token), all keyed with SESSION_SECRET. `purpose` separates the uses,
+ * so a token of one kind is never valid as another.
  */
 export function sign(secret: string, purpose: string, ...parts: string[]): string {
   const h = createHmac('sha256', secret).update(purpose);
