@@ -44,11 +44,11 @@ export function createApp(deps: AppDeps): Koa {
     }
   });
   app.use(errorMiddleware(deps.logger));
+  // First: WeChat's pushes are the traffic that comes at full rate.
+  app.use(createCallback(deps));
   const ops = opsRouter(deps.redis, deps.metrics);
   app.use(ops.routes()).use(ops.allowedMethods());
   if (deps.h5Dir) app.use(serveStatic(deps.h5Dir, '/app'));
-  const callback = createCallback(deps);
-  app.use(callback.routes()).use(callback.allowedMethods());
   const landing = landingRouter(deps);
   app.use(landing.routes()).use(landing.allowedMethods());
   const miniApi = createMiniApi(deps);

@@ -6,7 +6,8 @@ import { Agent, request } from 'node:http';
 import { encryptMessage, parseEncodingAesKey } from '../callback/protocol/aes';
 import { callbackSignature, msgSignature } from '../callback/protocol/signature';
 import { buildReplyXml } from '../callback/protocol/xml';
-import { connectRedis, redisReady } from '../redis/connect';
+import { connectRedis, redisReady, type RedisClient } from '../redis/connect';
+import { ownCpuMs, processCpuMs, redisCpuMs } from './cpu';
 import { percentile } from './percentiles';
 
 /**
@@ -48,12 +49,14 @@ function pushes(n: number, mode: 'plain' | 'aes', runId: string): Push[] {
 }
 
 async function startServer(mode: string, env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, [path.join(__dirname, 'callback-server.js'), mode], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to look inside the server.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, 'callback-server.js'), mode], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`server ${mode} exited with ${code}`)));
   });
-  return { origin: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`, stop: () => child.kill('SIGTERM') };
+  return { origin: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`, pid: child.pid!, stop: () => child.kill('SIGTERM') };
 }
 
 function post(agent: Agent, origin: string, push: Push): Promise<number> {
@@ -90,11 +93,27 @@ async function drive(origin: string, work: Push[]) {
   return { rps: Math.round(work.length / seconds), p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures };
 }
 
-async function measure(mode: string, env: NodeJS.ProcessEnv, work: Push[], warmup: Push[]) {
+/** CPU microseconds per push of the server, Redis and the load generator, over the measured run. */
+interface CpuPerPush {
+  server: number | undefined;
+  redis: number;
+  load: number;
+}
+
+async function measure(mode: string, env: NodeJS.ProcessEnv, work: Push[], warmup: Push[], redis: RedisClient) {
   const server = await startServer(mode, env);
   try {
     await drive(server.origin, warmup);
-    return await drive(server.origin, work);
+    const before = { server: processCpuMs(server.pid), redis: await redisCpuMs(redis), load: ownCpuMs() };
+    const result = await drive(server.origin, work);
+    const perPush = (ms: number) => Math.round((ms * 1000) / work.length);
+    const serverAfter = processCpuMs(server.pid);
+    const cpu: CpuPerPush = {
+      server: serverAfter !== undefined && before.server !== undefined ? perPush(serverAfter - before.server) : undefined,
+      redis: perPush((await redisCpuMs(redis)) - before.redis),
+      load: perPush(ownCpuMs() - before.load),
+    };
+    return { ...result, cpu };
   } finally {
     server.stop();
   }
@@ -104,12 +123,14 @@ async function main() {
   const n = Number(process.env.BENCH_PUSHES ?? 20000);
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
   const prefix = `gc:bench:${randomBytes(4).toString('hex')}:`;
+  const redis = connectRedis(redisUrl);
+  await redisReady(redis);
   const env = { ...process.env, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, WECHAT_TOKEN: TOKEN, WECHAT_APPID: APPID, BENCH_AES_KEY: AES_KEY, PORT: '0', LOG_LEVEL: 'error' };
   for (const mode of ['plain', 'aes'] as const) {
     const runId = randomBytes(3).toString('hex');
     const all = pushes(n + 2000, mode, runId);
-    const bare = await measure('bare', env, all.slice(2000), all.slice(0, 2000));
-    const bff = await measure(mode, env, all.slice(2000), all.slice(0, 2000));
+    const bare = await measure('bare', env, all.slice(2000), all.slice(0, 2000), redis);
+    const bff = await measure(mode, env, all.slice(2000), all.slice(0, 2000), redis);
     process.stdout.write(
       `${JSON.stringify({
         bench: `callback_ingest_${mode}`,
@@ -122,12 +143,12 @@ async function main() {
         bare_koa_rps: bare.rps,
         bare_koa_p99_ms: bare.p99,
         ratio: Number((bff.rps / bare.rps).toFixed(2)),
+        cpu_us_per_push: bff.cpu,
+        bare_koa_cpu_us_per_push: bare.cpu,
         target: { ratio: 0.5, p99_ms: 20 },
       })}\n`,
     );
   }
-  const redis = connectRedis(redisUrl);
-  await redisReady(redis);
   let cursor = '0';
   do {
     const [c, keys] = (await (redis as import('ioredis').Redis).scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)) as [string, string[]];

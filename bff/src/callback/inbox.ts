@@ -5,6 +5,9 @@ import type { RedisKeys } from '../redis/keys';
 /** WeChat retries for up to 24 hours (spec 002 §10): remember a push for 25. */
 export const DEDUP_TTL_SECONDS = 25 * 3600;
 
+/** Most pushes one script call stores; a burst beyond it goes out as several calls. */
+export const MAX_BATCH = 64;
+
 export interface InboundPush {
   /** `Event`, or `MsgType` when there is no Event. */
   type: string;
@@ -16,38 +19,97 @@ export interface InboundPush {
 
 export type StoreResult = { stored: true; entryId: string } | { stored: false; duplicateOf: string };
 
-// Atomic: look, append, remember. EXISTS before XADD so a failed XADD writes nothing; the seen-key
-// (holding the entry id) is set last, so a retry after any failure finds nothing and stores again.
-// KEYS[1] seen-key, KEYS[2] stream; ARGV ttl, type, id, received_at, payload.
+// Atomic for the whole batch, and in order: for each push, look, append, remember. GET before XADD
+// so a failed XADD writes nothing for that push; the seen-key (holding the entry id) is set last,
+// so a retry after any failure finds nothing and stores again. Two deliveries of one push in the
+// same batch: the second finds the first's seen-key.
+// KEYS[1] the stream, KEYS[1 + i] push i's seen-key; ARGV[1] ttl, then type, id, received_at,
+// payload per push. Returns flag, entry id per push (1 = stored now, 0 = stored before).
 const STORE_ONCE = `
-local prev = redis.call('GET', KEYS[1])
-if prev then return {0, prev} end
-local entry = redis.call('XADD', KEYS[2], '*', 'type', ARGV[2], 'id', ARGV[3], 'received_at', ARGV[4], 'payload', ARGV[5])
-redis.call('SET', KEYS[1], entry, 'EX', tonumber(ARGV[1]))
-return {1, entry}
+local ttl = tonumber(ARGV[1])
+local out = {}
+for i = 2, #KEYS do
+  local a = (i - 2) * 4 + 1
+  local prev = redis.call('GET', KEYS[i])
+  if prev then
+    out[#out + 1] = 0
+    out[#out + 1] = prev
+  else
+    local entry = redis.call('XADD', KEYS[1], '*', 'type', ARGV[a + 1], 'id', ARGV[a + 2], 'received_at', ARGV[a + 3], 'payload', ARGV[a + 4])
+    redis.call('SET', KEYS[i], entry, 'EX', ttl)
+    out[#out + 1] = 1
+    out[#out + 1] = entry
+  end
+end
+return out
 `;
+const STORE_ONCE_SHA = createHash('sha1').update(STORE_ONCE).digest('hex');
+
+interface Waiting {
+  seenKey: string;
+  args: [type: string, id: string, receivedAt: number, payload: string];
+  resolve: (result: StoreResult) => void;
+  reject: (error: Error) => void;
+}
 
 /**
  * Stores each push exactly once in the `events` stream. A retry of a stored push adds nothing and
- * learns the entry it duplicates. In Redis Cluster both keys must share a slot: give REDIS_PREFIX a
- * hash tag, e.g. `{gc}:`.
+ * learns the entry it duplicates.
+ *
+ * Group commit: the pushes that arrive in one turn of the event loop are stored by one script call
+ * (up to MAX_BATCH), not one call each. Each caller still learns its own outcome and still waits for
+ * the durable write; under load this halves the client's and Redis's work per push, and at low rates
+ * a batch is a single push. In Redis Cluster all keys must share a slot: give REDIS_PREFIX a hash
+ * tag, e.g. `{gc}:`.
  */
-const STORE_ONCE_SHA = createHash('sha1').update(STORE_ONCE).digest('hex');
-
 export class EventInbox {
+  private waiting: Waiting[] = [];
+  private scheduled = false;
+
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
   ) {}
 
-  async store(push: InboundPush, receivedAtMs = Date.now()): Promise<StoreResult> {
-    const seen = this.keys.eventSeen(createHash('sha256').update(push.id).digest('hex'));
-    const args = [seen, this.keys.events, DEDUP_TTL_SECONDS, push.type, push.id, receivedAtMs, JSON.stringify(push.payload)] as const;
+  store(push: InboundPush, receivedAtMs = Date.now()): Promise<StoreResult> {
+    return new Promise<StoreResult>((resolve, reject) => {
+      this.waiting.push({
+        seenKey: this.keys.eventSeen(createHash('sha256').update(push.id).digest('hex')),
+        args: [push.type, push.id, receivedAtMs, JSON.stringify(push.payload)],
+        resolve,
+        reject,
+      });
+      if (this.waiting.length >= MAX_BATCH) this.flush();
+      else if (!this.scheduled) {
+        this.scheduled = true;
+        // After the poll phase: every request read in this turn has had its chance to join.
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.waiting;
+    if (batch.length === 0) return;
+    this.waiting = [];
+    this.write(batch).then(
+      (results) => batch.forEach((w, i) => w.resolve(results[i]!)),
+      (e: Error) => batch.forEach((w) => w.reject(e)),
+    );
+  }
+
+  private async write(batch: Waiting[]): Promise<StoreResult[]> {
+    const keys = [this.keys.events, ...batch.map((w) => w.seenKey)];
+    const args = [DEDUP_TTL_SECONDS, ...batch.flatMap((w) => w.args)];
     // EVALSHA on the hot path: the script text travels only when Redis does not know it yet.
-    const [stored, entry] = (await this.redis.evalsha(STORE_ONCE_SHA, 2, ...args).catch((e: Error) => {
+    const flat = (await this.redis.evalsha(STORE_ONCE_SHA, keys.length, ...keys, ...args).catch((e: Error) => {
       if (!e.message.startsWith('NOSCRIPT')) throw e;
-      return this.redis.eval(STORE_ONCE, 2, ...args);
-    })) as [number, string];
-    return stored === 1 ? { stored: true, entryId: entry } : { stored: false, duplicateOf: entry };
+      return this.redis.eval(STORE_ONCE, keys.length, ...keys, ...args);
+    })) as Array<number | string>;
+    return batch.map((_, i) => {
+      const entry = String(flat[2 * i + 1]);
+      return flat[2 * i] === 1 ? { stored: true, entryId: entry } : { stored: false, duplicateOf: entry };
+    });
   }
 }

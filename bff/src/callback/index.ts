@@ -7,7 +7,7 @@ import { AntiCounterfeitRegistry } from '../services/anti-counterfeit';
 import { CallbackService } from './callback-service';
 import { EventInbox } from './inbox';
 import { parseEncodingAesKey } from './protocol/aes';
-import { callbackRouter } from './route';
+import { callbackRoute } from './route';
 
 /** The WeChat callback as the app mounts it, built from the settings. */
 export function createCallback(deps: { config: Config; redis: RedisClient; keys: RedisKeys; logger: Logger; metrics: Metrics; storeDeadlineMs?: number }) {
@@ -23,5 +23,5 @@ export function createCallback(deps: { config: Config; redis: RedisClient; keys:
     storeDeadlineMs: deps.storeDeadlineMs,
     onOutcome: (outcome, type) => pushes.add({ outcome, type }),
   });
-  return callbackRouter(service, deps.config.wechatToken);
+  return callbackRoute(service, deps.config.wechatToken);
 }

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
 import { scanProductReply, type AntiFakeCodeResult, type EventOf } from '@giftcard/shared';
 import { encryptMessage } from './protocol/aes';
 import { msgSignature } from './protocol/signature';
 import { buildReplyXml, encryptedReplyXml } from './protocol/xml';
 import type { CallbackSecrets } from './open-push';
+import { pooledRandomBytes } from '../util/random-pool';
 
 /** Gift card family (002 §10): anything else and WeChat retries up to 30 times. */
 export const CARD_ACK = '<xml>ok</xml>';
@@ -23,6 +23,6 @@ export function sealReply(reply: string, secrets: CallbackSecrets, now: number):
   if (!secrets.aes || reply === PLAIN_ACK) return reply;
   const encrypt = encryptMessage(secrets.aes.key, reply, secrets.aes.appid);
   const timestamp = String(now);
-  const nonce = randomBytes(8).toString('hex');
+  const nonce = pooledRandomBytes(8).toString('hex');
   return encryptedReplyXml({ encrypt, msgSignature: msgSignature(secrets.token, timestamp, nonce, encrypt), timestamp, nonce });
 }

@@ -12,7 +12,9 @@ class Family {
     readonly type: 'counter' | 'gauge',
   ) {}
   add(labels: Labels, by = 1) {
-    const key = JSON.stringify(labels);
+    // Called on every request: a joined key, not JSON. Callers of a family pass labels in one order.
+    let key = '';
+    for (const name in labels) key += `${name}\u0000${labels[name]}\u0001`;
     const s = this.series.get(key) ?? { labels, value: 0 };
     s.value += by;
     this.series.set(key, s);

@@ -14,6 +14,7 @@ import {
   parseEncryptedEnvelope,
   parsePushXml,
 } from '../../src/callback/protocol/xml';
+import { XMLValidator } from 'fast-xml-parser';
 import { SAMPLES } from '../../../shared/test/fixtures/event-samples';
 
 /*
@@ -396,12 +397,52 @@ describe('push XML', () => {
     expect(reasonOfXml('  \n')).toBe('empty');
     expect(reasonOfXml(undefined as unknown as string)).toBe('empty');
     expect(reasonOfXml('<root><A>1</A></root>')).toBe('bad_root');
-    expect(reasonOfXml('<xml><A>1</A></xml><xml><A>2</A></xml>')).toBe('malformed'); // XMLValidator sees this one
-    expect(reasonOfXml('<xml><A>1</A></xml><xml/>')).toBe('bad_root'); // XMLValidator lets this one through
+    expect(reasonOfXml('<xml><A>1</A></xml><xml><A>2</A></xml>')).toBe('bad_root');
+    expect(reasonOfXml('<xml><A>1</A></xml><xml/>')).toBe('bad_root');
     expect(reasonOfXml('<xml/>')).toBe('accepted');
     expect(reasonOfXml('<xml>ok</xml>')).toBe('mixed_content');
     expect(reasonOfXml('<xml><A>1<B>2</B></A></xml>')).toBe('mixed_content');
     expect(reasonOfXml('<xml><Event>a</Event><Event>b</Event></xml>')).toBe('duplicate_field');
+  });
+
+  it('refuses what is not well-formed: mismatched, stray or unclosed tags, text outside the root, bad names', () => {
+    expect(reasonOfXml('<xml><A>1</B></xml>')).toBe('malformed');
+    expect(reasonOfXml('<xml><A>1</Ab></xml>')).toBe('malformed');
+    expect(reasonOfXml('<xml><A>1</A></B></xml>')).toBe('malformed');
+    expect(reasonOfXml('<xml><A>1</A></xml></xml>')).toBe('malformed');
+    expect(reasonOfXml('<xml><A>1</A>')).toBe('malformed');
+    expect(reasonOfXml('<xml><A><![CDATA[1</A></xml>')).toBe('malformed');
+    expect(reasonOfXml('<xml><!-- open <A>1</A></xml>')).toBe('malformed');
+    expect(reasonOfXml('<?xml version="1.0"<xml/>')).toBe('malformed');
+    expect(reasonOfXml('<xml><A>1</A></xml>trailing')).toBe('malformed');
+    expect(reasonOfXml('leading<xml><A>1</A></xml>')).toBe('malformed');
+    expect(reasonOfXml('<![CDATA[x]]><xml/>')).toBe('malformed');
+    expect(reasonOfXml('<xml><1A>1</1A></xml>')).toBe('malformed');
+    expect(reasonOfXml('<xml><A<B>1</A></xml>')).toBe('malformed');
+    expect(reasonOfXml('<xml><A x="1"<B/></A></xml>')).toBe('malformed');
+    expect(reasonOfXml('<xml><>1</></xml>')).toBe('malformed');
+    expect(reasonOfXml('<xml><A >1</A ></xml>')).toBe('accepted');
+  });
+
+  it('refuses every mutated body that fast-xml-parser\'s XMLValidator refuses (the scan stands in for it)', () => {
+    // Deterministic mutations of the spec's pushes: every truncation, every single-character deletion, and
+    // markup characters inserted at every position. Where the validator says "not XML", so must we.
+    const bodies = Object.values(SAMPLES).map((fields) => buildReplyXml(fields as Record<string, string>));
+    let refusedByValidator = 0;
+    for (const body of bodies) {
+      const mutants: string[] = [];
+      for (let i = 0; i < body.length; i++) {
+        mutants.push(body.slice(0, i), body.slice(0, i) + body.slice(i + 1));
+        for (const insert of ['<', '>', '/', '</A>', '<A>', '"', '&']) mutants.push(body.slice(0, i) + insert + body.slice(i));
+      }
+      for (const mutant of mutants) {
+        if (XMLValidator.validate(mutant) === true) continue;
+        refusedByValidator++;
+        const verdict = parsePushXml(mutant);
+        if (verdict.ok) throw new Error(`accepted what XMLValidator refuses: ${mutant}`);
+      }
+    }
+    expect(refusedByValidator).toBeGreaterThan(10_000);
   });
 
   it('accepts a declaration, comments and attributes (ignored)', () => {

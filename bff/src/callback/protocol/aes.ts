@@ -9,7 +9,8 @@
  *
  * Pure functions: no I/O. Every failure is a `CryptoError` with a `reason`, never a bare OpenSSL error.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { pooledRandomBytes } from '../../util/random-pool';
 
 /** WeChat pads to 32 bytes (`PKCS7Encoder.block_size = 32` in every official sample). */
 export const WECHAT_PAD_BLOCK = 32;
@@ -53,6 +54,9 @@ function assertKey(aesKey: Buffer): void {
   if (!Buffer.isBuffer(aesKey) || aesKey.length !== 32) throw new CryptoError('bad_key');
 }
 
+/** Stateless between calls (no `stream` option), so one decoder serves every push. */
+const STRICT_UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
 /** Strict base64: only the standard alphabet, whole quads, at most two '=' at the end. */
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
@@ -70,7 +74,9 @@ export function decryptMessage(aesKey: Buffer, encryptBase64: string, expectedAp
 
   const decipher = createDecipheriv('aes-256-cbc', aesKey, aesKey.subarray(0, 16));
   decipher.setAutoPadding(false);
-  const padded = Buffer.concat([decipher.update(cipherText), decipher.final()]);
+  const head = decipher.update(cipherText);
+  const tail = decipher.final(); // empty: whole blocks without auto-padding; kept for OpenSSL's own checks
+  const padded = tail.length === 0 ? head : Buffer.concat([head, tail]);
 
   const pad = padded[padded.length - 1] ?? 0;
   if (pad < 1 || pad > WECHAT_PAD_BLOCK || pad > padded.length) throw new CryptoError('bad_padding');
@@ -89,7 +95,7 @@ export function decryptMessage(aesKey: Buffer, encryptBase64: string, expectedAp
     throw new CryptoError('appid_mismatch');
   }
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(plain.subarray(msgStart, msgEnd));
+    return STRICT_UTF8.decode(plain.subarray(msgStart, msgEnd));
   } catch {
     throw new CryptoError('bad_utf8');
   }
@@ -101,7 +107,7 @@ export function decryptMessage(aesKey: Buffer, encryptBase64: string, expectedAp
  */
 export function encryptMessage(aesKey: Buffer, message: string, appId: string, random16?: Buffer): string {
   assertKey(aesKey);
-  const random = random16 ?? randomBytes(RANDOM_LENGTH);
+  const random = random16 ?? pooledRandomBytes(RANDOM_LENGTH);
   if (!Buffer.isBuffer(random) || random.length !== RANDOM_LENGTH) {
     throw new TypeError('encryptMessage: random16 must be 16 bytes');
   }

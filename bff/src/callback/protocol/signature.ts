@@ -14,10 +14,19 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * on byte strings). For the ASCII values WeChat sends this equals JavaScript's default sort; for other
  * text, byte order (= code point order) differs from UTF-16 order, so do it explicitly.
  */
-function sha1OfSorted(parts: readonly string[]): string {
-  const sorted = parts.map((p) => Buffer.from(p, 'utf8')).sort(Buffer.compare);
-  return createHash('sha1').update(Buffer.concat(sorted)).digest('hex');
+function sha1OfSorted(parts: string[]): string {
+  const hash = createHash('sha1');
+  if (parts.every(isAscii)) {
+    // The common case, on every push: for ASCII, UTF-16 order is byte order; no Buffers needed.
+    for (const p of parts.sort()) hash.update(p, 'latin1');
+  } else {
+    for (const b of parts.map((p) => Buffer.from(p, 'utf8')).sort(Buffer.compare)) hash.update(b);
+  }
+  return hash.digest('hex');
 }
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const isAscii = (s: string): boolean => !NON_ASCII.test(s);
 
 /** `signature` of the GET verification and of plain-mode POSTs: sha1(sort(token, timestamp, nonce)). */
 export function callbackSignature(token: string, timestamp: string, nonce: string): string {
