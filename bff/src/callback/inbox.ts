@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
 
@@ -74,7 +74,7 @@ export class EventInbox {
   store(push: InboundPush, receivedAtMs = Date.now()): Promise<StoreResult> {
     return new Promise<StoreResult>((resolve, reject) => {
       this.waiting.push({
-        seenKey: this.keys.eventSeen(createHash('sha256').update(push.id).digest('hex')),
+        seenKey: this.keys.eventSeen(hash('sha256', push.id, 'hex')),
         args: [push.type, push.id, receivedAtMs, JSON.stringify(push.payload)],
         resolve,
         reject,

@@ -1,4 +1,4 @@
-import { DEDUP_TTL_SECONDS, EventInbox } from '../../src/callback/inbox';
+import { DEDUP_TTL_SECONDS, EventInbox, MAX_BATCH } from '../../src/callback/inbox';
 import { testRedis } from '../support/redis';
 
 describe('event inbox (de-duplicated, atomic store)', () => {
@@ -41,6 +41,43 @@ describe('event inbox (de-duplicated, atomic store)', () => {
   it('keeps two different pushes of the same user in the same second', async () => {
     await inbox.store(push(1));
     await inbox.store(push(2));
+    expect(await db.redis.xlen(db.keys.events)).toBe(2);
+  });
+
+  it('stores the pushes of one event-loop turn with one script call each MAX_BATCH, each learning its own outcome', async () => {
+    const calls: number[] = [];
+    const redis = db.redis as import('ioredis').Redis;
+    const evalsha = redis.evalsha.bind(redis);
+    // A spy on the real client: every call still goes to Redis.
+    redis.evalsha = ((...args: Parameters<typeof evalsha>) => {
+      calls.push(Number(args[1]) - 1); // pushes in this call: its keys less the stream
+      return evalsha(...args);
+    }) as typeof redis.evalsha;
+    try {
+      const first = await inbox.store(push(0));
+      expect(calls).toEqual([1]); // alone in its turn: a batch of one, no waiting for company
+      calls.length = 0;
+      // 150 pushes in one turn, push(0) again among them: three calls of at most MAX_BATCH.
+      const results = await Promise.all([...Array.from({ length: 149 }, (_, i) => inbox.store(push(i + 1))), inbox.store(push(0))]);
+      expect(calls).toEqual([MAX_BATCH, MAX_BATCH, 150 - 2 * MAX_BATCH]);
+      expect(results.slice(0, 149).every((r) => r.stored)).toBe(true);
+      expect(results[149]).toEqual({ stored: false, duplicateOf: first.stored ? first.entryId : '' });
+      expect(new Set(results.slice(0, 149).map((r) => (r.stored ? r.entryId : ''))).size).toBe(149);
+      expect(await db.redis.xlen(db.keys.events)).toBe(150);
+    } finally {
+      redis.evalsha = evalsha;
+    }
+  });
+
+  it('fails every caller of a batch that Redis refuses, and a retry stores each push once', async () => {
+    const redis = db.redis as import('ioredis').Redis;
+    const evalsha = redis.evalsha.bind(redis);
+    redis.evalsha = (() => Promise.reject(new Error('Connection is closed.'))) as unknown as typeof redis.evalsha;
+    const failed = await Promise.allSettled([inbox.store(push(1)), inbox.store(push(2))]);
+    redis.evalsha = evalsha;
+    expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+    const retried = await Promise.all([inbox.store(push(1)), inbox.store(push(2)), inbox.store(push(1))]);
+    expect(retried.map((r) => r.stored)).toEqual([true, true, false]);
     expect(await db.redis.xlen(db.keys.events)).toBe(2);
   });
 });

@@ -7,7 +7,7 @@
  *
  * Pure functions: no I/O. Hex digests are lowercase, as WeChat sends them.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 
 /**
  * Sort by UTF-8 bytes, as WeChat's reference samples do (PHP `sort(SORT_STRING)`, Python 2 `list.sort()`
@@ -15,14 +15,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
  * text, byte order (= code point order) differs from UTF-16 order, so do it explicitly.
  */
 function sha1OfSorted(parts: string[]): string {
-  const hash = createHash('sha1');
-  if (parts.every(isAscii)) {
-    // The common case, on every push: for ASCII, UTF-16 order is byte order; no Buffers needed.
-    for (const p of parts.sort()) hash.update(p, 'latin1');
-  } else {
-    for (const b of parts.map((p) => Buffer.from(p, 'utf8')).sort(Buffer.compare)) hash.update(b);
-  }
-  return hash.digest('hex');
+  // The common case, on every push: for ASCII, UTF-16 order is byte order; one one-shot hash.
+  if (parts.every(isAscii)) return hash('sha1', parts.sort().join(''), 'hex');
+  return hash('sha1', Buffer.concat(parts.map((p) => Buffer.from(p, 'utf8')).sort(Buffer.compare)), 'hex');
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
