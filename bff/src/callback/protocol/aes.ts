@@ -111,14 +111,20 @@ export function encryptMessage(aesKey: Buffer, message: string, appId: string, r
   if (!Buffer.isBuffer(random) || random.length !== RANDOM_LENGTH) {
     throw new TypeError('encryptMessage: random16 must be 16 bytes');
   }
-  const msg = Buffer.from(message, 'utf8');
-  const length = Buffer.alloc(LENGTH_FIELD);
-  length.writeUInt32BE(msg.length, 0); // bytes, not UTF-16 code units
-  const body = Buffer.concat([random, length, msg, Buffer.from(appId, 'utf8')]);
-  const pad = WECHAT_PAD_BLOCK - (body.length % WECHAT_PAD_BLOCK); // 1..32, a full block when aligned
-  const padded = Buffer.concat([body, Buffer.alloc(pad, pad)]);
+  // One buffer, written in place: random, msg_len (bytes, not UTF-16 code units), msg, AppId, padding.
+  const msgLength = Buffer.byteLength(message, 'utf8');
+  const bodyLength = RANDOM_LENGTH + LENGTH_FIELD + msgLength + Buffer.byteLength(appId, 'utf8');
+  const pad = WECHAT_PAD_BLOCK - (bodyLength % WECHAT_PAD_BLOCK); // 1..32, a full block when aligned
+  const padded = Buffer.allocUnsafe(bodyLength + pad); // every byte is written below
+  random.copy(padded, 0);
+  padded.writeUInt32BE(msgLength, RANDOM_LENGTH);
+  padded.write(message, RANDOM_LENGTH + LENGTH_FIELD, 'utf8');
+  padded.write(appId, RANDOM_LENGTH + LENGTH_FIELD + msgLength, 'utf8');
+  padded.fill(pad, bodyLength);
 
   const cipher = createCipheriv('aes-256-cbc', aesKey, aesKey.subarray(0, 16));
   cipher.setAutoPadding(false);
-  return Buffer.concat([cipher.update(padded), cipher.final()]).toString('base64');
+  const head = cipher.update(padded);
+  const tail = cipher.final(); // empty: whole blocks without auto-padding
+  return (tail.length === 0 ? head : Buffer.concat([head, tail])).toString('base64');
 }
