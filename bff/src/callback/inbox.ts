@@ -83,13 +83,16 @@ export class EventInbox {
       else if (!this.scheduled) {
         this.scheduled = true;
         // After the poll phase: every request read in this turn has had its chance to join.
-        setImmediate(() => this.flush());
+        setImmediate(() => {
+          this.scheduled = false;
+          this.flush();
+        });
       }
     });
   }
 
+  /** Sends what is waiting; a full batch goes at once, the rest when the turn's immediate runs. */
   private flush(): void {
-    this.scheduled = false;
     const batch = this.waiting;
     if (batch.length === 0) return;
     this.waiting = [];

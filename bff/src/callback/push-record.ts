@@ -25,7 +25,7 @@ export function toPushRecord(fields: Record<string, string>): PushRecord {
     const event = parsed.event;
     const id = [from, createTime, event.Event, ...eventDedupKeyParts(event)].join('|');
     const family = CARD_EVENTS.has(event.Event) ? 'card' : event.Event === 'scan_product_callback' ? 'scan_callback' : 'other';
-    return { ok: true, push: { type: event.Event, id, payload: { ...event } }, event, family };
+    return { ok: true, push: { type: event.Event, id, payload: event }, event, family };
   }
   if (parsed.error.kind === 'invalid') return { ok: false, reason: parsed.error.message };
   // Not an event of the spec (a text message, a menu click …): stored as it came. Its id covers

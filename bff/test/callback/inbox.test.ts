@@ -73,8 +73,12 @@ describe('event inbox (de-duplicated, atomic store)', () => {
     const redis = db.redis as import('ioredis').Redis;
     const evalsha = redis.evalsha.bind(redis);
     redis.evalsha = (() => Promise.reject(new Error('Connection is closed.'))) as unknown as typeof redis.evalsha;
-    const failed = await Promise.allSettled([inbox.store(push(1)), inbox.store(push(2))]);
-    redis.evalsha = evalsha;
+    let failed: PromiseSettledResult<unknown>[];
+    try {
+      failed = await Promise.allSettled([inbox.store(push(1)), inbox.store(push(2))]);
+    } finally {
+      redis.evalsha = evalsha;
+    }
     expect(failed.map((r) => r.status)).toEqual(['rejected', 'rejected']);
     const retried = await Promise.all([inbox.store(push(1)), inbox.store(push(2)), inbox.store(push(1))]);
     expect(retried.map((r) => r.stored)).toEqual([true, true, false]);

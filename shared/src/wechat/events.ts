@@ -153,22 +153,6 @@ export type WechatEvent = z.output<typeof wechatEvent>;
 export type WechatEventName = WechatEvent['Event'];
 export type EventOf<N extends WechatEventName> = Extract<WechatEvent, { Event: N }>;
 
-export const WECHAT_EVENT_NAMES = [
-  'giftcard_pay_done',
-  'giftcard_send_to_friend',
-  'giftcard_user_accept',
-  'user_get_card',
-  'user_gifting_card',
-  'user_authorize_invoice',
-  'card_merchant_check_result',
-  'user_scan_product',
-  'subscribe',
-  'user_scan_product_enter_session',
-  'user_scan_product_async',
-  'user_scan_product_verify_action',
-  'scan_product_callback',
-] as const satisfies readonly WechatEventName[];
-
 /**
  * The card events that must be answered `<xml>ok</xml>` (002 §10: else WeChat retries up to 30
  * times in 24 hours); the contract puts the invoice and sub-merchant review events in this family.
@@ -181,6 +165,16 @@ export const CARD_EVENT_NAMES = [
   'user_gifting_card',
   'user_authorize_invoice',
   'card_merchant_check_result',
+] as const satisfies readonly WechatEventName[];
+
+export const WECHAT_EVENT_NAMES = [
+  ...CARD_EVENT_NAMES,
+  'user_scan_product',
+  'subscribe',
+  'user_scan_product_enter_session',
+  'user_scan_product_async',
+  'user_scan_product_verify_action',
+  'scan_product_callback',
 ] as const satisfies readonly WechatEventName[];
 
 export type ParseEventResult =
