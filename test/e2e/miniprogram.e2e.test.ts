@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { GiftCardOrder } from '@giftcard/shared';
 import Redis from 'ioredis';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { freePort } from '../support/free-port';
 
 /**
  * The Mini Program's H5 build in a real Chromium, on the stack `pnpm start` runs (scripts/start.js
@@ -21,15 +21,6 @@ const ARTIFACTS = path.join(root, 'test', 'artifacts');
 const ADMIN_TOKEN = `e2e-admin-${randomBytes(12).toString('hex')}`;
 const BUYER = 'o_e2e_buyer';
 const MINI_USER = 'o_e2e_mini';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe('Mini Program H5 in Chromium', () => {
   let child: ChildProcess | undefined;

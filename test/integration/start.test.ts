@@ -1,20 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import Redis from 'ioredis';
+import { freePort } from '../support/free-port';
 
 /** `pnpm start`'s stack (after `pnpm build`): prints its URLs, serves /healthz and the sandbox. */
 const root = path.resolve(__dirname, '../..');
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 describe('pnpm start', () => {
   let child: ChildProcess | undefined;

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -7,13 +7,14 @@ import { encryptMessage, parseEncodingAesKey } from '../callback/protocol/aes';
 import { callbackSignature, msgSignature } from '../callback/protocol/signature';
 import { buildReplyXml } from '../callback/protocol/xml';
 import { connectRedis, redisReady, type RedisClient } from '../redis/connect';
-import { ownCpuMs, processCpuMs, redisCpuMs } from './cpu';
-import { percentile } from './percentiles';
+import { deleteByPrefix } from '../redis/delete-by-prefix';
+import { ownCpuMs, processCpuMs, redisCpuMs } from './support/cpu';
+import { percentile } from './support/percentiles';
 
 /**
  * Callback ingestion (verify, parse, de-duplicate, durable store, acknowledge) with unique signed
  * pushes at 64 connections, against a bare Koa app reading the body and answering `success`, in the
- * same run; plain and safe mode. One JSON line per mode: medians over `BENCH_ROUNDS` (default 3)
+ * same run; plain and safe mode. One JSON line per mode: medians over `BENCH_ROUNDS` (default 5)
  * alternating rounds of `BENCH_PUSHES` (default 20000) each, and the CPU each process spent per push.
  */
 const TOKEN = 'benchtoken';
@@ -49,10 +50,16 @@ function pushes(n: number, mode: 'plain' | 'aes', runId: string): Push[] {
   });
 }
 
+/** Servers still running, stopped however this process ends (a signal from `pnpm bench`'s time limit too). */
+const running = new Set<ChildProcess>();
+process.once('exit', () => running.forEach((child) => child.kill('SIGTERM')));
+
 async function startServer(mode: string, env: NodeJS.ProcessEnv) {
   // BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to look inside the server.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, 'callback-server.js'), mode], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, 'support', 'callback-server.js'), mode], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`server ${mode} exited with ${code}`)));
@@ -122,7 +129,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
  */
 async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number, rounds: number, redis: RedisClient) {
   const runId = randomBytes(3).toString('hex');
-  const warmup = 2000;
+  const warmup = Math.min(2000, n); // never longer than a measured round (a short smoke run stays short)
   const all = pushes(warmup + n * rounds, mode, runId); // bare and BFF see the same pushes; each its own Redis keys
   const bareServer = await startServer('bare', env);
   const bffServer = await startServer(mode, env);
@@ -176,21 +183,20 @@ async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number,
 
 async function main() {
   const n = Number(process.env.BENCH_PUSHES ?? 20000);
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
   const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
   const prefix = `gc:bench:${randomBytes(4).toString('hex')}:`;
   const redis = connectRedis(redisUrl);
   await redisReady(redis);
   const env = { ...process.env, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, WECHAT_TOKEN: TOKEN, WECHAT_APPID: APPID, BENCH_AES_KEY: AES_KEY, PORT: '0', LOG_LEVEL: 'error' };
+  // Stopped early (Ctrl-C, `pnpm bench`'s time limit): the keys written so far go too.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void deleteByPrefix(redis, prefix).finally(() => process.exit(1)));
+  }
   for (const mode of ['plain', 'aes'] as const) {
     process.stdout.write(`${JSON.stringify(await compare(mode, env, n, rounds, redis))}\n`);
   }
-  let cursor = '0';
-  do {
-    const [c, keys] = (await (redis as import('ioredis').Redis).scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000)) as [string, string[]];
-    cursor = c;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
+  await deleteByPrefix(redis, prefix);
   redis.disconnect();
 }
 

@@ -1,4 +1,5 @@
 import type Koa from 'koa';
+import { parse as parseQueryString } from 'node:querystring';
 import getRawBody from 'raw-body';
 import type { CallbackService } from './callback-service';
 import { verifyEcho } from './open-push';
@@ -16,8 +17,11 @@ export function callbackRoute(service: CallbackService, token: string): Koa.Midd
   return async (ctx, next) => {
     if (ctx.path !== CALLBACK_PATH) return next();
     ctx._matchedRoute = CALLBACK_PATH; // the metrics' route label, as the routers set it
+    // The same reading as Koa's `ctx.query` (a repeated name gives an array, '+' is a space) at under
+    // half its cost: Koa 3 builds it through URLSearchParams and a defineProperty per name.
+    const query = parseQueryString(ctx.querystring);
     if (ctx.method === 'GET' || ctx.method === 'HEAD') {
-      const echostr = verifyEcho(ctx.query, token);
+      const echostr = verifyEcho(query, token);
       if (echostr === undefined) {
         ctx.status = 401;
         ctx.body = '';
@@ -42,7 +46,7 @@ export function callbackRoute(service: CallbackService, token: string): Koa.Midd
       if (status === 413) ctx.set('Connection', 'close');
       return;
     }
-    const reply = await service.handle(ctx.query, body);
+    const reply = await service.handle(query, body);
     ctx.status = reply.status;
     ctx.type = reply.body.startsWith('<') ? 'application/xml' : 'text/plain';
     ctx.body = reply.body;

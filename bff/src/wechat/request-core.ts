@@ -86,24 +86,32 @@ export class WechatRequestCore {
     }
     const qs = query.toString();
     const url = `${this.opts.baseUrl}${ep.path}${qs ? `?${qs}` : ''}`;
+    // Our own timer rather than AbortSignal.timeout(): that one stays armed (and keeps its signal) for the
+    // whole timeout after the call is done, thousands of them during a bulk export. This one covers the
+    // headers and the body, and is cleared as soon as both are in.
+    const abort = new AbortController();
+    const timer = setTimeout(() => abort.abort(), this.timeoutMs);
     let res: Response;
+    let text: string;
     try {
       res = await fetch(url, {
         method: ep.method,
         headers: ep.method === 'POST' ? { 'content-type': 'application/json' } : undefined,
         body: ep.method === 'POST' ? JSON.stringify(request) : undefined,
-        signal: AbortSignal.timeout(this.timeoutMs),
+        signal: abort.signal,
       });
+      text = await res.text();
     } catch (e) {
       const err = e as Error;
-      if (err.name === 'TimeoutError' || err.name === 'AbortError') {
+      if (abort.signal.aborted) {
         throw new WechatError('timeout', ep.path, null, `no answer within ${this.timeoutMs} ms`);
       }
       // The cause may carry the URL; report its code only, so the token never reaches a log.
       const code = (err.cause as { code?: string } | undefined)?.code ?? err.name;
       throw new WechatError('transport', ep.path, null, `request failed: ${code}`);
+    } finally {
+      clearTimeout(timer);
     }
-    const text = await res.text();
     if (!res.ok) throw new WechatError('transport', ep.path, null, `HTTP ${res.status}`);
     try {
       const body: unknown = JSON.parse(text);

@@ -315,7 +315,9 @@ describe('push XML', () => {
   it('parses giftcard_pay_done (spec 002 §10.1) into flat string fields', () => {
     const fields = fieldsOf(giftcardPayDone);
     expect({ ...fields }).toEqual(SAMPLES.giftcard_pay_done);
-    expect(Object.getPrototypeOf(fields)).toBeNull();
+    // Own string properties only, on an untouched Object.prototype (names that could reach a prototype are refused).
+    expect(Object.getPrototypeOf(fields)).toBe(Object.prototype);
+    expect(Object.values(fields).every((v) => typeof v === 'string')).toBe(true);
   });
 
   it('parses scan_product_callback (spec 000) with its bare boolean as a string', () => {
@@ -386,6 +388,15 @@ describe('push XML', () => {
     expect(reasonOfXml('<xml><A>1</A><constructor><prototype><polluted>yes</polluted></prototype></constructor></xml>')).toBe('forbidden_name');
     expect(reasonOfXml('<xml><Outer><prototype>1</prototype></Outer></xml>')).toBe('forbidden_name');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('refuses elements named after the Object.prototype members fast-xml-parser would rename', () => {
+    // The parser would store `<toString>` as `__toString`: a field is never kept under another name.
+    for (const name of ['toString', 'hasOwnProperty', 'valueOf', '__defineGetter__', '__lookupSetter__']) {
+      expect(reasonOfXml(`<xml><FromUserName>o</FromUserName><${name}>x</${name}></xml>`)).toBe('forbidden_name');
+      expect(reasonOfXml(`<xml><Outer><${name}>x</${name}></Outer></xml>`)).toBe('forbidden_name');
+    }
+    expect(fieldsOf('<xml><ToStringValue>x</ToStringValue></xml>').ToStringValue).toBe('x');
   });
 
   it('refuses truncated, non-XML, wrong-root, multi-root, mixed and duplicated bodies', () => {

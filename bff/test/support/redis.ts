@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { connectRedis, redisReady, type RedisClient } from '../../src/redis/connect';
+import { connectRedis, redisReady } from '../../src/redis/connect';
+import { deleteByPrefix } from '../../src/redis/delete-by-prefix';
 import { redisKeys } from '../../src/redis/keys';
 
 /**
@@ -17,9 +18,3 @@ export async function testRedis(url = process.env.REDIS_URL ?? 'redis://127.0.0.
   return { redis, prefix, keys: redisKeys(prefix), cleanup };
 }
 export type TestDb = Awaited<ReturnType<typeof testRedis>>;
-
-export async function deleteByPrefix(redis: RedisClient, prefix: string): Promise<void> {
-  if (!('scanStream' in redis)) throw new Error('cluster cleanup not supported in tests');
-  const stream = redis.scanStream({ match: `${prefix}*`, count: 500 });
-  for await (const keys of stream as AsyncIterable<string[]>) if (keys.length) await redis.unlink(...keys);
-}

@@ -200,7 +200,7 @@ export function parseEvent(fields: Readonly<Record<string, string>>): ParseEvent
       error: { kind: 'unknown_event', message: `not an event of the spec: MsgType=${msgType ?? '(none)'} Event=${name ?? '(none)'}` },
     };
   }
-  const parsed = wechatEvent.safeParse({ ...fields });
+  const parsed = wechatEvent.safeParse(fields); // zod builds a new object: the fields are not changed
   if (parsed.success) return { ok: true, event: parsed.data };
   const message = parsed.error.issues.map((i) => `${i.path.map(String).join('.') || '(push)'}: ${i.message}`).join('; ');
   return { ok: false, error: { kind: 'invalid', message: `${name}: ${message}` } };

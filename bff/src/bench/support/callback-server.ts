@@ -1,12 +1,12 @@
 import Koa from 'koa';
 import getRawBody from 'raw-body';
-import { createApp } from '../app';
-import { loadConfig } from '../config';
-import { silentLogger } from '../log';
-import { Metrics } from '../ops/metrics';
-import { connectRedis, redisReady } from '../redis/connect';
-import { redisKeys } from '../redis/keys';
-import { createWechat } from '../wechat';
+import { createApp } from '../../app';
+import { loadConfig } from '../../config';
+import { silentLogger } from '../../log';
+import { Metrics } from '../../ops/metrics';
+import { connectRedis, redisReady } from '../../redis/connect';
+import { redisKeys } from '../../redis/keys';
+import { createWechat } from '../../wechat';
 
 /**
  * The server side of the callback benchmark, in a process of its own so the load generator does not

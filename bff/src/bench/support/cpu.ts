@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { RedisClient } from '../redis/connect';
+import type { RedisClient } from '../../redis/connect';
 
 /**
  * CPU time spent by the processes of a benchmark, so a figure says where a push's cost went and not
