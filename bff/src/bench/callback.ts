@@ -2,14 +2,13 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { Agent, request } from 'node:http';
 import { encryptMessage, parseEncodingAesKey } from '../callback/protocol/aes';
 import { callbackSignature, msgSignature } from '../callback/protocol/signature';
 import { buildReplyXml } from '../callback/protocol/xml';
 import { connectRedis, redisReady, type RedisClient } from '../redis/connect';
 import { deleteByPrefix } from '../redis/delete-by-prefix';
 import { ownCpuMs, processCpuMs, redisCpuMs } from './support/cpu';
-import { percentile } from './support/percentiles';
+import { driveLoad, serialiseRequests, type LoadRequest, type LoadResult } from './support/load';
 
 /**
  * Callback ingestion (verify, parse, de-duplicate, durable store, acknowledge) with unique signed
@@ -22,12 +21,7 @@ const APPID = 'wxbenchappid0000';
 const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const CONNECTIONS = 64;
 
-interface Push {
-  path: string;
-  body: string;
-}
-
-function pushes(n: number, mode: 'plain' | 'aes', runId: string): Push[] {
+function pushes(n: number, mode: 'plain' | 'aes', runId: string): LoadRequest[] {
   const key = parseEncodingAesKey(AES_KEY);
   const timestamp = String(Math.floor(Date.now() / 1000));
   return Array.from({ length: n }, (_, i) => {
@@ -64,41 +58,7 @@ async function startServer(mode: string, env: NodeJS.ProcessEnv) {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`server ${mode} exited with ${code}`)));
   });
-  return { origin: `http://127.0.0.1:${(JSON.parse(line) as { port: number }).port}`, pid: child.pid!, stop: () => child.kill('SIGTERM') };
-}
-
-function post(agent: Agent, origin: string, push: Push): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(`${origin}${push.path}`, { method: 'POST', agent, headers: { 'content-type': 'text/xml', 'content-length': Buffer.byteLength(push.body) } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(push.body);
-  });
-}
-
-async function drive(origin: string, work: Push[]) {
-  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
-  const latencies: number[] = [];
-  let next = 0;
-  let failures = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: CONNECTIONS }, async () => {
-      while (next < work.length) {
-        const push = work[next++]!;
-        const t = performance.now();
-        if ((await post(agent, origin, push)) !== 200) failures++;
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
-  latencies.sort((a, b) => a - b);
-  return { rps: Math.round(work.length / seconds), p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures };
+  return { port: (JSON.parse(line) as { port: number }).port, pid: child.pid!, stop: () => child.kill('SIGTERM') };
 }
 
 /** CPU microseconds per push of the server, Redis and the load generator, over the measured rounds. */
@@ -109,12 +69,12 @@ interface CpuPerPush {
 }
 
 type Server = Awaited<ReturnType<typeof startServer>>;
-type Round = Awaited<ReturnType<typeof drive>>;
+type Round = LoadResult;
 
 /** Drives one server through `work` and says what it cost in CPU on every side. */
-async function round(server: Server, work: Push[], redis: RedisClient) {
+async function round(server: Server, work: Buffer[], redis: RedisClient) {
   const before = { server: processCpuMs(server.pid), redis: await redisCpuMs(redis), load: ownCpuMs() };
-  const result = await drive(server.origin, work);
+  const result = await driveLoad(server.port, work, CONNECTIONS);
   const after = { server: processCpuMs(server.pid), redis: await redisCpuMs(redis), load: ownCpuMs() };
   const serverMs = after.server !== undefined && before.server !== undefined ? after.server - before.server : undefined;
   return { result, cpuMs: { server: serverMs, redis: after.redis - before.redis, load: after.load - before.load } };
@@ -129,13 +89,16 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
  */
 async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number, rounds: number, redis: RedisClient) {
   const runId = randomBytes(3).toString('hex');
-  const warmup = Math.min(2000, n); // never longer than a measured round (a short smoke run stays short)
-  const all = pushes(warmup + n * rounds, mode, runId); // bare and BFF see the same pushes; each its own Redis keys
+  // One unmeasured round each: the BFF server kept getting cheaper per push over its first ~40k pushes
+  // (JIT, heap sizing), and a 2,000-push warm-up left the first measured rounds a third slower.
+  const warmup = n;
+  // Bare and BFF see the same pushes (each its own Redis keys), serialised once before any round.
+  const all = serialiseRequests('127.0.0.1', pushes(warmup + n * rounds, mode, runId));
   const bareServer = await startServer('bare', env);
   const bffServer = await startServer(mode, env);
   try {
-    await drive(bareServer.origin, all.slice(0, warmup));
-    await drive(bffServer.origin, all.slice(0, warmup));
+    await driveLoad(bareServer.port, all.slice(0, warmup), CONNECTIONS);
+    await driveLoad(bffServer.port, all.slice(0, warmup), CONNECTIONS);
     const bare: Round[] = [];
     const bff: Round[] = [];
     const cpu = { bare: { server: 0, redis: 0, load: 0 }, bff: { server: 0, redis: 0, load: 0 } };

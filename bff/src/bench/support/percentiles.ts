@@ -1,5 +1,5 @@
 /** p-th percentile (0–100) of latencies in ms, nearest-rank. */
-export function percentile(sortedMs: number[], p: number): number {
+export function percentile(sortedMs: ArrayLike<number>, p: number): number {
   if (sortedMs.length === 0) return 0;
   const rank = Math.min(sortedMs.length - 1, Math.max(0, Math.ceil((p / 100) * sortedMs.length) - 1));
   return Number(sortedMs[rank]!.toFixed(2));
