@@ -24,6 +24,8 @@ export interface Config {
   adminToken: string;
   sessionSecret: string;
   sandbox: boolean;
+  /** Trim `events` below what every consumer group acknowledged this often (ms); undefined: never. */
+  eventsTrimEveryMs: number | undefined;
   /** A built H5 app (`miniprogram/dist-h5`) to serve at /app/; unset: the sandbox serves the repo's own build when there is one. */
   h5Dir: string | undefined;
   /** Which secrets the sandbox made up (so start-up can print them). */
@@ -51,7 +53,13 @@ const schema = z.object({
     .string()
     .regex(/^[^,:\s]+:\d+(,[^,:\s]+:\d+)*$/, 'must be host:port[,host:port…]')
     .optional(),
-  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_.-]{1,64}$/, 'letters, digits and :_.- only, at most 64').default('gc:'),
+  // At most one `{…}` hash tag (Redis Cluster: every key of the project in one slot, as its scripts need).
+  REDIS_PREFIX: z
+    .string()
+    .max(64, 'at most 64 characters')
+    .regex(/^[A-Za-z0-9:_.-]*(\{[A-Za-z0-9:_.-]+\}[A-Za-z0-9:_.-]*)?$/, 'letters, digits and :_.- only, with at most one {hash tag}')
+    .min(1)
+    .default('gc:'),
   WECHAT_API_BASE: z.url({ protocol: /^https?$/ }).optional(),
   WECHAT_APPID: nonEmpty.optional(),
   WECHAT_APPSECRET: nonEmpty.optional(),
@@ -64,6 +72,8 @@ const schema = z.object({
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SANDBOX: z.enum(['0', '1'], 'must be 0 or 1').default('0'),
   H5_DIR: nonEmpty.optional(),
+  // Off unless set: trimming before the merchant's own consumer group exists would drop events it never read.
+  EVENTS_TRIM_EVERY_MS: z.coerce.number().int().min(1000, 'at least 1000 (ms)').optional(),
 });
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -102,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: need('ADMIN_TOKEN', () => randomBytes(18).toString('base64url')),
     sessionSecret: need('SESSION_SECRET', () => randomBytes(32).toString('base64url')),
     sandbox,
+    eventsTrimEveryMs: e.EVENTS_TRIM_EVERY_MS,
     h5Dir: e.H5_DIR === undefined ? undefined : h5Dir(e.H5_DIR),
     generated,
   };

@@ -58,7 +58,8 @@ async function main() {
   logger.info('listening', { origin, sandbox: config.sandbox, wechatApiBase: config.wechatApiBase });
   if (config.generated.includes('ADMIN_TOKEN')) logger.info('sandbox admin token (merchant API bearer)', { adminToken: config.adminToken });
   // The BFF's own consumer of the events stream: per-user orders, cards and invoice state.
-  const projector = await startProjector({ redis, keys, client: wechat.client, logger });
+  const projector = await startProjector({ redis, keys, client: wechat.client, logger, trimEveryMs: config.eventsTrimEveryMs });
+  if (config.eventsTrimEveryMs === undefined) logger.info('events stream not trimmed: set EVENTS_TRIM_EVERY_MS once every consumer group exists');
   // In sandbox mode WeChat's pushes come from the sandbox, to this process's own callback.
   if (sandbox) startPusher(sandbox, { url: `${origin}/wechat/callback`, token: config.wechatToken, aesKey: config.wechatAesKey });
   if (h5Dir) {

@@ -22,6 +22,11 @@ describe('settings', () => {
     ['PORT', '70000'],
     ['REDIS_URL', 'http://x'],
     ['REDIS_PREFIX', 'has space'],
+    ['REDIS_PREFIX', '{gc:'],
+    ['REDIS_PREFIX', '{a}{b}:'],
+    ['REDIS_PREFIX', 'x'.repeat(65)],
+    ['EVENTS_TRIM_EVERY_MS', '10'],
+    ['EVENTS_TRIM_EVERY_MS', 'often'],
     ['WECHAT_AES_KEY', 'short'],
     ['WECHAT_TOKEN', 'x'],
     ['SANDBOX', 'yes'],
@@ -53,6 +58,12 @@ describe('settings', () => {
     expect(c.generated).toEqual(expect.arrayContaining(['WECHAT_APPSECRET', 'ADMIN_TOKEN', 'SESSION_SECRET']));
     expect(c.generated).not.toContain('WECHAT_APPID');
     expect(c.adminToken.length).toBeGreaterThanOrEqual(16);
+  });
+
+  it('takes a hash-tagged REDIS_PREFIX (Redis Cluster) and a trim interval; trimming is off unless set', () => {
+    expect(loadConfig(production).eventsTrimEveryMs).toBeUndefined();
+    const c = loadConfig({ ...production, REDIS_PREFIX: '{gc}:', EVENTS_TRIM_EVERY_MS: '60000' });
+    expect(c).toMatchObject({ redisPrefix: '{gc}:', eventsTrimEveryMs: 60000 });
   });
 
   it('accepts a valid EncodingAESKey and a Redis cluster', () => {

@@ -22,7 +22,7 @@ describe('pnpm start', () => {
     const port = await freePort();
     child = spawn('node', ['scripts/start.js', '--no-build'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' },
+      env: { ...process.env, PORT: String(port), REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', EVENTS_TRIM_EVERY_MS: '1000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -43,5 +43,25 @@ describe('pnpm start', () => {
     });
     expect(await token.json()).toMatchObject({ errcode: 40013 });
     expect((await fetch(`${origin}/readyz`)).status).toBe(200);
-  }, 30_000);
+
+    // The demo data's pushes reach `events`; with EVENTS_TRIM_EVERY_MS the projector, the only group,
+    // trims them once it has acknowledged them.
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0');
+    try {
+      const stream = `${prefix}events`;
+      const added = async () => ((await redis.exists(stream)) ? Number(toRecord((await redis.xinfo('STREAM', stream)) as unknown[])['entries-added']) : 0);
+      const until = Date.now() + 15_000;
+      while (((await added()) === 0 || (await redis.xlen(stream)) > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      expect(await added()).toBeGreaterThan(0);
+      expect(await redis.xlen(stream)).toBe(0);
+    } finally {
+      redis.disconnect();
+    }
+  }, 40_000);
 });
+
+function toRecord(flat: unknown[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) out[String(flat[i])] = flat[i + 1];
+  return out;
+}
