@@ -162,10 +162,16 @@ describe('WeChat callback, hostile bodies and the GET verification', () => {
 
   it.each(hostile)('refuses %s in under 100 ms, storing nothing', async (_name, body, status) => {
     const push = signedPush(target, {});
-    const started = performance.now();
-    const res = await post(push.url, body);
-    expect(res.status).toBe(status);
-    expect(performance.now() - started).toBeLessThan(100);
+    // The fastest of three: a body that is slow to refuse (an expanded entity, a runaway parse) is slow
+    // every time, while one scheduler stall of a busy 2-core test run must not fail the suite.
+    const took: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      const res = await post(push.url, body);
+      took.push(performance.now() - started);
+      expect(res.status).toBe(status);
+    }
+    expect(Math.min(...took)).toBeLessThan(100);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
     expect(await bff.db.redis.exists(bff.db.keys.events)).toBe(0);
   });
