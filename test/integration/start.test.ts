@@ -49,7 +49,11 @@ describe('pnpm start', () => {
     const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0');
     try {
       const stream = `${prefix}events`;
-      const added = async () => ((await redis.exists(stream)) ? Number(toRecord((await redis.xinfo('STREAM', stream)) as unknown[])['entries-added']) : 0);
+      const added = async () => {
+        if (!(await redis.exists(stream))) return 0;
+        const info = (await redis.xinfo('STREAM', stream)) as unknown[]; // [name, value, name, value, …]
+        return Number(info[info.indexOf('entries-added') + 1]);
+      };
       const until = Date.now() + 15_000;
       while (((await added()) === 0 || (await redis.xlen(stream)) > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
       expect(await added()).toBeGreaterThan(0);
@@ -59,9 +63,3 @@ describe('pnpm start', () => {
     }
   }, 40_000);
 });
-
-function toRecord(flat: unknown[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (let i = 0; i + 1 < flat.length; i += 2) out[String(flat[i])] = flat[i + 1];
-  return out;
-}
