@@ -2,8 +2,10 @@
 const { spawn } = require('node:child_process');
 
 // SIGINT/SIGTERM sent to this script reach the child too, so stopping `pnpm start` stops the BFF.
+// With `timeout` (ms) a child still running then is stopped, said on stderr, and resolves non-zero.
 function run(cmd, args, opts = {}) {
   return new Promise((resolve) => {
+    const started = Date.now();
     const child = spawn(cmd, args, { stdio: 'inherit', ...opts });
     const forward = (signal) => child.kill(signal);
     process.on('SIGINT', forward);
@@ -11,6 +13,7 @@ function run(cmd, args, opts = {}) {
     child.on('exit', (code, signal) => {
       process.off('SIGINT', forward);
       process.off('SIGTERM', forward);
+      if (opts.timeout && Date.now() - started >= opts.timeout) console.error(`${cmd} ${args.join(' ')}: stopped after ${opts.timeout} ms`);
       resolve(code ?? (signal ? 1 : 0));
     });
   });

@@ -24,27 +24,30 @@ async function benchKeys(redis: Redis): Promise<number> {
 describe('pnpm bench', () => {
   it('runs every benchmark to its end, one JSON line each, and leaves no keys behind', async () => {
     const redis = new Redis(redisUrl);
-    const keysBefore = await benchKeys(redis);
-    const child = spawn('node', ['scripts/bench.js'], {
-      cwd: root,
-      env: { ...process.env, REDIS_URL: redisUrl, BENCH_PUSHES: '300', BENCH_ROUNDS: '1', BENCH_CALLS: '200', BENCH_LIMIT_MS: '90000' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-    expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
+    try {
+      const keysBefore = await benchKeys(redis);
+      const child = spawn('node', ['scripts/bench.js'], {
+        cwd: root,
+        env: { ...process.env, REDIS_URL: redisUrl, BENCH_PUSHES: '300', BENCH_ROUNDS: '1', BENCH_CALLS: '200', BENCH_LIMIT_MS: '90000' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d) => (stdout += d));
+      child.stderr.on('data', (d) => (stderr += d));
+      const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+      expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
 
-    const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.map((l) => l.bench).sort()).toEqual(['callback_ingest_aes', 'callback_ingest_plain', 'wechat_client_calls']);
-    for (const line of lines.filter((l) => String(l.bench).startsWith('callback_ingest'))) {
-      expect(line).toMatchObject({ pushes: 300, rounds: 1, connections: 64, non_200: 0 });
-      for (const figure of ['rps', 'p50_ms', 'p99_ms', 'bare_koa_rps', 'ratio']) expect(line[figure]).toBeGreaterThan(0);
+      const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(lines.map((l) => l.bench).sort()).toEqual(['callback_ingest_aes', 'callback_ingest_plain', 'wechat_client_calls']);
+      for (const line of lines.filter((l) => String(l.bench).startsWith('callback_ingest'))) {
+        expect(line).toMatchObject({ pushes: 300, rounds: 1, connections: 64, non_200: 0 });
+        for (const figure of ['rps', 'p50_ms', 'p99_ms', 'bare_koa_rps', 'ratio']) expect(line[figure]).toBeGreaterThan(0);
+      }
+      expect(lines.find((l) => l.bench === 'wechat_client_calls')).toMatchObject({ calls: 200, token_fetches: 1 });
+      expect(await benchKeys(redis)).toBe(keysBefore);
+    } finally {
+      redis.disconnect();
     }
-    expect(lines.find((l) => l.bench === 'wechat_client_calls')).toMatchObject({ calls: 200, token_fetches: 1 });
-    expect(await benchKeys(redis)).toBe(keysBefore);
-    redis.disconnect();
   }, 120_000);
 });

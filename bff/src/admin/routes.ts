@@ -2,6 +2,7 @@ import { PassThrough } from 'node:stream';
 import Router, { type RouterMiddleware } from '@koa/router';
 import type Koa from 'koa';
 import { HttpError } from '../http/errors';
+import { readJsonObject } from '../http/json-body';
 import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
 import { AntiCounterfeitRegistry } from '../services/anti-counterfeit';
@@ -11,7 +12,6 @@ import { bearerAuth } from './auth';
 import { httpErrorOf, invalidRequest } from './errors';
 import { ADMIN_OPERATIONS, type EndpointName, type Operation } from './operations';
 import { ADMIN_SERVICES, orderExport, type ServiceDeps } from './services';
-import { readJsonObject } from '../http/json-body';
 
 export interface AdminDeps {
   config: { adminToken: string };

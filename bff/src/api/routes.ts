@@ -14,6 +14,7 @@ import {
 import type Koa from 'koa';
 import type { z } from 'zod';
 import { HttpError } from '../http/errors';
+import { readJsonObject } from '../http/json-body';
 import type { Logger } from '../log';
 import { ProjectionStore, ProjectionWriter } from '../projector';
 import type { RedisClient } from '../redis/connect';
@@ -26,7 +27,6 @@ import { checkScanTicket } from './scan';
 import { SessionService, SessionTokens, sessionAuth } from './session';
 import { ShelfCache } from './shelf-cache';
 import { CardCatalog } from '../services/card-catalog';
-import { readJsonObject } from '../http/json-body';
 
 export interface MiniApiDeps {
   config: { sessionSecret: string; wxaAppid: string; wxaSecret: string };
@@ -87,7 +87,7 @@ export function createMiniApi(deps: MiniApiDeps) {
   };
 
   router.post('/session', async (ctx) => {
-    const { code } = parse(sessionRequest, await readJsonObject(ctx, BODY_LIMIT));
+    const { code } = await bodyOf(ctx, sessionRequest);
     ctx.body = await sessions.login(code);
   });
 
@@ -111,7 +111,7 @@ export function createMiniApi(deps: MiniApiDeps) {
   });
 
   router.post('/cards/open', async (ctx) => {
-    ctx.body = await openCard({ client, identity }, me(ctx), parse(openCardRequest, await readJsonObject(ctx, BODY_LIMIT)));
+    ctx.body = await openCard({ client, identity }, me(ctx), await bodyOf(ctx, openCardRequest));
   });
   router.get('/cards', async (ctx) => {
     const service = await serviceOf(ctx);
@@ -135,7 +135,7 @@ export function createMiniApi(deps: MiniApiDeps) {
   });
   router.post('/orders/:orderId/invoice', async (ctx) => {
     const { orderId } = parse(orderParams, ctx.params);
-    const input = parse(invoiceRequestInput, await readJsonObject(ctx, BODY_LIMIT));
+    const input = await bodyOf(ctx, invoiceRequestInput);
     const { service } = await boughtOrder(ctx, orderId);
     await invoices.submit(orderId, service, input);
     ctx.status = 201;
@@ -143,7 +143,7 @@ export function createMiniApi(deps: MiniApiDeps) {
   });
 
   router.post('/scan/check', async (ctx) => {
-    ctx.body = await checkScanTicket({ client, redis, keys, identity }, me(ctx), parse(scanCheckRequest, await readJsonObject(ctx, BODY_LIMIT)));
+    ctx.body = await checkScanTicket({ client, redis, keys, identity }, me(ctx), await bodyOf(ctx, scanCheckRequest));
   });
 
   const routes = router.routes();
@@ -163,6 +163,11 @@ export function createMiniApi(deps: MiniApiDeps) {
 function withoutOpenid(stored: StoredInvoiceRequest): InvoiceResponse['request'] {
   const { openid: _openid, ...rest } = stored;
   return rest;
+}
+
+/** The request's JSON body (at most BODY_LIMIT) through its schema. */
+async function bodyOf<S extends z.ZodType>(ctx: Koa.Context, schema: S): Promise<z.infer<S>> {
+  return parse(schema, await readJsonObject(ctx, BODY_LIMIT));
 }
 
 /** The input through its schema; 400 `invalid_request` naming the first problem otherwise. */

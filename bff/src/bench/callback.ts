@@ -9,6 +9,7 @@ import { connectRedis, redisReady, type RedisClient } from '../redis/connect';
 import { deleteByPrefix } from '../redis/delete-by-prefix';
 import { ownCpuMs, processCpuMs, redisCpuMs } from './support/cpu';
 import { driveLoad, serialiseRequests, type LoadRequest, type LoadResult } from './support/load';
+import { deleteKeysWhenStopped } from './support/stop';
 
 /**
  * Callback ingestion (verify, parse, de-duplicate, durable store, acknowledge) with unique signed
@@ -69,7 +70,6 @@ interface CpuPerPush {
 }
 
 type Server = Awaited<ReturnType<typeof startServer>>;
-type Round = LoadResult;
 
 /** Drives one server through `work` and says what it cost in CPU on every side. */
 async function round(server: Server, work: Buffer[], redis: RedisClient) {
@@ -99,8 +99,8 @@ async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number,
   try {
     await driveLoad(bareServer.port, all.slice(0, warmup), CONNECTIONS);
     await driveLoad(bffServer.port, all.slice(0, warmup), CONNECTIONS);
-    const bare: Round[] = [];
-    const bff: Round[] = [];
+    const bare: LoadResult[] = [];
+    const bff: LoadResult[] = [];
     const cpu = { bare: { server: 0, redis: 0, load: 0 }, bff: { server: 0, redis: 0, load: 0 } };
     let serverCpuKnown = true;
     for (let r = 0; r < rounds; r++) {
@@ -152,10 +152,7 @@ async function main() {
   const redis = connectRedis(redisUrl);
   await redisReady(redis);
   const env = { ...process.env, REDIS_URL: redisUrl, REDIS_PREFIX: prefix, WECHAT_TOKEN: TOKEN, WECHAT_APPID: APPID, BENCH_AES_KEY: AES_KEY, PORT: '0', LOG_LEVEL: 'error' };
-  // Stopped early (Ctrl-C, `pnpm bench`'s time limit): the keys written so far go too.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => void deleteByPrefix(redis, prefix).finally(() => process.exit(1)));
-  }
+  deleteKeysWhenStopped(redis, prefix);
   for (const mode of ['plain', 'aes'] as const) {
     process.stdout.write(`${JSON.stringify(await compare(mode, env, n, rounds, redis))}\n`);
   }

@@ -6,6 +6,7 @@ import { redisKeys } from '../redis/keys';
 import { createSandboxApp } from '../sandbox';
 import { createWechat } from '../wechat';
 import { percentile } from './support/percentiles';
+import { deleteKeysWhenStopped } from './support/stop';
 
 /**
  * The WeChat client's overhead: calls through the request core (schema check, Redis-shared token,
@@ -25,6 +26,7 @@ async function main() {
   await redisReady(redis);
   const prefix = `gc:bench:${randomBytes(4).toString('hex')}:`;
   const keys = redisKeys(prefix);
+  deleteKeysWhenStopped(redis, prefix);
   world.scan.createProduct({ keystandard: 'ean13', keystr: '6900000000000', category_id: 1, category_name: 'demo', brand_info: {}, status: 'on' });
   const { appid, secret } = world.config.serviceAccount;
   const clients = Array.from({ length: 4 }, () => createWechat({ baseUrl: apiBase, appid, secret, redis, keys }));

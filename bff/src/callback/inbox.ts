@@ -1,4 +1,4 @@
-import { createHash, hash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
 
@@ -43,7 +43,7 @@ for i = 2, #KEYS do
 end
 return out
 `;
-const STORE_ONCE_SHA = createHash('sha1').update(STORE_ONCE).digest('hex');
+const STORE_ONCE_SHA = hash('sha1', STORE_ONCE, 'hex');
 
 interface Waiting {
   seenKey: string;

@@ -416,22 +416,27 @@ describe('push XML', () => {
     expect(reasonOfXml('<xml><Event>a</Event><Event>b</Event></xml>')).toBe('duplicate_field');
   });
 
-  it('refuses what is not well-formed: mismatched, stray or unclosed tags, text outside the root, bad names', () => {
-    expect(reasonOfXml('<xml><A>1</B></xml>')).toBe('malformed');
-    expect(reasonOfXml('<xml><A>1</Ab></xml>')).toBe('malformed');
-    expect(reasonOfXml('<xml><A>1</A></B></xml>')).toBe('malformed');
-    expect(reasonOfXml('<xml><A>1</A></xml></xml>')).toBe('malformed');
-    expect(reasonOfXml('<xml><A>1</A>')).toBe('malformed');
-    expect(reasonOfXml('<xml><A><![CDATA[1</A></xml>')).toBe('malformed');
-    expect(reasonOfXml('<xml><!-- open <A>1</A></xml>')).toBe('malformed');
-    expect(reasonOfXml('<?xml version="1.0"<xml/>')).toBe('malformed');
-    expect(reasonOfXml('<xml><A>1</A></xml>trailing')).toBe('malformed');
-    expect(reasonOfXml('leading<xml><A>1</A></xml>')).toBe('malformed');
-    expect(reasonOfXml('<![CDATA[x]]><xml/>')).toBe('malformed');
-    expect(reasonOfXml('<xml><1A>1</1A></xml>')).toBe('malformed');
-    expect(reasonOfXml('<xml><A<B>1</A></xml>')).toBe('malformed');
-    expect(reasonOfXml('<xml><A x="1"<B/></A></xml>')).toBe('malformed');
-    expect(reasonOfXml('<xml><>1</></xml>')).toBe('malformed');
+  it.each([
+    ['a mismatched close tag', '<xml><A>1</B></xml>'],
+    ['a close tag longer than its start tag', '<xml><A>1</Ab></xml>'],
+    ['a stray close tag', '<xml><A>1</A></B></xml>'],
+    ['a second root close tag', '<xml><A>1</A></xml></xml>'],
+    ['an unclosed root', '<xml><A>1</A>'],
+    ['an unterminated CDATA', '<xml><A><![CDATA[1</A></xml>'],
+    ['an unterminated comment', '<xml><!-- open <A>1</A></xml>'],
+    ['an unterminated declaration', '<?xml version="1.0"<xml/>'],
+    ['text after the root', '<xml><A>1</A></xml>trailing'],
+    ['text before the root', 'leading<xml><A>1</A></xml>'],
+    ['CDATA outside the root', '<![CDATA[x]]><xml/>'],
+    ['a name starting with a digit', '<xml><1A>1</1A></xml>'],
+    ['a tag opened inside a name', '<xml><A<B>1</A></xml>'],
+    ['a tag opened inside a tag', '<xml><A x="1"<B/></A></xml>'],
+    ['an empty name', '<xml><>1</></xml>'],
+  ])('refuses what is not well-formed: %s', (_what, body) => {
+    expect(reasonOfXml(body)).toBe('malformed');
+  });
+
+  it('accepts blanks before the end of a tag name', () => {
     expect(reasonOfXml('<xml><A >1</A ></xml>')).toBe('accepted');
   });
 

@@ -9,7 +9,7 @@
  *
  * Pure functions: no I/O. Every failure is a `CryptoError` with a `reason`, never a bare OpenSSL error.
  */
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, type Cipher, type Decipher } from 'node:crypto';
 import { pooledRandomBytes } from '../../util/random-pool';
 
 /** WeChat pads to 32 bytes (`PKCS7Encoder.block_size = 32` in every official sample). */
@@ -72,11 +72,7 @@ export function decryptMessage(aesKey: Buffer, encryptBase64: string, expectedAp
   const cipherText = Buffer.from(encryptBase64, 'base64');
   if (cipherText.length === 0 || cipherText.length % AES_BLOCK !== 0) throw new CryptoError('bad_block');
 
-  const decipher = createDecipheriv('aes-256-cbc', aesKey, aesKey.subarray(0, 16));
-  decipher.setAutoPadding(false);
-  const head = decipher.update(cipherText);
-  const tail = decipher.final(); // empty: whole blocks without auto-padding; kept for OpenSSL's own checks
-  const padded = tail.length === 0 ? head : Buffer.concat([head, tail]);
+  const padded = wholeBlocks(createDecipheriv('aes-256-cbc', aesKey, aesKey.subarray(0, 16)), cipherText);
 
   const pad = padded[padded.length - 1] ?? 0;
   if (pad < 1 || pad > WECHAT_PAD_BLOCK || pad > padded.length) throw new CryptoError('bad_padding');
@@ -122,9 +118,16 @@ export function encryptMessage(aesKey: Buffer, message: string, appId: string, r
   padded.write(appId, RANDOM_LENGTH + LENGTH_FIELD + msgLength, 'utf8');
   padded.fill(pad, bodyLength);
 
-  const cipher = createCipheriv('aes-256-cbc', aesKey, aesKey.subarray(0, 16));
+  return wholeBlocks(createCipheriv('aes-256-cbc', aesKey, aesKey.subarray(0, 16)), padded).toString('base64');
+}
+
+/**
+ * Runs a cipher over input that is already whole blocks (WeChat's padding is ours to write and check).
+ * `final()` gives nothing then, but is still called for OpenSSL's own checks; no concatenation for it.
+ */
+function wholeBlocks(cipher: Cipher | Decipher, input: Buffer): Buffer {
   cipher.setAutoPadding(false);
-  const head = cipher.update(padded);
-  const tail = cipher.final(); // empty: whole blocks without auto-padding
-  return (tail.length === 0 ? head : Buffer.concat([head, tail])).toString('base64');
+  const head = cipher.update(input);
+  const tail = cipher.final();
+  return tail.length === 0 ? head : Buffer.concat([head, tail]);
 }

@@ -15,7 +15,7 @@ import { hash, timingSafeEqual } from 'node:crypto';
  * text, byte order (= code point order) differs from UTF-16 order, so do it explicitly.
  */
 function sha1OfSorted(parts: string[]): string {
-  // The common case, on every push: for ASCII, UTF-16 order is byte order; one one-shot hash.
+  // The common case, on every push: for ASCII, UTF-16 order is byte order, and one one-shot hash does.
   if (parts.every(isAscii)) return hash('sha1', parts.sort().join(''), 'hex');
   return hash('sha1', Buffer.concat(parts.map((p) => Buffer.from(p, 'utf8')).sort(Buffer.compare)), 'hex');
 }

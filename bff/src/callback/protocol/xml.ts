@@ -107,7 +107,7 @@ const parser = new XMLParser({
 
 /** Parses a plain push (or a decrypted one) into flat string fields. Never throws. */
 export function parsePushXml(body: string): PushXmlResult {
-  if (typeof body !== 'string' || body.trim() === '') return reject('empty');
+  if (typeof body !== 'string' || isBlank(body, 0, body.length)) return reject('empty');
   if (/<!DOCTYPE|<!ENTITY/i.test(body)) return reject('dtd_forbidden');
   const structure = scanStructure(body);
   if (structure !== null) return reject(structure);
