@@ -42,7 +42,11 @@ describe('pnpm bench', () => {
       expect(lines.map((l) => l.bench).sort()).toEqual(['callback_ingest_aes', 'callback_ingest_plain', 'wechat_client_calls']);
       for (const line of lines.filter((l) => String(l.bench).startsWith('callback_ingest'))) {
         expect(line).toMatchObject({ pushes: 300, rounds: 1, connections: 64, non_200: 0 });
-        for (const figure of ['rps', 'p50_ms', 'p99_ms', 'bare_koa_rps', 'ratio']) expect(line[figure]).toBeGreaterThan(0);
+        for (const figure of ['rps', 'p50_ms', 'p99_ms', 'bare_koa_rps', 'ratio', 'ratio_ceiling']) expect(line[figure]).toBeGreaterThan(0);
+        const steps = line.pure_steps_us_per_push as Record<string, number>;
+        expect(steps.total).toBeCloseTo(steps.open! + steps.record! + steps.seal!, 0);
+        // Safe mode seals its ack (an encrypted reply); plain mode answers as is.
+        expect(steps.seal! > 0).toBe(line.bench === 'callback_ingest_aes');
       }
       expect(lines.find((l) => l.bench === 'wechat_client_calls')).toMatchObject({ calls: 200, token_fetches: 1 });
       expect(await benchKeys(redis)).toBe(keysBefore);

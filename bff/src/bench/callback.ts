@@ -9,13 +9,15 @@ import { connectRedis, redisReady, type RedisClient } from '../redis/connect';
 import { deleteByPrefix } from '../redis/delete-by-prefix';
 import { ownCpuMs, processCpuMs, redisCpuMs } from './support/cpu';
 import { driveLoad, serialiseRequests, type LoadRequest, type LoadResult } from './support/load';
+import { measurePushSteps } from './support/steps';
 import { deleteKeysWhenStopped } from './support/stop';
 
 /**
  * Callback ingestion (verify, parse, de-duplicate, durable store, acknowledge) with unique signed
  * pushes at 64 connections, against a bare Koa app reading the body and answering `success`, in the
  * same run; plain and safe mode. One JSON line per mode: medians over `BENCH_ROUNDS` (default 5)
- * alternating rounds of `BENCH_PUSHES` (default 20000) each, and the CPU each process spent per push.
+ * alternating rounds of `BENCH_PUSHES` (default 20000) each, the CPU each process spent per push, and
+ * the ratio's ceiling: what the pure steps of a push alone leave possible (support/steps.ts).
  */
 const TOKEN = 'benchtoken';
 const APPID = 'wxbenchappid0000';
@@ -93,7 +95,10 @@ async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number,
   // (JIT, heap sizing), and a 2,000-push warm-up left the first measured rounds a third slower.
   const warmup = n;
   // Bare and BFF see the same pushes (each its own Redis keys), serialised once before any round.
-  const all = serialiseRequests('127.0.0.1', pushes(warmup + n * rounds, mode, runId));
+  const requests = pushes(warmup + n * rounds, mode, runId);
+  const all = serialiseRequests('127.0.0.1', requests);
+  const secrets = mode === 'aes' ? { token: TOKEN, aes: { key: parseEncodingAesKey(AES_KEY), appid: APPID } } : { token: TOKEN };
+  const steps = measurePushSteps(requests.slice(0, 2000), secrets, mode === 'aes');
   const bareServer = await startServer('bare', env);
   const bffServer = await startServer(mode, env);
   try {
@@ -121,6 +126,7 @@ async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number,
       load: perPush(c.load),
     });
     const ratios = bff.map((b, i) => b.rps / bare[i]!.rps);
+    const bareCpu = cpuOf(cpu.bare).server;
     return {
       bench: `callback_ingest_${mode}`,
       pushes: n,
@@ -136,6 +142,9 @@ async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number,
       ratio_per_round: ratios.map((x) => Number(x.toFixed(2))),
       cpu_us_per_push: cpuOf(cpu.bff),
       bare_koa_cpu_us_per_push: cpuOf(cpu.bare),
+      pure_steps_us_per_push: steps,
+      // The most the ratio can be while each server is bound by its own core (support/steps.ts).
+      ratio_ceiling: bareCpu === undefined ? undefined : Number((bareCpu / (bareCpu + steps.total)).toFixed(2)),
       target: { ratio: 0.5, p99_ms: 20 },
     };
   } finally {
