@@ -40,5 +40,6 @@ export const order = (id: string, over: Partial<Record<string, unknown>> = {}) =
     { mine: true, card_id: 'pCard1', code: '1102', price: 10000, balance: 8800, status: 'NORMAL', begin_time: null, end_time: null, background_pic_url: 'u', default_gifting_msg: '生日快乐' },
     { mine: false, card_id: 'pCard1', price: 10000, status: 'GIFTING', background_pic_url: 'u', default_gifting_msg: '新年快乐' },
   ],
+  after_sales: [],
   ...over,
 })

@@ -182,6 +182,14 @@ describe('Mini Program H5 in Chromium', () => {
     expect(await page.textContent('body')).toContain(order.order_id);
     await shot('order');
 
+    // The shelf's after-sales cell opens the merchant's page as WeChat would: with the order and the buyer's
+    // openid. The demo shelf's cells point at the BFF's own order landing, which checks both with order/get.
+    const refund = page.locator('[data-testid=after-sales-link]', { hasText: '退款与客服' });
+    expect(await refund.getAttribute('href')).toBe(`${origin}/landing/order?order_id=${encodeURIComponent(order.order_id)}&openid=${BUYER}`);
+    await Promise.all([page.waitForURL(/\/landing\/order\?/), refund.click()]);
+    expect(await page.textContent('#order-id')).toBe(order.order_id);
+    await shot('order-after-sales');
+
     await open('/app/#/pages/cards/index');
     await settled('[data-testid=card-item]');
     await shot('cards');

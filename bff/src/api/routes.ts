@@ -8,6 +8,7 @@ import {
   sessionRequest,
   shelfParams,
   type InvoiceResponse,
+  type OrderResponse,
   type StoredInvoiceRequest,
   type ShelfResponse,
 } from '@giftcard/shared/api';
@@ -21,6 +22,7 @@ import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
 import { InvoiceRequests } from '../services/invoice-requests';
 import { isWechatError, WechatError, type WechatClient } from '../wechat';
+import { afterSalesLinks } from './after-sales';
 import { cardFromProjection, openCard, orderFromView } from './cards';
 import { IdentityLinks } from './identity';
 import { checkScanTicket } from './scan';
@@ -75,6 +77,15 @@ export function createMiniApi(deps: MiniApiDeps) {
     if (o.view.role !== 'buyer') throw new HttpError(404, 'not_found', 'no such order');
     return o;
   };
+  /** The shelf's after-sales cells for the buyer; none when the shelf cannot be read (the order still shows). */
+  const afterSalesOf = async (order: { order_id: string; page_id: string }, buyer: string) => {
+    try {
+      return afterSalesLinks(await shelves.get(order.page_id), order.order_id, buyer);
+    } catch (e) {
+      deps.logger.warn('api: after-sales links not read', { orderId: order.order_id, pageId: order.page_id, error: (e as Error).message });
+      return [];
+    }
+  };
   const invoiceOf = async (orderId: string, service: string): Promise<InvoiceResponse> => {
     let auth = await store.invoiceOf(orderId);
     if (!auth) auth = await store.refreshInvoice(orderId).catch((e: Error) => (deps.logger.warn('api: invoice state not read', { orderId, error: e.message }), null));
@@ -126,7 +137,8 @@ export function createMiniApi(deps: MiniApiDeps) {
   });
   router.get('/orders/:orderId', async (ctx) => {
     const { orderId } = parse(orderParams, ctx.params);
-    ctx.body = orderFromView((await orderOf(ctx, orderId)).view);
+    const { service, view } = await orderOf(ctx, orderId);
+    ctx.body = { ...orderFromView(view), after_sales: view.role === 'buyer' ? await afterSalesOf(view, service) : [] } satisfies OrderResponse;
   });
   router.get('/orders/:orderId/invoice', async (ctx) => {
     const { orderId } = parse(orderParams, ctx.params);

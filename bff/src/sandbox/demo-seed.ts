@@ -120,7 +120,7 @@ function demoShelf(items: { card_id: string; title: string }[], origin: string):
     address: '广州市海珠区新港中路 397 号',
     service_phone: '020-88888888',
     biz_description: '礼品卡自购买之日起一年内有效；未使用的礼品卡可在 7 天内申请退款。',
-    cell_1: { title: '申请发票', url: `${origin}/landing/order` },
+    cell_1: { title: '订单与发票', url: `${origin}/landing/order` },
     cell_2: { title: '退款与客服', url: `${origin}/landing/order` },
   };
 }

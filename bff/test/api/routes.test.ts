@@ -1,6 +1,6 @@
 import { giftCard, shelf } from '../support/giftcards';
 import type { TestSandbox } from '../support/sandbox';
-import { call, login, purchase, start, type Bff } from './support';
+import { call, login, purchase, start, until, type Bff } from './support';
 
 describe('the Mini Program API, end to end against the sandbox', () => {
   let bff: Bff;
@@ -86,7 +86,44 @@ describe('the Mini Program API, end to end against the sandbox', () => {
     expect((await call(bff, 'GET', '/api/orders?limit=abc', { token })).status).toBe(400);
     const one = await call(bff, 'GET', `/api/orders/${bought.order.order_id}`, { token });
     expect(one.body).toMatchObject({ order_id: bought.order.order_id, total_price: 5000, role: 'buyer', cards: [{ mine: true, code: bought.code, balance: 5000 }] });
-    expect(one.text).not.toContain('svc_buyer');
+    const { after_sales: afterSales, ...order } = one.body;
+    expect(afterSales).toHaveLength(2);
+    expect(JSON.stringify(order)).not.toContain('svc_buyer');
+  });
+
+  it("GET /api/orders/:orderId gives the buyer the shelf's after-sales cells as WeChat opens them: with order_id and the buyer's openid", async () => {
+    const id = encodeURIComponent(bought.order.order_id);
+    const one = await call(bff, 'GET', `/api/orders/${id}`, { token });
+    expect(one.body.after_sales).toEqual([
+      { title: '申请发票', url: `https://open.weixin.qq.com/?order_id=${id}&openid=svc_buyer` },
+      { title: '申请退款', url: `https://mp.weixin.qq.com/?order_id=${id}&openid=svc_buyer` },
+    ]);
+
+    // The shelf cannot be read (not cached, WeChat failing): the order still shows, without links.
+    await bff.db.redis.del(bff.db.keys.shelfCache(bought.shop.pageId));
+    bff.world.faults.arm({ endpoint: 'giftcard.getPage', errcode: 40097, errmsg: 'invalid args', times: 1 });
+    try {
+      const without = await call(bff, 'GET', `/api/orders/${id}`, { token });
+      expect(without.status).toBe(200);
+      expect(without.body).toMatchObject({ order_id: bought.order.order_id, after_sales: [] });
+    } finally {
+      bff.world.faults.reset();
+    }
+  });
+
+  it("GET /api/orders/:orderId: the receiver of a gift sees the order, without the buyer's after-sales links", async () => {
+    const gift = await purchase(bff, 'svc_giver', bought.shop);
+    await bff.control('orders/send', { order_id: gift.order.order_id });
+    await bff.control('orders/accept', { order_id: gift.order.order_id, openid: 'svc_friend' });
+    await until(async () => (await bff.projector!.store.cardsOf('svc_friend')).length > 0, "the friend's card");
+    const friend = await login(bff, 'mini_friend');
+    const opened = await call(bff, 'POST', '/api/cards/open', { token: friend, body: { encrypt_code: gift.encryptCode, card_id: gift.cardId, openid: 'svc_friend' } });
+    expect(opened.status).toBe(200);
+
+    const seen = await call(bff, 'GET', `/api/orders/${encodeURIComponent(gift.order.order_id)}`, { token: friend });
+    expect(seen.status).toBe(200);
+    expect(seen.body).toMatchObject({ order_id: gift.order.order_id, role: 'receiver', after_sales: [] });
+    expect(seen.text).not.toContain('svc_giver');
   });
 
   it('GET/POST /api/orders/:orderId/invoice stores the request for the merchant', async () => {

@@ -23,6 +23,7 @@ export const routes = {
   order: (orderId: string) => `/pages/order/index?order_id=${encodeURIComponent(orderId)}`,
   cards: '/pages/cards/index',
   invoice: (orderId: string) => `/pages/invoice/index?order_id=${encodeURIComponent(orderId)}`,
+  web: (url: string) => `/pages/web/index?url=${encodeURIComponent(url)}`,
 }
 
 export function go(url: string): void {

@@ -20,3 +20,4 @@ export const Button = ({ children, disabled, ...p }: Props & { disabled?: boolea
 export const Input = ({ value, placeholder, onInput, ...p }: Props & { value?: string; placeholder?: string; onInput?: (e: { detail: { value: string } }) => void }) => (
   <input value={value} placeholder={placeholder} onChange={(e) => onInput?.({ detail: { value: e.target.value } })} {...pass(p)} />
 )
+export const WebView = ({ src, ...p }: Props & { src?: string }) => <iframe src={src} data-testid='web-view' {...pass(p)} />

@@ -4,6 +4,7 @@ import Taro, { resetTaro, setRouterParams, storage } from '../doubles/taro'
 import { order, serve } from '../helpers'
 import OrdersPage from '../../src/pages/orders/index'
 import OrderPage from '../../src/pages/order/index'
+import WebPage from '../../src/pages/web/index'
 import { TOKEN_KEY } from '../../src/services/session'
 
 beforeEach(() => {
@@ -60,6 +61,47 @@ describe('Order detail', () => {
     expect(screen.getByTestId('refund-entry')).toBeTruthy()
     fireEvent.click(screen.getByTestId('invoice-entry'))
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/invoice/index?order_id=ord-7' })
+  })
+
+  test("the merchant's after-sales links open in the web-view page (Mini Program) or as links (H5)", async () => {
+    const refund = 'https://merchant.example/refund?order_id=ord-9&openid=o_buyer'
+    const links = [
+      { title: '申请发票', url: 'https://merchant.example/invoice?order_id=ord-9&openid=o_buyer' },
+      { title: '申请退款', url: refund },
+    ]
+    setRouterParams({ order_id: 'ord-9' })
+    serve({ 'GET /api/orders/ord-9': order('ord-9', { after_sales: links }) })
+    const { unmount } = render(<OrderPage />)
+    await screen.findByTestId('order-id')
+    expect(screen.getAllByTestId('after-sales-link').map((l) => l.textContent)).toEqual(['申请发票›', '申请退款›'])
+    // Where to ask is said only when the merchant gave no links.
+    expect(screen.queryByTestId('refund-entry')).toBeNull()
+    fireEvent.click(screen.getAllByTestId('after-sales-link')[1]!)
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: `/pages/web/index?url=${encodeURIComponent(refund)}` })
+    unmount()
+
+    process.env.TARO_ENV = 'h5'
+    try {
+      render(<OrderPage />)
+      await screen.findByTestId('order-id')
+      expect(screen.getAllByTestId('after-sales-link').map((l) => l.getAttribute('href'))).toEqual(links.map((l) => l.url))
+    } finally {
+      process.env.TARO_ENV = 'weapp'
+    }
+  })
+
+  test('the web-view page shows an https page and nothing else', () => {
+    setRouterParams({ url: encodeURIComponent('https://merchant.example/refund?order_id=ord-9') })
+    const { unmount } = render(<WebPage />)
+    expect(screen.getByTestId('web-view').getAttribute('src')).toBe('https://merchant.example/refund?order_id=ord-9')
+    unmount()
+    for (const url of ['javascript:alert(1)', 'http://merchant.example/refund', '']) {
+      setRouterParams({ url })
+      const view = render(<WebPage />)
+      expect(screen.queryByTestId('web-view')).toBeNull()
+      expect(screen.getByTestId('state-empty')).toBeTruthy()
+      view.unmount()
+    }
   })
 
   test('a received order has no invoice entry', async () => {

@@ -43,4 +43,17 @@ export interface OrdersResponse {
   orders: Order[];
 }
 
-export type OrderResponse = Order;
+/**
+ * A merchant after-sales link of the order's shelf (`cell_1`, `cell_2` of page/add: refunds, invoices,
+ * customer service), opened as WeChat opens it from its own order page: the cell's url with `order_id` and
+ * the buyer's `openid` added (002 §14.2, cell-jump.ts).
+ */
+export interface AfterSalesLink {
+  title: string;
+  url: string;
+}
+
+/** One order; `after_sales` only for its buyer (a receiver of one card did not buy it), empty when the shelf has none. */
+export interface OrderResponse extends Order {
+  after_sales: AfterSalesLink[];
+}

@@ -3,13 +3,14 @@ import { formatFen } from '@giftcard/shared/money'
 
 import { Cell, CellGroup } from '../../components/cells'
 import { Empty, Failure, Loading } from '../../components/states'
+import { WebLinkCell } from '../../components/web-link-cell'
 import { api } from '../../services/api'
 import { cardStatusText, formatBalance, formatDate } from '../../services/format'
 import { holderText, roleText } from '../../services/orders'
 import { go, routerParam, routes } from '../../services/router'
 import { useResource } from '../../services/use-resource'
 
-/** One order: its cards and who holds them, refund and invoice entries. */
+/** One order: its cards and who holds them, the merchant's after-sales links (or where to ask) and the invoice entry. */
 export default function OrderPage() {
   const orderId = routerParam('order_id')
   const [res, reload] = useResource(async () => (orderId ? api.order(orderId) : null))
@@ -45,8 +46,15 @@ export default function OrderPage() {
           />
         ))}
       </CellGroup>
+      {order.after_sales.length > 0 && (
+        <CellGroup title='商家售后'>
+          {order.after_sales.map((link, i) => (
+            <WebLinkCell key={i} label={link.title} url={link.url} testId='after-sales-link' />
+          ))}
+        </CellGroup>
+      )}
       <CellGroup title='服务'>
-        <Cell label='退款/售后' value='请联系商家客服' testId='refund-entry' />
+        {order.after_sales.length === 0 && <Cell label='退款/售后' value='请联系商家客服' testId='refund-entry' />}
         {order.role === 'buyer' && <Cell label='申请发票' testId='invoice-entry' onClick={() => go(routes.invoice(order.order_id))} />}
       </CellGroup>
     </View>

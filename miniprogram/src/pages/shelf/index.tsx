@@ -44,7 +44,6 @@ export default function ShelfPage() {
       <CellGroup title='服务'>
         <Cell label='我的订单' onClick={() => go(routes.orders)} testId='cell-orders' />
         <Cell label='我的礼品卡' onClick={() => go(routes.cards)} testId='cell-cards' />
-        {[page.cell_1, page.cell_2].map((cell, i) => cell && <Cell key={i} label={cell.title} value='售后' testId={`service-cell-${i + 1}`} />)}
       </CellGroup>
     </View>
   )
