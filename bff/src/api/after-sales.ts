@@ -1,4 +1,4 @@
-import { buildCellJumpUrl, type ShelfPage } from '@giftcard/shared';
+import { buildCellJumpUrl, isHttpUrl, type ShelfPage } from '@giftcard/shared';
 import type { AfterSalesLink } from '@giftcard/shared/api';
 
 /**
@@ -10,12 +10,8 @@ import type { AfterSalesLink } from '@giftcard/shared/api';
 export function afterSalesLinks(page: Pick<ShelfPage, 'cell_1' | 'cell_2'>, orderId: string, buyerOpenid: string): AfterSalesLink[] {
   const links: AfterSalesLink[] = [];
   for (const cell of [page.cell_1, page.cell_2]) {
-    if (!cell) continue;
-    try {
-      links.push({ title: cell.title, url: buildCellJumpUrl(cell.url, { orderId, openid: buyerOpenid }) });
-    } catch (e) {
-      if (!(e instanceof RangeError)) throw e; // not an http(s) url: WeChat could not open it either
-    }
+    // A url WeChat could not open either (javascript:, weixin:// …) is not handed to the client.
+    if (cell && isHttpUrl(cell.url)) links.push({ title: cell.title, url: buildCellJumpUrl(cell.url, { orderId, openid: buyerOpenid }) });
   }
   return links;
 }

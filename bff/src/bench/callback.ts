@@ -22,10 +22,11 @@ import { deleteKeysWhenStopped } from './support/stop';
 const TOKEN = 'benchtoken';
 const APPID = 'wxbenchappid0000';
 const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+/** What the BFF's safe mode holds (the pushes are sealed with it, the steps opened with it). */
+const SECRETS = { plain: { token: TOKEN }, aes: { token: TOKEN, aes: { key: parseEncodingAesKey(AES_KEY), appid: APPID } } };
 const CONNECTIONS = 64;
 
 function pushes(n: number, mode: 'plain' | 'aes', runId: string): LoadRequest[] {
-  const key = parseEncodingAesKey(AES_KEY);
   const timestamp = String(Math.floor(Date.now() / 1000));
   return Array.from({ length: n }, (_, i) => {
     const nonce = `${runId}${i}`;
@@ -40,7 +41,7 @@ function pushes(n: number, mode: 'plain' | 'aes', runId: string): LoadRequest[] 
     });
     const q = new URLSearchParams({ signature: callbackSignature(TOKEN, timestamp, nonce), timestamp, nonce });
     if (mode === 'plain') return { path: `/wechat/callback?${q}`, body: xml };
-    const encrypt = encryptMessage(key, xml, APPID);
+    const encrypt = encryptMessage(SECRETS.aes.aes.key, xml, APPID);
     q.set('encrypt_type', 'aes');
     q.set('msg_signature', msgSignature(TOKEN, timestamp, nonce, encrypt));
     return { path: `/wechat/callback?${q}`, body: buildReplyXml({ ToUserName: 'gh_bench', Encrypt: encrypt }) };
@@ -97,8 +98,7 @@ async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number,
   // Bare and BFF see the same pushes (each its own Redis keys), serialised once before any round.
   const requests = pushes(warmup + n * rounds, mode, runId);
   const all = serialiseRequests('127.0.0.1', requests);
-  const secrets = mode === 'aes' ? { token: TOKEN, aes: { key: parseEncodingAesKey(AES_KEY), appid: APPID } } : { token: TOKEN };
-  const steps = measurePushSteps(requests.slice(0, 2000), secrets, mode === 'aes');
+  const steps = measurePushSteps(requests.slice(0, 2000), SECRETS[mode], mode === 'aes');
   const bareServer = await startServer('bare', env);
   const bffServer = await startServer(mode, env);
   try {

@@ -1,6 +1,6 @@
-// The URL protocols between WeChat and the merchant's pages. query.ts is internal and not exported.
+// The URL protocols between WeChat and the merchant's pages. query.ts is internal; only what callers need of it is exported.
 export * from './shelf-link';
 export * from './cell-jump';
 export * from './card-jump';
 export * from './scan-redirect';
-export type { ParamsInput } from './query';
+export { isHttpUrl, type ParamsInput } from './query';

@@ -118,9 +118,14 @@ export function nonEmpty(params: Params, name: string): string | undefined {
 
 const ABSOLUTE_HTTP = /^(https?:\/\/[^/?#]+)(.*)$/i;
 
+/** Whether `url` is an absolute http(s) URL with a host: what a merchant link must be to be opened. */
+export function isHttpUrl(url: unknown): url is string {
+  return typeof url === 'string' && ABSOLUTE_HTTP.test(url);
+}
+
 /** Throws RangeError unless `url` is an absolute http(s) URL with a host. */
 export function assertHttpUrl(url: string, what = 'url'): void {
-  if (typeof url !== 'string' || !ABSOLUTE_HTTP.test(url)) {
+  if (!isHttpUrl(url)) {
     throw new RangeError(`${what} must be an absolute http(s) URL, got ${JSON.stringify(url)}`);
   }
 }

@@ -1,6 +1,7 @@
 import Koa from 'koa';
 import getRawBody from 'raw-body';
 import { createApp } from '../../app';
+import { MAX_PUSH_BYTES } from '../../callback/route';
 import { loadConfig } from '../../config';
 import { silentLogger } from '../../log';
 import { Metrics } from '../../ops/metrics';
@@ -19,7 +20,7 @@ async function main() {
   if (mode === 'bare') {
     app = new Koa();
     app.use(async (ctx) => {
-      await getRawBody(ctx.req, { limit: 64 * 1024 });
+      await getRawBody(ctx.req, { limit: MAX_PUSH_BYTES });
       ctx.body = 'success';
     });
   } else {

@@ -270,7 +270,7 @@ function flatten(
     for (const key of Object.keys(child)) {
       if (key === ':@') continue; // attributes (ignored anyway)
       if (key === TEXT || key === CDATA) return 'mixed_content'; // text beside child elements, or under root
-      if (FORBIDDEN_NAMES.has(key)) return 'forbidden_name';
+      if (FORBIDDEN_NAMES.has(key)) return 'forbidden_name'; // second line of defence: scanStructure refused these
       const value = child[key];
       if (!Array.isArray(value)) return 'malformed';
       names.push(key);
@@ -278,20 +278,19 @@ function flatten(
     }
   }
   // Siblings sharing a name: refused at the top, indexed below it. Counted only when there are any.
-  let counts: Map<string, number> | undefined;
+  let repeats: { counts: Map<string, number>; seen: Map<string, number> } | undefined;
   if (new Set(names).size !== names.length) {
     if (depth === 1) return 'duplicate_field';
-    counts = new Map();
-    for (const name of names) counts.set(name, (counts.get(name) ?? 0) + 1);
+    repeats = { counts: new Map(), seen: new Map() };
+    for (const name of names) repeats.counts.set(name, (repeats.counts.get(name) ?? 0) + 1);
   }
-  const seen = counts && new Map<string, number>();
   for (let i = 0; i < names.length; i++) {
     const name = names[i]!;
     const content = contents[i]!;
     let path = prefix + name;
-    if (counts && seen && counts.get(name)! > 1) {
-      const n = (seen.get(name) ?? 0) + 1;
-      seen.set(name, n);
+    if (repeats && repeats.counts.get(name)! > 1) {
+      const n = (repeats.seen.get(name) ?? 0) + 1;
+      repeats.seen.set(name, n);
       path += `[${n}]`;
     }
     const result = leafValue(content);
