@@ -35,6 +35,8 @@ export function redisKeys(prefix: string) {
     shelfCachePages: `${prefix}api:shelf:pages`,
     /** Prices (fen) of the cards the merchant created through this BFF: a hash card_id → price. */
     cardPrices: `${prefix}cards:price`,
+    /** What else the merchant set at `/card/create`: a hash card_id → JSON `{title, notice, description}`. */
+    cardInfo: `${prefix}cards:info`,
     /** The shelf bound to a Mini Program by the merchant's wxa/set: JSON `{wxa_appid, page_id}`. */
     wxaShelf: (wxaAppid: string) => `${prefix}wxa:shelf:${encodeURIComponent(wxaAppid)}`,
     /** A wxticket's first checker (Mini Program openid); the name is a hash of the ticket. */

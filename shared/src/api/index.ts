@@ -5,3 +5,4 @@ export * from './cards';
 export * from './orders';
 export * from './invoice';
 export * from './scan';
+export * from './till';

@@ -14,6 +14,8 @@ export type OrderCard =
   | {
       mine: true;
       card_id: string;
+      /** The card's title as the merchant created it; null when not known. */
+      title: string | null;
       code: string;
       price: number;
       balance: number | null;
@@ -23,7 +25,7 @@ export type OrderCard =
       background_pic_url: string;
       default_gifting_msg: string;
     }
-  | { mine: false; card_id: string; price: number; status: CardStatus; background_pic_url: string; default_gifting_msg: string };
+  | { mine: false; card_id: string; title: string | null; price: number; status: CardStatus; background_pic_url: string; default_gifting_msg: string };
 
 /** An order (money in fen, times Unix seconds). `role`: the user bought it, or received a card of it. */
 export interface Order {
@@ -32,6 +34,8 @@ export interface Order {
   create_time: number;
   pay_finish_time: number;
   total_price: number;
+  /** `refunded`: WeChat refunded the order and took its cards back (002 §12.2.1). */
+  state: 'paid' | 'refunded';
   role: 'buyer' | 'receiver';
   cards: OrderCard[];
 }
