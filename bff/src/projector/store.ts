@@ -66,6 +66,11 @@ export class ProjectionStore {
     return this.writer.refreshOrder(orderId);
   }
 
+  /** Re-reads the code's order (code/get names it) and its cards now; null when WeChat does not know the code. */
+  refreshCode(code: string, cardId?: string): Promise<OrderProjection | null> {
+    return this.writer.refreshCode(code, cardId);
+  }
+
   /** Re-reads the order's invoice request (getauthdata) now; null when there is none to record. */
   refreshInvoice(orderId: string): Promise<InvoiceProjection | null> {
     return this.writer.refreshInvoice(orderId);
