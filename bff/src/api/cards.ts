@@ -1,17 +1,29 @@
-import type { Card, CardsResponse, OpenCardRequest, Order, OrderCard } from '@giftcard/shared/api';
+import type { Card, CardDefinitionInfo, CardsResponse, OpenCardRequest, Order, OrderCard } from '@giftcard/shared/api';
 import { HttpError } from '../http/errors';
-import type { CardProjection, OrderView } from '../projector';
+import type { CardProjection, OrderView, ProjectionStore } from '../projector';
+import type { CardCatalog } from '../services/card-catalog';
 import { WechatError, type WechatClient } from '../wechat';
 import type { IdentityLinks } from './identity';
 
 const NOT_FOUND = () => new HttpError(404, 'not_found', 'no such card');
+
+/** What the merchant set at /card/create, for a card created elsewhere: nothing known. */
+const UNKNOWN_INFO: CardDefinitionInfo = { title: null, notice: null, description: null };
+
+/** card_id → title, notice and description (CardCatalog.infos), for every card the answer names. */
+export type CardInfos = Readonly<Record<string, CardDefinitionInfo>>;
+const infoOf = (infos: CardInfos, cardId: string): CardDefinitionInfo => infos[cardId] ?? UNKNOWN_INFO;
 
 /**
  * `POST /api/cards/open` (card-button jump, 002 §14.1): decrypt the code, read it from WeChat; a
  * jump whose openid WeChat confirms as the holder links the user; the card is shown only to its
  * holder. Every refusal is the same 404, so nothing tells a guesser what exists.
  */
-export async function openCard(deps: { client: WechatClient; identity: IdentityLinks }, miniOpenid: string, jump: OpenCardRequest): Promise<Card> {
+export async function openCard(
+  deps: { client: WechatClient; identity: IdentityLinks; catalog: CardCatalog; projections: Pick<ProjectionStore, 'card'> },
+  miniOpenid: string,
+  jump: OpenCardRequest,
+): Promise<Card> {
   let info;
   try {
     const { code } = await deps.client.code.decryptCode({ encrypt_code: jump.encrypt_code });
@@ -24,11 +36,16 @@ export async function openCard(deps: { client: WechatClient; identity: IdentityL
   if (jump.openid !== undefined && jump.openid === info.openid) await deps.identity.link(miniOpenid, info.openid);
   const serviceOpenid = await deps.identity.serviceOpenidOf(miniOpenid);
   if (serviceOpenid === null || serviceOpenid !== info.openid) throw NOT_FOUND();
+  const cardId = info.card.card_id;
+  // The face value: what the order says was paid for this code, else the price set at /card/create.
+  const [projected, prices, infos] = await Promise.all([deps.projections.card(info.card.code), deps.catalog.prices([cardId]), deps.catalog.infos([cardId])]);
   return {
-    card_id: info.card.card_id,
+    ...infoOf(infos, cardId),
+    card_id: cardId,
     code: info.card.code,
     order_id: info.order_id,
     balance: info.card.balance,
+    face_value: projected?.order_id === info.order_id ? projected.price : (prices[cardId] ?? null),
     status: info.user_card_status,
     can_consume: info.can_consume,
     begin_time: info.card.begin_time,
@@ -37,12 +54,15 @@ export async function openCard(deps: { client: WechatClient; identity: IdentityL
   };
 }
 
-export function cardFromProjection(c: CardProjection): CardsResponse['cards'][number] {
+/** A projected card as its holder sees it; its face value is the price paid for it. */
+export function cardFromProjection(c: CardProjection, infos: CardInfos): CardsResponse['cards'][number] {
   return {
+    ...infoOf(infos, c.card_id),
     card_id: c.card_id,
     code: c.code,
     order_id: c.order_id,
     price: c.price,
+    face_value: c.price,
     balance: c.balance,
     status: c.status,
     can_consume: c.can_consume,
@@ -53,13 +73,14 @@ export function cardFromProjection(c: CardProjection): CardsResponse['cards'][nu
 }
 
 /** The order without other users' openids (buyer, accepters, holders) or the payment's trans_id. */
-export function orderFromView(v: OrderView): Order {
+export function orderFromView(v: OrderView, infos: CardInfos): Order {
   return {
     order_id: v.order_id,
     page_id: v.page_id,
     create_time: v.create_time,
     pay_finish_time: v.pay_finish_time,
     total_price: v.total_price,
+    state: v.state,
     role: v.role,
     cards: v.cards.map(
       (c): OrderCard =>
@@ -67,6 +88,7 @@ export function orderFromView(v: OrderView): Order {
           ? {
               mine: true,
               card_id: c.card_id,
+              title: infoOf(infos, c.card_id).title,
               code: c.code,
               price: c.price,
               balance: c.balance,
@@ -76,7 +98,7 @@ export function orderFromView(v: OrderView): Order {
               background_pic_url: c.background_pic_url,
               default_gifting_msg: c.default_gifting_msg,
             }
-          : { mine: false, card_id: c.card_id, price: c.price, status: c.status, background_pic_url: c.background_pic_url, default_gifting_msg: c.default_gifting_msg },
+          : { mine: false, card_id: c.card_id, title: infoOf(infos, c.card_id).title, price: c.price, status: c.status, background_pic_url: c.background_pic_url, default_gifting_msg: c.default_gifting_msg },
     ),
   };
 }

@@ -122,23 +122,28 @@ export function createMiniApi(deps: MiniApiDeps) {
   });
 
   router.post('/cards/open', async (ctx) => {
-    ctx.body = await openCard({ client, identity }, me(ctx), await bodyOf(ctx, openCardRequest));
+    ctx.body = await openCard({ client, identity, catalog: cards, projections: store }, me(ctx), await bodyOf(ctx, openCardRequest));
   });
+  // Refunded cards stay listed (status REMOVED, balance null): the holder sees them as refunded.
   router.get('/cards', async (ctx) => {
     const service = await serviceOf(ctx);
-    ctx.body = { cards: service === null ? [] : (await store.cardsOf(service)).filter((c) => c.status !== 'REMOVED').map(cardFromProjection) };
+    const held = service === null ? [] : await store.cardsOf(service);
+    const infos = await cards.infos(held.map((c) => c.card_id));
+    ctx.body = { cards: held.map((c) => cardFromProjection(c, infos)) };
   });
 
   router.get('/orders', async (ctx) => {
     const page = parse(ordersQuery, ctx.query);
     const service = await serviceOf(ctx);
     const { total, orders } = service === null ? { total: 0, orders: [] } : await store.ordersOf(service, page);
-    ctx.body = { total, offset: page.offset, limit: page.limit, orders: orders.map(orderFromView) };
+    const infos = await cards.infos(orders.flatMap((o) => o.cards.map((c) => c.card_id)));
+    ctx.body = { total, offset: page.offset, limit: page.limit, orders: orders.map((o) => orderFromView(o, infos)) };
   });
   router.get('/orders/:orderId', async (ctx) => {
     const { orderId } = parse(orderParams, ctx.params);
     const { service, view } = await orderOf(ctx, orderId);
-    ctx.body = { ...orderFromView(view), after_sales: view.role === 'buyer' ? await afterSalesOf(view, service) : [] } satisfies OrderResponse;
+    const infos = await cards.infos(view.cards.map((c) => c.card_id));
+    ctx.body = { ...orderFromView(view, infos), after_sales: view.role === 'buyer' ? await afterSalesOf(view, service) : [] } satisfies OrderResponse;
   });
   router.get('/orders/:orderId/invoice', async (ctx) => {
     const { orderId } = parse(orderParams, ctx.params);

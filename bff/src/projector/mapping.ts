@@ -22,7 +22,11 @@ export interface CardProjection {
   balance: number | null;
   status: CardStatus;
   can_consume: boolean;
-  /** The current holder (code/get `openid`); null when the code is REMOVED. */
+  /**
+   * The current holder (code/get `openid`). For a REMOVED code WeChat names no holder any more: the
+   * last holder it named is kept, so the refunded card still shows as refunded to whoever held it;
+   * null when none was ever read.
+   */
   owner: string | null;
   /** Validity: begin, and end (null: valid permanently, or unknown when REMOVED). */
   begin_time: number | null;
@@ -70,7 +74,8 @@ export interface InvoiceProjection {
 /** code/get's answer for one code, or that WeChat does not know the code (40056). */
 export type CodeLookup = { found: true; info: CodeInfo } | { found: false };
 
-export function cardProjection(order: GiftCardOrder, card: GiftCardOrderCard, lookup: CodeLookup, readAt: number): CardProjection {
+/** `prev`: the card as last projected (null: none), only for the last holder of a REMOVED code. */
+export function cardProjection(order: GiftCardOrder, card: GiftCardOrderCard, lookup: CodeLookup, readAt: number, prev: CardProjection | null = null): CardProjection {
   const base = {
     code: card.code,
     card_id: card.card_id,
@@ -83,7 +88,7 @@ export function cardProjection(order: GiftCardOrder, card: GiftCardOrderCard, lo
     read_at: readAt,
   };
   if (!lookup.found) {
-    return { ...base, balance: null, status: 'REMOVED', can_consume: false, owner: null, begin_time: null, end_time: null };
+    return { ...base, balance: null, status: 'REMOVED', can_consume: false, owner: prev?.owner ?? null, begin_time: null, end_time: null };
   }
   const { info } = lookup;
   return {
@@ -110,10 +115,14 @@ export function orderViewers(order: GiftCardOrder, cards: readonly CardProjectio
   return [...viewers].sort();
 }
 
-/** order/get's order and each card's code/get (same order as card_list) → the order record. */
-export function orderProjection(order: GiftCardOrder, lookups: readonly CodeLookup[], readAt: number): OrderProjection {
+/**
+ * order/get's order and each card's code/get (same order as card_list) → the order record. `prev`,
+ * the record stored before (null: none), only gives a REMOVED card its last holder.
+ */
+export function orderProjection(order: GiftCardOrder, lookups: readonly CodeLookup[], readAt: number, prev: OrderProjection | null = null): OrderProjection {
   if (lookups.length !== order.card_list.length) throw new Error(`order ${order.order_id}: ${order.card_list.length} cards, ${lookups.length} code lookups`);
-  const cards = order.card_list.map((c, i) => cardProjection(order, c, lookups[i]!, readAt));
+  const before = new Map((prev?.cards ?? []).map((c) => [c.code, c]));
+  const cards = order.card_list.map((c, i) => cardProjection(order, c, lookups[i]!, readAt, before.get(c.code) ?? null));
   return {
     order_id: order.order_id,
     page_id: order.page_id,
@@ -129,6 +138,19 @@ export function orderProjection(order: GiftCardOrder, lookups: readonly CodeLook
     viewers: orderViewers(order, cards),
     read_at: readAt,
   };
+}
+
+/** Whether the order stands (`paid`) or WeChat refunded it (`refunded`). */
+export type OrderState = 'paid' | 'refunded';
+
+/**
+ * WeChat's order/get says nothing of a refund: after `/card/giftcard/order/refund` it answers the
+ * same order, and the refund shows only as its cards leaving the card pack (002 §12.2.1), every code
+ * then unknown to code/get (40056, REMOVED). So an order is refunded when it has cards and all of
+ * them are REMOVED; one card still known means the order stands.
+ */
+export function orderState(cards: readonly Pick<CardProjection, 'status'>[]): OrderState {
+  return cards.length > 0 && cards.every((c) => c.status === 'REMOVED') ? 'refunded' : 'paid';
 }
 
 /** getauthdata's answer (or null: WeChat has no request for the order) → the invoice record. */
@@ -168,7 +190,7 @@ export interface ProjectionKeys {
 /**
  * The writes that turn the stored order `prev` (null: none yet) into `next`: the order, each card,
  * each holder's card hash, each viewer's order list. A card that moved (a gift accepted) leaves the
- * giver's hash; a REMOVED card leaves its holder's; a user who no longer sees the order loses it.
+ * giver's hash; a REMOVED card stays with its last holder; a user who no longer sees the order loses it.
  */
 export function orderWrites(keys: ProjectionKeys, prev: OrderProjection | null, next: OrderProjection): WriteOp[] {
   const ops: WriteOp[] = [{ op: 'SET', key: keys.projOrder(next.order_id), value: JSON.stringify(next) }];
@@ -176,7 +198,8 @@ export function orderWrites(keys: ProjectionKeys, prev: OrderProjection | null, 
   for (const card of next.cards) {
     const json = JSON.stringify(card);
     ops.push({ op: 'SET', key: keys.projCard(card.code), value: json });
-    const holder = card.status === 'REMOVED' ? null : card.owner;
+    // A REMOVED card stays in its last holder's hash: they see it as refunded rather than lose it.
+    const holder = card.owner;
     if (holder) ops.push({ op: 'HSET', key: keys.projUserCards(holder), field: card.code, value: json });
     const before = prevCards.get(card.code);
     if (before?.owner && before.owner !== holder) ops.push({ op: 'HDEL', key: keys.projUserCards(before.owner), field: card.code });
@@ -204,6 +227,7 @@ export type CardView =
 export interface OrderView extends Omit<OrderProjection, 'cards' | 'viewers'> {
   /** `buyer`: bought it; `receiver`: got a card of it. */
   role: 'buyer' | 'receiver';
+  state: OrderState;
   cards: CardView[];
 }
 
@@ -218,8 +242,9 @@ export function orderViewFor(order: OrderProjection, openid: string): OrderView 
   return {
     ...rest,
     role: order.buyer === openid ? 'buyer' : 'receiver',
+    state: orderState(cards),
     cards: cards.map((c): CardView =>
-      c.owner === openid && c.status !== 'REMOVED'
+      c.owner === openid
         ? { ...c, mine: true }
         : {
             mine: false,

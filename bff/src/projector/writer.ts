@@ -81,7 +81,7 @@ export class ProjectionWriter {
       throw e;
     }
     const lookups = await mapLimit(order.card_list, CODE_LOOKUP_CONCURRENCY, (c) => this.lookupCode(c.code, c.card_id));
-    return this.storeOrder(orderProjection(order, lookups, readAt));
+    return this.storeOrder(order.order_id, (prev) => orderProjection(order, lookups, readAt, prev), readAt);
   }
 
   /** code/get names the code's order; that order is refreshed. Null when WeChat does not know the code. */
@@ -151,17 +151,21 @@ export class ProjectionWriter {
     return { sPappid, cached: false };
   }
 
-  /** Writes the order's projection unless a later read was stored meanwhile; compare-and-set, retried. */
-  private async storeOrder(next: OrderProjection): Promise<OrderProjection> {
+  /**
+   * Writes the order's projection (made from the stored one, for a REMOVED card's last holder)
+   * unless a later read was stored meanwhile; compare-and-set, retried.
+   */
+  private async storeOrder(orderId: string, project: (prev: OrderProjection | null) => OrderProjection, readAt: number): Promise<OrderProjection> {
     const { redis, keys } = this.deps;
-    const orderKey = keys.projOrder(next.order_id);
+    const orderKey = keys.projOrder(orderId);
     for (let attempt = 0; attempt < CAS_ATTEMPTS; attempt++) {
       const current = await redis.get(orderKey);
       const prev = current === null ? null : (JSON.parse(current) as OrderProjection);
-      if (prev && prev.read_at > next.read_at) return prev;
+      if (prev && prev.read_at > readAt) return prev;
+      const next = project(prev);
       if (await this.apply(orderKey, current, orderWrites(keys, prev, next))) return next;
     }
-    throw new Error(`projection of order ${next.order_id}: kept changing under ${CAS_ATTEMPTS} writes`);
+    throw new Error(`projection of order ${orderId}: kept changing under ${CAS_ATTEMPTS} writes`);
   }
 
   /** Runs the ops atomically if `guardKey` still holds `expected` (null: absent). */

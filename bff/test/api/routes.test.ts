@@ -74,7 +74,9 @@ describe('the Mini Program API, end to end against the sandbox', () => {
 
   it('GET /api/cards and /api/orders show the linked user what is theirs', async () => {
     const cards = await call(bff, 'GET', '/api/cards', { token });
-    expect(cards.body.cards).toEqual([expect.objectContaining({ code: bought.code, card_id: bought.cardId, balance: 5000, price: 5000, order_id: bought.order.order_id })]);
+    expect(cards.body.cards).toEqual([expect.objectContaining({ code: bought.code, card_id: bought.cardId, balance: 5000, price: 5000, face_value: 5000, order_id: bought.order.order_id })]);
+    // A card created behind the BFF's back (not through /admin/cards): no title or texts known.
+    expect(cards.body.cards[0]).toMatchObject({ title: null, notice: null, description: null });
     await purchase(bff, 'svc_buyer', bought.shop);
     const all = await call(bff, 'GET', '/api/orders?offset=0&limit=1', { token });
     expect(all.status).toBe(200);
@@ -85,7 +87,7 @@ describe('the Mini Program API, end to end against the sandbox', () => {
     expect((await call(bff, 'GET', '/api/orders?limit=0', { token })).status).toBe(400);
     expect((await call(bff, 'GET', '/api/orders?limit=abc', { token })).status).toBe(400);
     const one = await call(bff, 'GET', `/api/orders/${bought.order.order_id}`, { token });
-    expect(one.body).toMatchObject({ order_id: bought.order.order_id, total_price: 5000, role: 'buyer', cards: [{ mine: true, code: bought.code, balance: 5000 }] });
+    expect(one.body).toMatchObject({ order_id: bought.order.order_id, total_price: 5000, state: 'paid', role: 'buyer', cards: [{ mine: true, code: bought.code, balance: 5000, title: null }] });
     // The openid is only in the after-sales urls (next test), never in the order itself.
     const { after_sales: _links, ...order } = one.body;
     expect(JSON.stringify(order)).not.toContain('svc_buyer');

@@ -3,6 +3,7 @@ import {
   eventFromPayload,
   invoiceProjection,
   orderProjection,
+  orderState,
   orderViewFor,
   orderWrites,
   projectionTarget,
@@ -83,10 +84,39 @@ describe('projection mapping (pure: WeChat answers → records)', () => {
     });
   });
 
-  it('a code WeChat no longer knows (refunded) is REMOVED: no balance, no holder', () => {
+  it('a code WeChat no longer knows (refunded) is REMOVED: no balance; its last holder is kept from the record before', () => {
     const p = orderProjection(ORDER, [{ found: false }, codeInfo('222', 'c25')], 1);
     expect(p.cards[0]).toMatchObject({ status: 'REMOVED', balance: null, owner: null, can_consume: false, begin_time: null, end_time: null });
     expect(() => orderProjection(ORDER, [{ found: false }], 1)).toThrow(/2 cards, 1 code lookups/);
+
+    const held = orderProjection(ORDER, [codeInfo('111', 'c100', { openid: 'o_friend' }), codeInfo('222', 'c25')], 1);
+    const refunded = orderProjection(ORDER, [{ found: false }, { found: false }], 2, held);
+    expect(refunded.cards.map((c) => [c.status, c.owner, c.balance])).toEqual([
+      ['REMOVED', 'o_friend', null],
+      ['REMOVED', 'o_buyer', null],
+    ]);
+    expect(refunded.viewers).toEqual(['o_buyer', 'o_friend']);
+    // Read again later: still the same holders (the record before is REMOVED too).
+    expect(orderProjection(ORDER, [{ found: false }, { found: false }], 3, refunded).cards.map((c) => c.owner)).toEqual(['o_friend', 'o_buyer']);
+  });
+
+  it('an order is refunded when every card is REMOVED (order/get says nothing of a refund); one card still known: paid', () => {
+    expect(orderState([{ status: 'REMOVED' }, { status: 'REMOVED' }])).toBe('refunded');
+    expect(orderState([{ status: 'REMOVED' }, { status: 'NORMAL' }])).toBe('paid');
+    expect(orderState([{ status: 'CONSUMED' }])).toBe('paid');
+    expect(orderState([])).toBe('paid');
+  });
+
+  it('a refunded order stays with its viewers: the holder keeps the card in their hash as REMOVED and sees it as theirs', () => {
+    const before = orderProjection(ORDER, [codeInfo('111', 'c100'), codeInfo('222', 'c25')], 1);
+    const after = orderProjection(ORDER, [{ found: false }, { found: false }], 2, before);
+    const ops = orderWrites(keys, before, after);
+    expect(ops).toContainEqual({ op: 'HSET', key: 'p:proj:user:o_buyer:cards', field: '111', value: JSON.stringify(after.cards[0]) });
+    expect(ops.filter((o) => o.op === 'HDEL' || o.op === 'ZREM' || o.op === 'DEL')).toEqual([]);
+    const view = orderViewFor(after, 'o_buyer')!;
+    expect(view.state).toBe('refunded');
+    expect(view.cards[0]).toMatchObject({ mine: true, code: '111', status: 'REMOVED', balance: null });
+    expect(orderViewFor(before, 'o_buyer')!.state).toBe('paid');
   });
 
   it('viewers come from WeChat only: buyer, accepters, holders', () => {
@@ -120,12 +150,12 @@ describe('projection mapping (pure: WeChat answers → records)', () => {
     // The same answer again writes the same (idempotent) and removes nothing.
     expect(orderWrites(keys, accepted, accepted).filter((o) => o.op === 'HDEL' || o.op === 'ZREM' || o.op === 'DEL')).toEqual([]);
 
-    // A holder who is no longer one loses the order from their list.
-    const back = orderProjection(ORDER, [codeInfo('111', 'c100'), { found: false }], 3);
+    // A holder who is no longer one (the gift came back) loses the order from their list.
+    const back = orderProjection(ORDER, [codeInfo('111', 'c100'), codeInfo('222', 'c25')], 3, accepted);
     const ops = orderWrites(keys, accepted, back);
     expect(ops).toContainEqual({ op: 'ZREM', key: 'p:proj:user:o_friend:orders', member: 'Z1' });
     expect(ops).toContainEqual({ op: 'HDEL', key: 'p:proj:user:o_friend:cards', field: '222' });
-    expect(ops.some((o) => o.op === 'HSET' && o.field === '222')).toBe(false);
+    expect(ops.filter((o) => o.op === 'HSET' && o.field === '222').map((o) => o.key)).toEqual(['p:proj:user:o_buyer:cards']);
   });
 
   it('an order as one viewer sees it: own cards in full, others without code, balance or holder; strangers see nothing', () => {
