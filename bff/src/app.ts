@@ -8,11 +8,12 @@ import { serveStatic } from './http/static';
 import { landingRouter } from './landing/routes';
 import type { Logger } from './log';
 import type { Metrics } from './ops/metrics';
-import type { ProjectionStore } from './projector';
+import { ProjectionStore, ProjectionWriter } from './projector';
 import { opsRouter } from './ops/routes';
 import type { RedisClient } from './redis/connect';
 import type { RedisKeys } from './redis/keys';
 import { sandboxRouter, type SandboxWorld } from './sandbox';
+import { createTill, registerTerminalRoutes, tillApi } from './till';
 import type { Wechat } from './wechat';
 
 export interface AppDeps {
@@ -51,11 +52,15 @@ export function createApp(deps: AppDeps): Koa {
   if (deps.h5Dir) app.use(serveStatic(deps.h5Dir, '/app'));
   const landing = landingRouter(deps);
   app.use(landing.routes()).use(landing.allowedMethods());
-  const miniApi = createMiniApi(deps);
+  const projections =
+    deps.projections ?? new ProjectionStore(deps.redis, deps.keys, new ProjectionWriter({ redis: deps.redis, keys: deps.keys, client: deps.wechat.client, logger: deps.logger }));
+  const miniApi = createMiniApi({ ...deps, projections });
+  const till = createTill({ ...deps, projections });
   // What the merchant changes through /admin, the Mini Program API learns at once: shelves, binding, prices.
   app.use(
     adminApi({
       ...deps,
+      extraRoutes: (router) => registerTerminalRoutes(router, till.terminals),
       afterWechatCall: async (endpoint, input, result) => {
         await miniApi.shelves.afterMerchantCall(endpoint, input);
         await miniApi.cards.afterMerchantCall(endpoint, input, result);
@@ -63,6 +68,7 @@ export function createApp(deps: AppDeps): Koa {
     }),
   );
   app.use(miniApi.middleware);
+  app.use(tillApi(till));
   if (deps.sandbox) {
     const sandbox = sandboxRouter(deps.sandbox);
     app.use(sandbox.routes()).use(sandbox.allowedMethods());

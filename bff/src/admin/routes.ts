@@ -20,6 +20,8 @@ export interface AdminDeps {
   keys: RedisKeys;
   /** Called after a WeChat operation succeeded, with its endpoint, request and answer (shelf cache, wxa binding, card prices). */
   afterWechatCall?: (endpoint: EndpointName, input: unknown, result: unknown) => Promise<void>;
+  /** Merchant routes that are not WeChat operations (the till's terminals), added under /admin behind the same token. */
+  extraRoutes?: (router: Router) => void;
 }
 
 /** Anti-counterfeit import of 10,000 codes of 128 characters fits with room to spare. */
@@ -42,6 +44,7 @@ export function adminApi(deps: AdminDeps): Koa.Middleware {
   const services: ServiceDeps = { wechat: deps.wechat.client, registry: new AntiCounterfeitRegistry(deps.redis, deps.keys) };
   // 'specificity': `/submerchants/categories` wins over `/submerchants/:merchant_id`.
   const router = new Router({ prefix: '/admin', exclusive: 'specificity' });
+  deps.extraRoutes?.(router);
   for (const op of ADMIN_OPERATIONS) {
     const handle = operationHandler(op, services, deps.afterWechatCall);
     if (op.method === 'GET') router.get(op.path, handle);

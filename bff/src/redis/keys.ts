@@ -48,6 +48,22 @@ export function redisKeys(prefix: string) {
     /** The merchant's anti-counterfeit codes of one product: a hash of extinfo → result. */
     antiCounterfeit: (keystandard: string, keystr: string) =>
       `${prefix}anticounterfeit:${encodeURIComponent(keystandard)}:${encodeURIComponent(keystr)}`,
+    /** The till's terminals: a hash id → JSON `{id, name, created_at, key_hash}`. */
+    tillTerminals: `${prefix}till:terminals`,
+    /** A terminal key's SHA-256 (hex) → the terminal id; the key itself is never stored. */
+    tillTerminalKey: (keyHash: string) => `${prefix}till:terminal-key:${keyHash}`,
+    /** The lock that serialises every balance change of one code, across BFF processes. */
+    tillLock: (code: string) => `${prefix}till:lock:${encodeURIComponent(code)}`,
+    /** A code's balance change sent to WeChat whose outcome is not yet settled (JSON). */
+    tillPending: (code: string) => `${prefix}till:pending:${encodeURIComponent(code)}`,
+    /** What a terminal's idempotency key answered (JSON), per operation. */
+    tillIdempotency: (op: 'debit' | 'reversal', terminalId: string, key: string) => `${prefix}till:idem:${op}:${terminalId}:${key}`,
+    /** A redemption (debit) with its reversal, as JSON. */
+    tillRedemption: (id: string) => `${prefix}till:redemption:${id}`,
+    /** A code's redemptions: a sorted set of ids scored by creation time (ms). */
+    tillCodeRedemptions: (code: string) => `${prefix}till:code:${encodeURIComponent(code)}:redemptions`,
+    /** The ledger (CONTRACT.md "Redemption"): one stream entry per debit and per reversal. */
+    redemptions: `${prefix}redemptions`,
     /** Landing page: a wxticket's check result (JSON), named by the ticket's SHA-256, never the ticket. */
     landingTicket: (ticketHash: string) => `${prefix}landing:ticket:${ticketHash}`,
     /** Landing page: set (NX) on a wxticket's first use, to refuse replays by another browser. */

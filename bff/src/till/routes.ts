@@ -1,0 +1,83 @@
+import Router from '@koa/router';
+import { redemptionRequest, redemptionsQuery, reversalRequest, tillCode, type TerminalInfo } from '@giftcard/shared/api';
+import type Koa from 'koa';
+import { z } from 'zod';
+import { HttpError } from '../http/errors';
+import { readJsonObject } from '../http/json-body';
+import { parseInput as parse } from '../http/parse';
+import { redemptionOf, type TillService } from './service';
+import type { TerminalRegistry } from './terminals';
+
+const BODY_LIMIT = '8kb';
+
+/**
+ * `/pos` (CONTRACT.md "Redemption"): the till, behind a terminal key. Routes only parse, call the
+ * till service and shape the answer. The admin token opens nothing here (it is not a terminal key).
+ */
+export function tillApi(deps: { till: TillService; terminals: TerminalRegistry }): Koa.Middleware {
+  const router = new Router({ prefix: '/pos' });
+  const terminal = (ctx: Koa.Context) => ctx.state.terminal as TerminalInfo;
+
+  router.get('/cards/:code', async (ctx) => {
+    const code = parse(tillCode, ctx.params.code);
+    ctx.body = { card: await deps.till.preview(code) };
+  });
+  router.post('/redemptions', async (ctx) => {
+    const req = parse(redemptionRequest, await readJsonObject(ctx, BODY_LIMIT));
+    const { status, body } = await deps.till.debit(terminal(ctx), req);
+    ctx.status = status;
+    ctx.body = body;
+  });
+  router.post('/redemptions/:id/reversal', async (ctx) => {
+    const id = parse(z.string().regex(/^rd_[A-Za-z0-9_-]{1,32}$/, 'not a redemption id'), ctx.params.id);
+    const { idempotency_key } = parse(reversalRequest, await readJsonObject(ctx, BODY_LIMIT));
+    const { status, body } = await deps.till.reverse(terminal(ctx), id, idempotency_key);
+    ctx.status = status;
+    ctx.body = body;
+  });
+  router.get('/redemptions', async (ctx) => {
+    const { code } = parse(redemptionsQuery, { ...ctx.query });
+    ctx.body = { redemptions: (await deps.till.history(code)).map(redemptionOf) };
+  });
+
+  const routes = router.routes();
+  return async (ctx, next) => {
+    if (ctx.path !== '/pos' && !ctx.path.startsWith('/pos/')) return next();
+    try {
+      const m = /^Bearer +(\S+) *$/i.exec(ctx.get('authorization'));
+      const found = m ? await deps.terminals.authenticate(m[1]!) : null;
+      if (!found) {
+        ctx.set('WWW-Authenticate', 'Bearer realm="pos"');
+        throw new HttpError(401, 'unauthorized', 'a valid terminal key is required (create one with POST /admin/terminals)');
+      }
+      ctx.state.terminal = found;
+      const match = router.match(ctx.path, ctx.method);
+      if (!match.route) {
+        if (match.path.length === 0) throw new HttpError(404, 'not_found', `no till route ${ctx.method} ${ctx.path}`);
+        ctx.set('Allow', [...new Set(match.path.flatMap((l) => l.methods))].join(', '));
+        throw new HttpError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`);
+      }
+      await routes(ctx as never, next);
+    } catch (e) {
+      const retryAfter = e instanceof HttpError ? e.extra?.retry_after : undefined;
+      if (typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
+      throw e;
+    }
+  };
+}
+
+/** `/admin/terminals`: create (the key is in this answer only), list, revoke. Registered on the admin router. */
+export function registerTerminalRoutes(router: Router, terminals: TerminalRegistry): void {
+  router.post('/terminals', async (ctx) => {
+    const { name } = parse(z.object({ name: z.string().trim().min(1).max(64) }).strict(), await readJsonObject(ctx, BODY_LIMIT));
+    ctx.status = 201;
+    ctx.body = await terminals.create(name);
+  });
+  router.get('/terminals', async (ctx) => {
+    ctx.body = { terminals: await terminals.list() };
+  });
+  router.delete('/terminals/:id', async (ctx) => {
+    if (!(await terminals.revoke(ctx.params.id!))) throw new HttpError(404, 'not_found', 'no such terminal');
+    ctx.status = 204;
+  });
+}
