@@ -4,6 +4,7 @@ import { registerInvoiceControls } from './areas/invoice/control';
 import { registerScanControls } from './areas/scan/control';
 import { registerSubmerchantControls } from './areas/submerchant/control';
 import { controlRouter } from './core/control-router';
+import { FAULT_RULES } from './core/faults';
 import { registerPushControls } from './pusher/control';
 import type { SandboxWorld } from './world';
 
@@ -28,7 +29,12 @@ export function controlRoutes(world: SandboxWorld) {
       errcode: z.number().int().optional(),
       errmsg: z.string().optional(),
       delayMs: z.number().int().nonnegative().max(60_000).optional(),
+      afterApply: z.boolean().optional(),
+      drop: z.boolean().optional(),
       times: z.number().int().positive().default(1),
+    }).superRefine((f, ctx) => {
+      // The injector's own rules, so a wrong combination is a 400 naming the field, not a 500.
+      for (const r of FAULT_RULES) if (!r.ok(f)) ctx.addIssue({ code: 'custom', path: [r.path], message: r.message });
     }),
     (fault, w) => w.faults.arm(fault),
   );
@@ -39,7 +45,7 @@ export function controlRoutes(world: SandboxWorld) {
   }));
 
   registerScanControls(post);
-  registerCardControls(post);
+  registerCardControls(post, router, world);
   registerInvoiceControls(post);
   registerSubmerchantControls(post);
   registerPushControls(router, post, world);

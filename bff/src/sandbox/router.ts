@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import type Koa from 'koa';
 import getRawBody from 'raw-body';
+import { sleep } from '../util/sleep';
 import { answer, routeTable } from './core/dispatch';
 import { controlRoutes } from './control';
 import type { SandboxWorld } from './world';
@@ -28,7 +29,17 @@ export function sandboxRouter(world: SandboxWorld, prefix = '/sandbox'): Router 
           }
         }
       }
-      ctx.body = await answer(world, { routes, query, payload });
+      const { body, lost } = await answer(world, { routes, query, payload });
+      // A lost answer (fault `afterApply`): the state changed already; awaiting here holds up this
+      // request only, the others are answered meanwhile.
+      if (lost?.delayMs) await sleep(lost.delayMs);
+      if (lost?.drop) {
+        // No answer at all: a TCP reset, what the caller meets when the connection dies on the way back.
+        ctx.respond = false;
+        ctx.req.socket.resetAndDestroy();
+        return;
+      }
+      ctx.body = body;
     };
     if (method === 'GET') router.get(path, handle);
     else router.post(path, handle);

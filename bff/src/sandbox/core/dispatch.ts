@@ -34,27 +34,46 @@ export interface WechatCall {
 }
 
 /**
+ * An answer and how it leaves. `lost`: the call was applied (a fault armed with `afterApply`), and
+ * the answer goes back only after `delayMs`, or not at all (`drop`, the connection is reset).
+ */
+export interface Answer {
+  body: Record<string, unknown>;
+  lost?: { delayMs: number; drop: boolean };
+}
+
+/**
  * Answers one call the way WeChat does: always a JSON object, errcode 0 with the result, or the
  * errcode of the first thing wrong: an armed fault, the access token, the body, then the handler.
  */
-export async function answer(world: SandboxWorld, call: WechatCall): Promise<Record<string, unknown>> {
+export async function answer(world: SandboxWorld, call: WechatCall): Promise<Answer> {
   const { routes, query, payload } = call;
   // Endpoints at one path are told apart by their fixed query (`setbizattr?action=…`), then by the
   // body (spec 000 documents ticket check and clear-record at one URL).
   const byQuery = routes.filter((r) => Object.entries(r.endpoint.query ?? {}).every(([k, v]) => query[k] === v));
-  if (byQuery.length === 0) return { errcode: 40097, errmsg: 'invalid args: unknown action' };
+  if (byQuery.length === 0) return { body: { errcode: 40097, errmsg: 'invalid args: unknown action' } };
   const chosen = byQuery.find((r) => r.endpoint.request.safeParse(payload ?? {}).success) ?? byQuery[0]!;
   world.calls.add(chosen.name);
-  try {
-    const fault = world.faults.take(chosen.name);
-    if (fault?.delayMs) await new Promise((r) => setTimeout(r, fault.delayMs));
-    if (fault?.errcode !== undefined) throw new WechatFault(fault.errcode, fault.errmsg);
+  const fault = world.faults.take(chosen.name);
+  // A fault acts before the handler (delay, then an errcode in its place) or, with afterApply,
+  // after it: the call is answered in full, and only that answer is lost (refusals too).
+  const before = fault?.afterApply ? undefined : fault;
+  const body = await wechatAnswer(async () => {
+    if (before?.delayMs) await new Promise((r) => setTimeout(r, before.delayMs));
+    if (before?.errcode !== undefined) throw new WechatFault(before.errcode, before.errmsg);
     const appid = chosen.endpoint.auth === 'access_token' ? world.tokens.verify(query.access_token) : undefined;
     if (chosen.endpoint.method === 'POST' && payload === undefined) throw new WechatFault(44002);
     const parsed = chosen.endpoint.request.safeParse(payload);
     if (!parsed.success) throw faultFor(parsed.error);
-    const result = await chosen.handler(parsed.data as never, { world, appid });
-    return { errcode: 0, errmsg: 'ok', ...result };
+    return chosen.handler(parsed.data as never, { world, appid });
+  });
+  return fault?.afterApply ? { body, lost: { delayMs: fault.delayMs ?? 0, drop: fault.drop === true } } : { body };
+}
+
+/** errcode 0 with the result, or the errcode of the WechatFault thrown. */
+async function wechatAnswer(run: () => Promise<object>): Promise<Record<string, unknown>> {
+  try {
+    return { errcode: 0, errmsg: 'ok', ...(await run()) };
   } catch (e) {
     if (e instanceof WechatFault) return { errcode: e.errcode, errmsg: e.errmsg };
     throw e;

@@ -1,3 +1,4 @@
+import type Router from '@koa/router';
 import type { GiftCardOrder } from '@giftcard/shared';
 import { z } from 'zod';
 import type { ControlRoute } from '../../core/control-router';
@@ -8,7 +9,19 @@ import type { SandboxWorld } from '../../world';
  * What a WeChat user (or the merchant in WeChat's back offices) does around gift cards, as
  * `/sandbox/_control/*` actions. A refused action answers 409 with WeChat's errcode.
  */
-export function registerCardControls(post: ControlRoute): void {
+export function registerCardControls(post: ControlRoute, router: Router, world: SandboxWorld): void {
+  // A code as the holder's card bag shows it, refunded ones too (the API answers those 40056):
+  // `GET /_control/codes/:code` → {code, balance, status, balance_records}; 404 for a code never issued.
+  router.get('/_control/codes/:code', (ctx) => {
+    const c = world.cards.ledger.findCode(ctx.params.code!);
+    if (!c) {
+      ctx.status = 404;
+      ctx.body = { error: { code: 'not_found', message: `no code ${ctx.params.code}` } };
+      return;
+    }
+    ctx.body = { code: c.code, balance: c.balance, status: c.status, balance_records: c.balance_records ?? [] };
+  });
+
   // A user pays for cards on a shelf, having come in by the shelf link (optionally with outer_str).
   post(
     '/_control/shelves/buy',

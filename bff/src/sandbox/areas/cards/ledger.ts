@@ -21,6 +21,15 @@ export interface SandboxCode {
   background_pic_url: string;
   can_give_friend: boolean;
   custom_field_values: { 1?: string; 2?: string; 3?: string };
+  /** The consumption records the card bag lists: one per balance update carrying `record_balance` (§11.2), oldest first. */
+  balance_records?: BalanceRecord[];
+}
+
+/** One line of the card's record in the user's card bag: the merchant's text, the balance after, when (sandbox clock). */
+export interface BalanceRecord {
+  text: string;
+  balance: number;
+  at: number;
 }
 
 export interface SandboxOrder {
@@ -71,6 +80,11 @@ export class Ledger {
 
   codesOf(orderId: string): SandboxCode[] {
     return [...this.codes.values()].filter((c) => c.order_id === orderId);
+  }
+
+  /** The code whatever became of it (refunded too), for `_control` views; undefined when never issued. */
+  findCode(code: string): SandboxCode | undefined {
+    return this.codes.get(code);
   }
 
   /**

@@ -48,6 +48,8 @@ export const codeHandlers: AreaHandlers<typeof codeEndpoints> = {
     if (req.custom_field_value1 !== undefined) c.custom_field_values[1] = req.custom_field_value1;
     if (req.custom_field_value2 !== undefined) c.custom_field_values[2] = req.custom_field_value2;
     if (req.custom_field_value3 !== undefined) c.custom_field_values[3] = req.custom_field_value3;
+    // The card bag shows the merchant's text beside the balance it left (tests read it via _control/codes).
+    if (req.record_balance !== undefined) (c.balance_records ??= []).push({ text: req.record_balance, balance: c.balance, at: world.clock.now() });
     return { result_bonus: c.bonus, result_balance: c.balance, openid: c.openid };
   },
   consumeCode: (req, { world }) => {
