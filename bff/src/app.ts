@@ -29,6 +29,8 @@ export interface AppDeps {
   storeDeadlineMs?: number;
   /** The projector's store for the Mini Program API; one over the same Redis is made when not given. */
   projections?: ProjectionStore;
+  /** The till's grace before an unchanged balance proves a lost change was not applied (ms; tests shorten it). */
+  tillSettleGraceMs?: number;
   /** A built H5 app (miniprogram/dist-h5) served at /app/; it calls /api and /sandbox same-origin. */
   h5Dir?: string;
 }

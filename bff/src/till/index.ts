@@ -26,6 +26,8 @@ export interface TillDeps {
   wechat: { client: WechatClient };
   logger: Logger;
   projections: ProjectionStore;
+  /** See TillService: how long an unchanged balance does not yet prove a lost change was not applied (tests shorten it). */
+  tillSettleGraceMs?: number;
 }
 
 /** The till's parts over one Redis and one WeChat client. */
@@ -41,6 +43,7 @@ export function createTill(deps: TillDeps) {
     catalog: new CardCatalog(redis, keys),
     logger,
     refreshCode: (code) => deps.projections.refreshCode(code),
+    ...(deps.tillSettleGraceMs !== undefined && { settleGraceMs: deps.tillSettleGraceMs }),
     knownCode: async (code) => (await redis.exists(keys.projCard(code))) === 1,
   });
   return { till, terminals, store };

@@ -26,9 +26,17 @@ export interface TillDeps {
   refreshCode: (code: string) => Promise<unknown>;
   /** Whether WeChat ever showed this code to the BFF (a 40056 then means refunded, not unknown). */
   knownCode: (code: string) => Promise<boolean>;
+  /**
+   * How long after a change was sent an unchanged balance still does not prove it was not applied
+   * (ms): a call whose answer was lost may still be in flight inside WeChat.
+   */
+  settleGraceMs?: number;
   /** Unix seconds. */
   now?: () => number;
 }
+
+/** Three times the WeChat client's 5 s timeout. */
+const SETTLE_GRACE_MS = 15_000;
 
 /** What a till call answers: the HTTP status and body. */
 export interface TillAnswer<T> {
@@ -159,6 +167,7 @@ export class TillService {
    */
   private async apply(change: PendingChange, lock: { extend(): Promise<boolean> }): Promise<StoredRedemption> {
     const { client, store } = this.deps;
+    change.sent_ms = Date.now();
     await store.setPending(change);
     // The last moment to find the lock lost (a stall past its TTL): another holder may be changing
     // the balance, so this absolute write must not go out. Our pending change is settled by them.
@@ -191,7 +200,8 @@ export class TillService {
 
   /**
    * The code's pending change, if any, settled by the balance WeChat holds now: the change's
-   * `balance_after` means it happened (recorded now), `balance_before` that it did not (dropped).
+   * `balance_after` means it happened (recorded now), `balance_before` that it did not (dropped),
+   * but only once the grace has passed: until then the call may still land.
    * Anything else means the balance was also changed outside the till: 503 `outcome_unknown`
    * until someone reconciles, because guessing could debit twice or lose a debit.
    */
@@ -210,6 +220,10 @@ export class TillService {
       return store.settle(pending, answerOf(pending));
     }
     if (info.card.balance === pending.balance_before) {
+      const sinceSent = Date.now() - (pending.sent_ms ?? pending.created_ms);
+      if (sinceSent < (this.deps.settleGraceMs ?? SETTLE_GRACE_MS)) {
+        throw outcomeUnknown('the balance is unchanged so far, but WeChat may still be applying the change; retry in a few seconds');
+      }
       this.deps.logger.info('till: a pending change was not applied by WeChat; dropped', { redemption: pending.redemption_id, op: pending.op });
       await store.clearPending(code);
       return 'not_applied';

@@ -31,6 +31,8 @@ export interface PendingChange {
   /** Unix seconds, and ms for ordering. */
   created_at: number;
   created_ms: number;
+  /** When it was sent to WeChat (ms). */
+  sent_ms?: number;
   /** The debit this change creates, or (reversal) gives back. */
   redemption_id: string;
   /** The reversal this change creates. */

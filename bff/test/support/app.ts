@@ -21,6 +21,8 @@ export async function startBff(env: Record<string, string> = {}, opts: {
     pushRetryDelayMs?: number;
     /** Start the BFF's projector. */
     projector?: boolean;
+    /** The till's settle grace (ms). */
+    tillSettleGraceMs?: number;
   } = {}) {
   const db = await testRedis(opts.redisUrl);
   const server = createServer();
@@ -31,7 +33,7 @@ export async function startBff(env: Record<string, string> = {}, opts: {
   const world = new SandboxWorld({ ...DEMO_SANDBOX_CONFIG });
   const metrics = new Metrics();
   const wechat = createWechat({ baseUrl: config.wechatApiBase, appid: config.wechatAppid, secret: config.wechatAppsecret, redis: db.redis, keys: db.keys });
-  const app = createApp({ config, redis: db.redis, keys: db.keys, wechat, metrics, logger: silentLogger, sandbox: world, storeDeadlineMs: opts.storeDeadlineMs });
+  const app = createApp({ config, redis: db.redis, keys: db.keys, wechat, metrics, logger: silentLogger, sandbox: world, storeDeadlineMs: opts.storeDeadlineMs, tillSettleGraceMs: opts.tillSettleGraceMs });
   server.on('request', app.callback());
   const pusher =
     opts.pushRetryDelayMs === undefined

@@ -2,11 +2,14 @@ import type { GiftCardDefinition, GiftCardOrder, ShelfPageInput } from '@giftcar
 import type { Wechat } from '../../src/wechat';
 import type { TestSandbox } from './sandbox';
 
+/** What acting on WeChat's side needs: the sandbox on its own, or the BFF with it mounted. */
+type SandboxActor = Pick<TestSandbox, 'world' | 'control'>;
+
 const DAY = 24 * 60 * 60;
 
 /** A gift card as spec 002 §6.3's example describes it, valid from yesterday for a year of the sandbox's time. */
 export function giftCard(
-  sandbox: TestSandbox,
+  sandbox: SandboxActor,
   opts: { price?: number; quantity?: number; title?: string; init_balance?: number; date_info?: GiftCardDefinition['general_card']['base_info']['date_info'] } = {},
 ): GiftCardDefinition {
   const now = sandbox.world.clock.now();
@@ -69,7 +72,7 @@ export function shelf(cardIds: string[], overrides: Partial<ShelfPageInput> = {}
 /** Cards created through the client and one shelf selling them all. */
 export async function openShop(
   wechat: Wechat,
-  sandbox: TestSandbox,
+  sandbox: SandboxActor,
   cards: Parameters<typeof giftCard>[1][] = [{}],
   shelfOverrides: Partial<ShelfPageInput> = {},
 ) {
@@ -80,7 +83,7 @@ export async function openShop(
 }
 
 /** A WeChat user buys from the shelf (sandbox control action). */
-export function buy(sandbox: TestSandbox, body: { openid: string; page_id: string; items: { card_id: string; count: number }[]; outer_str?: string }) {
+export function buy(sandbox: SandboxActor, body: { openid: string; page_id: string; items: { card_id: string; count: number }[]; outer_str?: string }) {
   return sandbox.control<GiftCardOrder>('shelves/buy', body);
 }
 
