@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEMO_SANDBOX_CONFIG } from './sandbox/config';
+import type { RefundPolicy } from './services/refund-policy';
 
 /**
  * Settings from the environment (CONTRACT.md "Settings"), validated at start-up. In sandbox mode
@@ -26,6 +27,10 @@ export interface Config {
   sandbox: boolean;
   /** Trim `events` below what every consumer group acknowledged this often (ms); undefined: never. */
   eventsTrimEveryMs: number | undefined;
+  /** A user's list re-reads from WeChat the orders whose projection is older than this (seconds). */
+  projectionMaxAgeS: number;
+  /** `unused`: the BFF refunds only orders whose cards are all unused and not given away; `any`: the merchant decides. */
+  refundPolicy: RefundPolicy;
   /** A built H5 app (`miniprogram/dist-h5`) to serve at /app/; unset: the sandbox serves the repo's own build when there is one. */
   h5Dir: string | undefined;
   /** Which secrets the sandbox made up (so start-up can print them). */
@@ -74,6 +79,9 @@ const schema = z.object({
   H5_DIR: nonEmpty.optional(),
   // Off unless set: trimming before the merchant's own consumer group exists would drop events it never read.
   EVENTS_TRIM_EVERY_MS: z.coerce.number().int().min(1000, 'at least 1000 (ms)').optional(),
+  // 0: every list request re-reads (still bounded per request); at most a day.
+  PROJECTION_MAX_AGE_S: z.coerce.number('must be a whole number of seconds').int('must be a whole number of seconds').min(0, 'at least 0').max(86400, 'at most 86400 (a day)').default(60),
+  REFUND_POLICY: z.enum(['unused', 'any'] satisfies RefundPolicy[], 'must be unused or any').default('unused'),
 });
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -113,6 +121,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sessionSecret: need('SESSION_SECRET', () => randomBytes(32).toString('base64url')),
     sandbox,
     eventsTrimEveryMs: e.EVENTS_TRIM_EVERY_MS,
+    projectionMaxAgeS: e.PROJECTION_MAX_AGE_S,
+    refundPolicy: e.REFUND_POLICY,
     h5Dir: e.H5_DIR === undefined ? undefined : h5Dir(e.H5_DIR),
     generated,
   };

@@ -15,6 +15,12 @@ describe('settings', () => {
     const c = loadConfig(production);
     expect(c).toMatchObject({ port: 3000, host: '127.0.0.1', redisUrl: 'redis://127.0.0.1:6379/0', redisPrefix: 'gc:', wechatApiBase: 'https://api.weixin.qq.com', sandbox: false });
     expect(c.generated).toEqual([]);
+    expect(c).toMatchObject({ projectionMaxAgeS: 60, refundPolicy: 'unused' });
+  });
+
+  it('takes a projection age (0: re-read on every list, bounded) and the refund policy', () => {
+    expect(loadConfig({ ...production, PROJECTION_MAX_AGE_S: '0', REFUND_POLICY: 'any' })).toMatchObject({ projectionMaxAgeS: 0, refundPolicy: 'any' });
+    expect(loadConfig({ ...production, PROJECTION_MAX_AGE_S: '300' }).projectionMaxAgeS).toBe(300);
   });
 
   it.each([
@@ -27,6 +33,11 @@ describe('settings', () => {
     ['REDIS_PREFIX', 'x'.repeat(65)],
     ['EVENTS_TRIM_EVERY_MS', '10'],
     ['EVENTS_TRIM_EVERY_MS', 'often'],
+    ['PROJECTION_MAX_AGE_S', '-1'],
+    ['PROJECTION_MAX_AGE_S', '1.5'],
+    ['PROJECTION_MAX_AGE_S', 'soon'],
+    ['PROJECTION_MAX_AGE_S', '86401'],
+    ['REFUND_POLICY', 'never'],
     ['WECHAT_AES_KEY', 'short'],
     ['WECHAT_TOKEN', 'x'],
     ['SANDBOX', 'yes'],

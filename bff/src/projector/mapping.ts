@@ -272,7 +272,7 @@ export const PROJECTED_EVENT_TYPES: ReadonlySet<string> = new Set([
 /** What an event asks to re-read: a hint only, WeChat's answer decides what is written. */
 export type ProjectionTarget =
   | { kind: 'order'; orderId: string }
-  | { kind: 'code'; code: string; cardId: string }
+  | { kind: 'code'; code: string; cardId?: string }
   | { kind: 'invoice'; orderId: string }
   | { kind: 'none' };
 
@@ -290,6 +290,41 @@ export function projectionTarget(event: WechatEvent): ProjectionTarget {
     default:
       return { kind: 'none' };
   }
+}
+
+/**
+ * What a change the BFF made through WeChat (a merchant API call, by its `area.method` endpoint and
+ * request) asks to re-read: WeChat pushes no event for a balance update, a consume or a refund.
+ */
+export function merchantChangeTarget(endpoint: string, input: unknown): ProjectionTarget {
+  const req = (input ?? {}) as { code?: unknown; card_id?: unknown; order_id?: unknown };
+  switch (endpoint) {
+    case 'code.updateUserBalance':
+    case 'code.consumeCode':
+      if (typeof req.code !== 'string' || !req.code) return { kind: 'none' };
+      return { kind: 'code', code: req.code, ...(typeof req.card_id === 'string' && req.card_id && { cardId: req.card_id }) };
+    case 'order.refundOrder':
+      return typeof req.order_id === 'string' && req.order_id ? { kind: 'order', orderId: req.order_id } : { kind: 'none' };
+    default:
+      return { kind: 'none' };
+  }
+}
+
+/**
+ * Which orders a list request re-reads: those whose projection was read from WeChat more than
+ * `maxAgeMs` before `now`, oldest read first, each once (a card names its order), at most `limit`.
+ */
+export function staleOrderIds(records: Iterable<{ order_id: string; read_at: number }>, now: number, maxAgeMs: number, limit: number): string[] {
+  const oldest = new Map<string, number>();
+  for (const r of records) {
+    if (now - r.read_at <= maxAgeMs) continue;
+    const seen = oldest.get(r.order_id);
+    if (seen === undefined || r.read_at < seen) oldest.set(r.order_id, r.read_at);
+  }
+  return [...oldest]
+    .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
+    .slice(0, Math.max(0, limit))
+    .map(([id]) => id);
 }
 
 /**

@@ -2,11 +2,13 @@ import type { CodeInfo, GiftCardOrder } from '@giftcard/shared';
 import {
   eventFromPayload,
   invoiceProjection,
+  merchantChangeTarget,
   orderProjection,
   orderState,
   orderViewFor,
   orderWrites,
   projectionTarget,
+  staleOrderIds,
   type CodeLookup,
   type OrderProjection,
 } from '../../src/projector/mapping';
@@ -212,5 +214,30 @@ describe('projection mapping (pure: WeChat answers → records)', () => {
     expect(eventFromPayload(JSON.stringify({ ...asXml, OrderId: '' }))).toMatchObject({ ok: false, error: { kind: 'invalid' } });
     expect(() => eventFromPayload('[1]')).toThrow(/not a JSON object/);
     expect(() => eventFromPayload('{')).toThrow();
+  });
+
+  it('a change made through the merchant API names what to re-read: the code (balance, consume) or the order (refund)', () => {
+    expect(merchantChangeTarget('code.updateUserBalance', { code: '111', card_id: 'c100', balance: 1 })).toEqual({ kind: 'code', code: '111', cardId: 'c100' });
+    expect(merchantChangeTarget('code.consumeCode', { code: '111' })).toEqual({ kind: 'code', code: '111' });
+    expect(merchantChangeTarget('order.refundOrder', { order_id: 'Z1' })).toEqual({ kind: 'order', orderId: 'Z1' });
+    expect(merchantChangeTarget('order.getOrder', { order_id: 'Z1' })).toEqual({ kind: 'none' });
+    expect(merchantChangeTarget('code.consumeCode', {})).toEqual({ kind: 'none' });
+    expect(merchantChangeTarget('order.refundOrder', undefined)).toEqual({ kind: 'none' });
+  });
+
+  it('stale orders: read longer ago than the age, oldest first, each order once, at most the limit', () => {
+    const now = 1_000_000;
+    const records = [
+      { order_id: 'fresh', read_at: now - 60_000 },
+      { order_id: 'B', read_at: now - 90_000 },
+      { order_id: 'A', read_at: now - 120_000 },
+      { order_id: 'A', read_at: now - 70_000 },
+      { order_id: 'C', read_at: now - 61_000 },
+    ];
+    expect(staleOrderIds(records, now, 60_000, 10)).toEqual(['A', 'B', 'C']);
+    expect(staleOrderIds(records, now, 60_000, 2)).toEqual(['A', 'B']);
+    expect(staleOrderIds(records, now, 60_000, 0)).toEqual([]);
+    expect(staleOrderIds(records, now, 200_000, 10)).toEqual([]);
+    expect(staleOrderIds([], now, 0, 3)).toEqual([]);
   });
 });
