@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import {
+  cardParams,
   invoiceRequestInput,
   openCardRequest,
   orderParams,
@@ -7,6 +8,7 @@ import {
   scanCheckRequest,
   sessionRequest,
   shelfParams,
+  type CardHistoryResponse,
   type InvoiceResponse,
   type OrderResponse,
   type StoredInvoiceRequest,
@@ -29,6 +31,8 @@ import { checkScanTicket } from './scan';
 import { SessionService, SessionTokens, sessionAuth } from './session';
 import { ShelfCache } from './shelf-cache';
 import { CardCatalog } from '../services/card-catalog';
+import type { StoredRedemption } from '../till/store';
+import { historyOf } from './card-history';
 
 export interface MiniApiDeps {
   config: { sessionSecret: string; wxaAppid: string; wxaSecret: string };
@@ -38,6 +42,8 @@ export interface MiniApiDeps {
   logger: Logger;
   /** The projector's store; one over the same Redis is made when not given. */
   projections?: ProjectionStore;
+  /** The till's debits of a code, newest first (the card's spending history). */
+  cardHistory?: (code: string) => Promise<StoredRedemption[]>;
   /** Session clock, Unix seconds (tests). */
   now?: () => number;
 }
@@ -130,6 +136,15 @@ export function createMiniApi(deps: MiniApiDeps) {
     const held = service === null ? [] : await store.cardsOf(service);
     const infos = await cards.infos(held.map((c) => c.card_id));
     ctx.body = { cards: held.map((c) => cardFromProjection(c, infos)) };
+  });
+
+  router.get('/cards/:code/history', async (ctx) => {
+    const { code } = parse(cardParams, ctx.params);
+    const service = await serviceOf(ctx);
+    const card = service === null ? null : await store.card(code);
+    // The holder's own card only; a refunded card keeps its last holder (its history stays theirs).
+    if (!card || service === null || card.owner !== service) throw new HttpError(404, 'not_found', 'no such card');
+    ctx.body = { history: historyOf(deps.cardHistory ? await deps.cardHistory(code) : []) } satisfies CardHistoryResponse;
   });
 
   router.get('/orders', async (ctx) => {

@@ -317,7 +317,7 @@ function redemptionOf(r: StoredRedemption): Redemption {
 }
 
 function reversalOf(r: StoredRedemption): Reversal {
-  const { terminal_id: _t, ...reversal } = r.reversal!;
+  const { terminal_id: _t, created_ms: _ms, ...reversal } = r.reversal!;
   return reversal;
 }
 

@@ -42,7 +42,7 @@ export interface PendingChange {
 /** A debit as stored: with its reversal once reversed. */
 export interface StoredRedemption extends Redemption {
   created_ms: number;
-  reversal: (Reversal & { terminal_id: string }) | null;
+  reversal: (Reversal & { terminal_id: string; created_ms: number }) | null;
 }
 
 /**
@@ -124,6 +124,7 @@ export class TillStore {
           amount: change.amount,
           balance_after: change.balance_after,
           created_at: change.created_at,
+          created_ms: change.created_ms,
           terminal_id: change.terminal_id,
         },
       };
