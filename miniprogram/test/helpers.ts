@@ -20,6 +20,10 @@ export const card = (over: Partial<Record<string, unknown>> = {}) => ({
   card_id: 'pCard1',
   code: '110201201245',
   order_id: 'ord-1',
+  title: '心意礼品卡',
+  notice: '结账时出示卡券',
+  description: '1. 全国门店通用\n2. 不找零、不兑换现金',
+  face_value: 10000,
   balance: 10000,
   status: 'NORMAL',
   can_consume: true,
@@ -35,11 +39,23 @@ export const order = (id: string, over: Partial<Record<string, unknown>> = {}) =
   create_time: 1_700_000_000,
   pay_finish_time: 1_700_000_010,
   total_price: 20000,
+  state: 'paid',
   role: 'buyer',
   cards: [
-    { mine: true, card_id: 'pCard1', code: '1102', price: 10000, balance: 8800, status: 'NORMAL', begin_time: null, end_time: null, background_pic_url: 'u', default_gifting_msg: '生日快乐' },
-    { mine: false, card_id: 'pCard1', price: 10000, status: 'GIFTING', background_pic_url: 'u', default_gifting_msg: '新年快乐' },
+    { mine: true, card_id: 'pCard1', title: '心意礼品卡', code: '1102', price: 10000, balance: 8800, status: 'NORMAL', begin_time: null, end_time: null, background_pic_url: 'u', default_gifting_msg: '生日快乐' },
+    { mine: false, card_id: 'pCard1', title: '心意礼品卡', price: 10000, status: 'GIFTING', background_pic_url: 'u', default_gifting_msg: '新年快乐' },
   ],
   after_sales: [],
+  ...over,
+})
+
+export const historyEntry = (over: Partial<Record<string, unknown>> = {}) => ({
+  id: 'r1',
+  kind: 'debit',
+  amount: 1200,
+  balance_after: 8800,
+  created_at: 1_764_570_300,
+  note: null,
+  reversed_at: null,
   ...over,
 })

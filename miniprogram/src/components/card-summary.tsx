@@ -2,25 +2,45 @@ import type { Card } from '@giftcard/shared/api'
 import { Text, View } from '@tarojs/components'
 
 import { Pic } from './pic'
-import { cardStatusText, formatBalance, formatValidity } from '../services/format'
+import { cardTitle, type CardState } from '../services/card'
+import { formatFen } from '../services/format'
 
-/** A card's face, balance, validity and status. */
-export function CardSummary({ card, balanceTestId }: { card: Card; balanceTestId?: string }) {
+/**
+ * The card's face, title, balance and face value. The balance is large and green only when it is
+ * money to spend; otherwise it is grey, with the card's state and what it means beside it.
+ */
+export function CardSummary({ card, state }: { card: Card; state: CardState }) {
   return (
-    <View className='card-summary'>
-      {card.background_pic_url && <Pic className='card-summary__face' src={card.background_pic_url} />}
-      <View className='card-summary__body'>
-        <Text className='card-summary__label'>余额</Text>
-        <Text className='card-summary__balance' data-testid={balanceTestId}>
-          {formatBalance(card.balance)}
+    <View className='card-hero'>
+      <Pic className='card-hero__face' src={card.background_pic_url ?? undefined} />
+      <View className='card-hero__head'>
+        <Text className='card-hero__title' data-testid='card-title'>
+          {cardTitle(card)}
         </Text>
-        <Text className='card-summary__meta' data-testid='card-status'>
-          {cardStatusText(card.status)}
-        </Text>
-        <Text className='card-summary__meta' data-testid='card-validity'>
-          有效期：{formatValidity(card.begin_time, card.end_time)}
+        <Text className={state.spendable ? 'tag tag--ok' : 'tag'} data-testid='card-status'>
+          {state.label}
         </Text>
       </View>
+      <View className='card-hero__amounts'>
+        <View className='card-hero__balance-box'>
+          <Text className='card-hero__label' data-testid='card-balance-label'>
+            余额
+          </Text>
+          <Text className={state.spendable ? 'card-hero__balance card-hero__balance--spendable' : 'card-hero__balance'} data-testid='card-balance'>
+            {card.balance === null ? '—' : formatFen(card.balance)}
+          </Text>
+        </View>
+        {card.face_value !== null && (
+          <Text className='card-hero__face-value' data-testid='card-face-value'>
+            面值 {formatFen(card.face_value)}
+          </Text>
+        )}
+      </View>
+      {!state.spendable && (
+        <Text className='card-hero__hint' data-testid='card-state-hint'>
+          {state.hint}
+        </Text>
+      )}
     </View>
   )
 }

@@ -1,5 +1,6 @@
 import type {
   BoundShelfResponse,
+  CardHistoryResponse,
   CardsResponse,
   InvoiceRequestInput,
   InvoiceResponse,
@@ -33,6 +34,7 @@ export const api = {
   shelf: (pageId: string) => call<ShelfResponse>('GET', `/shelves/${seg(pageId)}`),
   openCard: (req: OpenCardRequest) => call<OpenCardResponse>('POST', '/cards/open', req),
   cards: () => call<CardsResponse>('GET', '/cards'),
+  cardHistory: (code: string) => call<CardHistoryResponse>('GET', `/cards/${seg(code)}/history`),
   orders: (page: { offset: number; limit: number }) => call<OrdersResponse>('GET', `/orders?offset=${page.offset}&limit=${page.limit}`),
   order: (orderId: string) => call<OrderResponse>('GET', `/orders/${seg(orderId)}`),
   invoice: (orderId: string) => call<InvoiceResponse>('GET', `/orders/${seg(orderId)}/invoice`),

@@ -1,11 +1,13 @@
-import type { Card, OpenCardRequest } from '@giftcard/shared/api'
+import Taro from '@tarojs/taro'
+import type { Card, CardStatus, OpenCardRequest } from '@giftcard/shared/api'
+import { formatFen } from '@giftcard/shared/money'
 import { parseCardJump, type ParamsInput } from '@giftcard/shared/protocol'
 
 import { api } from './api'
 
 /**
  * The card a card-button jump opened (002 §14.1): `encrypt_code`, `card_id`, `openid`, `outer_str`
- * from the page's onShow options, decoded once by parseCardJump. null when the page was opened
+ * from the entry's options, decoded once by parseCardJump. null when the page was opened
  * without a jump (nothing to show).
  */
 export async function openCardFromJump(params: ParamsInput): Promise<Card | null> {
@@ -16,4 +18,82 @@ export async function openCardFromJump(params: ParamsInput): Promise<Card | null
   if (openid !== undefined) req.openid = openid
   if (outerStr !== undefined) req.outer_str = outerStr
   return api.openCard(req)
+}
+
+/** Where a card stands for its holder. Only `usable` is money to spend. */
+export type CardStanding = 'usable' | 'used_up' | 'consumed' | 'refunded' | 'expired' | 'gifting' | 'gift_timeout' | 'deleted' | 'unavailable'
+
+export interface CardState {
+  standing: CardStanding
+  /** A short tag: 可使用, 已用完, 已退款 … */
+  label: string
+  /** One sentence saying what it means for the holder ('' when usable). */
+  hint: string
+  /** Whether the balance is money the holder can spend now (shown large and green, with the till codes). */
+  spendable: boolean
+}
+
+const STATES: Record<Exclude<CardStanding, 'usable'>, Omit<CardState, 'spendable' | 'standing'>> = {
+  used_up: { label: '已用完', hint: '这张卡的余额已经用完' },
+  consumed: { label: '已核销', hint: '这张卡已由商家核销，不能再使用' },
+  refunded: { label: '已退款', hint: '这张卡所属的订单已退款，卡已收回' },
+  expired: { label: '已过期', hint: '这张卡已过有效期，不能再使用' },
+  gifting: { label: '转赠中', hint: '这张卡正在转赠给朋友，对方领取前不能使用' },
+  gift_timeout: { label: '转赠超时', hint: '朋友未在规定时间内领取，可在微信卡包中查看' },
+  deleted: { label: '已删除', hint: '这张卡已从微信卡包中删除' },
+  unavailable: { label: '不可用', hint: '这张卡暂时不能使用，如有疑问请联系商家' },
+}
+
+const BY_STATUS: Partial<Record<CardStatus, CardStanding>> = {
+  CONSUMED: 'consumed',
+  REMOVED: 'refunded',
+  EXPIRE: 'expired',
+  GIFTING: 'gifting',
+  GIFT_TIMEOUT: 'gift_timeout',
+  DELETE: 'deleted',
+  UNAVAILABLE: 'unavailable',
+}
+
+/**
+ * A card's standing from WeChat's status, its balance (0: used up; the till leaves a used-up card
+ * NORMAL in the bag) and its validity (WeChat may not have marked an ended card EXPIRE yet).
+ */
+export function cardState(
+  card: { status: CardStatus; balance?: number | null; end_time?: number | null; can_consume?: boolean },
+  nowSec = Date.now() / 1000,
+): CardState {
+  let standing: CardStanding
+  if (card.status !== 'NORMAL') standing = BY_STATUS[card.status] ?? 'unavailable'
+  else if (card.end_time != null && card.end_time < nowSec) standing = 'expired'
+  else if (card.balance === 0) standing = 'used_up'
+  else if (card.can_consume === false || card.balance === null) standing = 'unavailable'
+  else standing = 'usable'
+  if (standing === 'usable') return { standing, label: '可使用', hint: '', spendable: true }
+  return { standing, ...STATES[standing], spendable: false }
+}
+
+/** The card's name as the merchant created it, else its face value: never an id. */
+export function cardTitle(card: { title: string | null; face_value?: number | null; price?: number }): string {
+  const title = card.title?.trim()
+  if (title) return title
+  const value = card.face_value ?? card.price
+  return typeof value === 'number' ? `${formatFen(value)} 礼品卡` : '礼品卡'
+}
+
+/**
+ * Opens the card in WeChat's card bag (weapp only), where the holder can give it to a friend with
+ * WeChat's own gifting. `code` is the real (decrypted) code. A cancel is not an error.
+ */
+export async function openInCardBag(card: Pick<Card, 'card_id' | 'code'>): Promise<void> {
+  try {
+    await Taro.openCard({ cardList: [{ cardId: card.card_id, code: card.code }] })
+  } catch (e) {
+    const msg = (e as { errMsg?: string }).errMsg ?? ''
+    if (!/cancel/i.test(msg)) void Taro.showToast({ title: '暂时无法打开卡包，请稍后再试', icon: 'none' })
+  }
+}
+
+/** Whether the card is still in the holder's card bag (a refunded or deleted card is not). */
+export function inCardBag(state: CardState): boolean {
+  return state.standing !== 'refunded' && state.standing !== 'deleted'
 }

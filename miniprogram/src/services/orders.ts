@@ -61,6 +61,12 @@ export function orderCardsText(order: Order): string {
   return others > 0 ? `共 ${order.cards.length} 张，已赠出/他人持有 ${others} 张` : `共 ${order.cards.length} 张`
 }
 
+/** 已退款 once WeChat refunded the order, else 已支付 (or 待支付 before payment finished). */
+export function orderStateText(order: Order): string {
+  if (order.state === 'refunded') return '已退款'
+  return order.pay_finish_time ? '已支付' : '待支付'
+}
+
 export function roleText(order: Order): string {
   return order.role === 'buyer' ? '我购买的' : '我收到的'
 }

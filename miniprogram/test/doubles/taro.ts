@@ -1,6 +1,7 @@
 /**
- * A small stand-in for `@tarojs/taro` in jsdom tests: router params, a request spy answered by a
- * test-provided handler, in-memory storage, navigation spies and `useDidShow` that tests can fire again.
+ * A small stand-in for `@tarojs/taro` in jsdom tests: router params, enter options, a request spy
+ * answered by a test-provided handler, in-memory storage, navigation spies and `useDidShow` that tests
+ * can fire again (with the App's onShow options, as a warm re-entry passes them).
  */
 import { useEffect, useRef } from 'react'
 import { act } from '@testing-library/react'
@@ -19,7 +20,16 @@ const state = {
   handler: ((o: RequestOptions) => {
     throw new Error(`no request handler for ${o.method} ${o.url}`)
   }) as Handler,
-  didShow: new Set<() => void>(),
+  didShow: new Set<(options: ShowOptions) => void>(),
+  enterOptions: { path: '', query: {} } as ShowOptions,
+  showOptions: { path: '', query: {} } as ShowOptions,
+}
+
+/** What WeChat passes App.onShow and `getEnterOptionsSync` returns (the fields the app reads). */
+export interface ShowOptions {
+  path: string
+  query: Record<string, string>
+  scene?: number
 }
 
 const Taro = {
@@ -36,16 +46,21 @@ const Taro = {
   setClipboardData: jest.fn(async (_: { data: string }) => ({ errMsg: 'setClipboardData:ok' })),
   showToast: jest.fn(async () => ({})),
   makePhoneCall: jest.fn(async () => ({})),
+  getEnterOptionsSync: jest.fn(() => ({ ...state.enterOptions, query: { ...state.enterOptions.query } })),
+  openCard: jest.fn(async (_: { cardList: { cardId: string; code: string }[] }) => ({ errMsg: 'openCard:ok' })),
 }
 
-/** Runs on mount (the page's first show) and on every `triggerDidShow()`. */
-export function useDidShow(cb: () => void): void {
+/**
+ * Runs on mount (the first show) and on every `triggerDidShow()`, with the show's options (Taro hands
+ * them to the App's hook; a page's callback ignores them).
+ */
+export function useDidShow(cb: (options: ShowOptions) => void): void {
   const ref = useRef(cb)
   ref.current = cb
   useEffect(() => {
-    const fire = () => ref.current()
+    const fire = (options: ShowOptions) => ref.current(options)
     state.didShow.add(fire)
-    fire()
+    fire(state.showOptions)
     return () => void state.didShow.delete(fire)
   }, [])
 }
@@ -64,16 +79,29 @@ export function onRequest(handler: Handler): void {
 export function storage(): Map<string, unknown> {
   return state.storage
 }
-/** The page is shown again (returning from another page or from the background). */
-export async function triggerDidShow(): Promise<void> {
+/** The entry options of a cold start (`getEnterOptionsSync`), which the first show also gets. */
+export function setEnterOptions(options: ShowOptions): void {
+  state.enterOptions = options
+  state.showOptions = options
+}
+/**
+ * The app is shown again: returning from another page or the background (no options: the same
+ * entry), or a warm re-entry with new options (e.g. a second card-button jump). As in WeChat, the
+ * App's onShow runs before the page's: the App registered last (React runs a parent's effects after
+ * its children's), so callbacks fire newest first.
+ */
+export async function triggerDidShow(options?: ShowOptions): Promise<void> {
+  if (options) state.showOptions = options
   await act(async () => {
-    state.didShow.forEach((f) => f())
+    ;[...state.didShow].reverse().forEach((f) => f(state.showOptions))
   })
 }
 export function resetTaro(): void {
   state.params = {}
   state.storage.clear()
   state.didShow.clear()
+  state.enterOptions = { path: '', query: {} }
+  state.showOptions = { path: '', query: {} }
   state.handler = (o) => {
     throw new Error(`no request handler for ${o.method} ${o.url}`)
   }

@@ -33,6 +33,14 @@ describe('My orders', () => {
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/order/index?order_id=ord-11' })
   })
 
+  test('a refunded order says 已退款', async () => {
+    serve({ 'GET /api/orders?offset=0&limit=10': { total: 2, offset: 0, limit: 10, orders: [order('ord-1', { state: 'refunded' }), order('ord-2')] } })
+    render(<OrdersPage />)
+    const items = await screen.findAllByTestId('order-item')
+    expect(items[0]!.textContent).toContain('已退款')
+    expect(items[1]!.textContent).not.toContain('已退款')
+  })
+
   test('no orders is the empty state', async () => {
     serve({ 'GET /api/orders?offset=0&limit=10': { total: 0, offset: 0, limit: 10, orders: [] } })
     render(<OrdersPage />)
@@ -55,9 +63,12 @@ describe('Order detail', () => {
     expect((await screen.findByTestId('order-id')).textContent).toBe('ord-7')
     expect(screen.getByTestId('order-state').textContent).toBe('已支付')
     const cards = screen.getAllByTestId('order-card')
+    expect(cards[0]!.textContent).toContain('心意礼品卡')
+    expect(cards[0]!.textContent).toContain('面值 ¥100.00')
     expect(cards[0]!.textContent).toContain('我持有')
-    expect(cards[0]!.textContent).toContain('¥88.00')
-    expect(cards[1]!.textContent).toContain('已赠送给好友')
+    expect(cards[0]!.textContent).toContain('余额 ¥88.00')
+    expect(cards[1]!.textContent).toContain('已赠送')
+    expect(cards[1]!.textContent).not.toContain('余额')
     expect(screen.getByTestId('refund-entry')).toBeTruthy()
     fireEvent.click(screen.getByTestId('invoice-entry'))
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/invoice/index?order_id=ord-7' })
@@ -102,6 +113,31 @@ describe('Order detail', () => {
       expect(screen.getByTestId('state-empty')).toBeTruthy()
       view.unmount()
     }
+  })
+
+  test('a refunded order and its cards say 已退款; a used-up card shows ¥0.00, not green', async () => {
+    setRouterParams({ order_id: 'ord-5' })
+    const o = order('ord-5')
+    serve({
+      'GET /api/orders/ord-5': order('ord-5', {
+        state: 'refunded',
+        cards: [{ ...o.cards[0], balance: null, status: 'REMOVED' }],
+      }),
+      'GET /api/orders/ord-6': order('ord-6', { cards: [{ ...o.cards[0], balance: 0 }] }),
+    })
+    const { unmount } = render(<OrderPage />)
+    expect((await screen.findByTestId('order-state')).textContent).toBe('已退款')
+    const refunded = screen.getByTestId('order-card')
+    expect(refunded.textContent).toContain('已退款')
+    expect(refunded.textContent).not.toMatch(/可使用|已失效|null/)
+    unmount()
+    setRouterParams({ order_id: 'ord-6' })
+    render(<OrderPage />)
+    expect((await screen.findByTestId('order-state')).textContent).toBe('已支付')
+    const usedUp = screen.getByTestId('order-card')
+    expect(usedUp.textContent).toContain('已用完')
+    expect(screen.getByTestId('order-card-balance').textContent).toBe('余额 ¥0.00')
+    expect(screen.getByTestId('order-card-balance').className).not.toContain('accent')
   })
 
   test('a received order has no invoice entry', async () => {

@@ -1,30 +1,83 @@
+import { useEffect, useState } from 'react'
 import { useDidShow } from '@tarojs/taro'
-import { View } from '@tarojs/components'
+import { Button, Text, View } from '@tarojs/components'
 
+import { CardHistory } from '../../components/card-history'
 import { CardSummary } from '../../components/card-summary'
 import { Cell, CellGroup } from '../../components/cells'
 import { Empty, Failure, Loading } from '../../components/states'
-import { openCardFromJump } from '../../services/card'
+import { Barcode, QrCode } from '../../components/till-codes'
+import { api } from '../../services/api'
+import { cardState, inCardBag, openCardFromJump, openInCardBag } from '../../services/card'
+import { formatValidity } from '../../services/format'
+import { jumpPicker } from '../../services/launch'
 import { go, routerParams, routes } from '../../services/router'
 import { useResource } from '../../services/use-resource'
+import './index.css'
 
-/** The card-button jump target (002 §14.1): loaded on every onShow, so coming back shows the current balance. */
+/**
+ * The card-button jump target (002 §14.1). On every show it asks which jump to open (a warm re-entry
+ * may bring another card) and re-reads the card from WeChat, so the balance, the state and the till
+ * codes are current; then its spending history.
+ */
 export default function CardPage() {
-  const [res, reload] = useResource(() => openCardFromJump(routerParams()), false)
+  const [pick] = useState(jumpPicker)
+  const [res, reload] = useResource(() => openCardFromJump(pick(routerParams())), false)
   useDidShow(() => {
     void reload()
   })
+  const card = res.data ?? null
+  const [history, reloadHistory] = useResource(() => api.cardHistory(card!.code), false)
+  useEffect(() => {
+    if (card) void reloadHistory()
+  }, [card, reloadHistory])
+
   if (res.state === 'error') return <Failure error={res.error} onRetry={reload} />
   if (res.data === undefined) return <Loading />
-  const card = res.data
-  if (card === null) return <Empty text='请从微信卡包中的礼品卡打开' />
+  if (card === null) return <Empty text='请从微信卡包中的礼品卡打开' action='查看我的礼品卡' onAction={() => go(routes.cards)} actionTestId='card-list' />
+  const state = cardState(card)
+  const h5 = process.env.TARO_ENV === 'h5'
   return (
-    <View className='page'>
-      <CardSummary card={card} balanceTestId='card-balance' />
+    <View className='page card-page'>
+      <CardSummary card={card} state={state} />
+      {state.spendable && (
+        <View className='till' data-testid='till-codes'>
+          <Text className='till__title'>到店使用</Text>
+          <Text className='till__hint'>{card.notice?.trim() || '结账时向收银员出示此码'}</Text>
+          <Barcode value={card.code} />
+          <View className='till__qr'>
+            <QrCode value={card.code} />
+          </View>
+        </View>
+      )}
+      {inCardBag(state) &&
+        (h5 ? (
+          <Text className='note card-page__gift' data-testid='open-card-hint'>
+            请在微信中打开，可在卡包中将礼品卡赠送给朋友
+          </Text>
+        ) : (
+          <View className='card-page__gift'>
+            <Button className={state.spendable ? 'btn btn--block' : 'btn btn--plain btn--block'} data-testid='open-card' onClick={() => void openInCardBag(card)}>
+              在微信卡包中打开
+            </Button>
+            <Text className='note'>可在卡包中查看，或将礼品卡赠送给朋友</Text>
+          </View>
+        ))}
       <CellGroup>
-        <Cell label='所属订单' value={card.order_id} onClick={() => go(routes.order(card.order_id))} testId='card-order' />
-        <Cell label='我的礼品卡' onClick={() => go(routes.cards)} />
+        <Cell label='查看订单' onClick={() => go(routes.order(card.order_id))} testId='card-order' />
+        <Cell label='我的礼品卡' onClick={() => go(routes.cards)} testId='card-list' />
       </CellGroup>
+      <CellGroup title='使用须知'>
+        <Cell label='有效期' value={formatValidity(card.begin_time, card.end_time)} testId='card-validity' />
+        {card.notice?.trim() && <Cell label='使用提醒' value={card.notice} testId='card-notice' />}
+        {card.description?.trim() && (
+          <View className='cell cell--text' data-testid='card-description'>
+            <Text className='cell__caption'>使用说明</Text>
+            <Text className='card-page__description'>{card.description}</Text>
+          </View>
+        )}
+      </CellGroup>
+      <CardHistory res={history} onRetry={() => void reloadHistory()} />
     </View>
   )
 }

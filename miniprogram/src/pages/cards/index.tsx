@@ -1,41 +1,53 @@
 import { Text, View } from '@tarojs/components'
-import { formatFen } from '@giftcard/shared/money'
 
 import { Cell, CellGroup } from '../../components/cells'
 import { Pic } from '../../components/pic'
 import { Empty, Failure, Loading } from '../../components/states'
 import { api } from '../../services/api'
-import { cardStatusText, formatBalance, formatValidity } from '../../services/format'
+import { cardState, cardTitle } from '../../services/card'
+import { formatFen, formatValidity } from '../../services/format'
 import { go, routes } from '../../services/router'
 import { useResource } from '../../services/use-resource'
 
-/** My cards with their balances. */
+/** My cards: each one's title, face value, balance and state; refunded ones too, said so. */
 export default function CardsPage() {
   const [res, reload] = useResource(() => api.cards())
   if (res.state === 'loading') return <Loading />
   if (res.state === 'error') return <Failure error={res.error} onRetry={reload} />
   const { cards } = res.data
-  if (cards.length === 0) return <Empty text='暂无礼品卡' />
+  if (cards.length === 0) return <Empty text='暂无礼品卡' action='去选购礼品卡' onAction={() => go(routes.shelf)} />
   return (
     <View className='page'>
       <CellGroup title={`共 ${cards.length} 张`}>
-        {cards.map((c) => (
-          <Cell
-            key={`${c.card_id}-${c.code}`}
-            testId='card-item'
-            onClick={() => go(routes.order(c.order_id))}
-            label={
-              <View className='card-row'>
-                {c.background_pic_url && <Pic className='card-row__thumb' src={c.background_pic_url} />}
-                <View className='card-row__body'>
-                  <Text>{formatFen(c.price)} 礼品卡 · {cardStatusText(c.status)}</Text>
-                  <Text className='card-summary__meta'>{formatValidity(c.begin_time, c.end_time)}</Text>
+        {cards.map((c) => {
+          const state = cardState(c)
+          const faceValue = c.face_value ?? c.price
+          return (
+            <Cell
+              key={`${c.card_id}-${c.code}`}
+              testId='card-item'
+              onClick={() => go(routes.order(c.order_id))}
+              label={
+                <View className='card-row'>
+                  <Pic className='card-row__thumb' src={c.background_pic_url ?? undefined} />
+                  <View className='card-row__body'>
+                    <View className='card-row__head'>
+                      <Text className='card-row__title'>{cardTitle(c)}</Text>
+                      <Text className={state.spendable ? 'tag tag--ok' : 'tag'}>{state.label}</Text>
+                    </View>
+                    <Text className='card-summary__meta'>面值 {formatFen(faceValue)}</Text>
+                    <Text className='card-summary__meta'>{formatValidity(c.begin_time, c.end_time)}</Text>
+                  </View>
                 </View>
-              </View>
-            }
-            value={<Text className='accent' data-testid='card-item-balance'>{formatBalance(c.balance)}</Text>}
-          />
-        ))}
+              }
+              value={
+                <Text className={state.spendable ? 'accent' : ''} data-testid='card-item-balance'>
+                  {state.standing === 'refunded' || c.balance === null ? state.label : `余额 ${formatFen(c.balance)}`}
+                </Text>
+              }
+            />
+          )
+        })}
       </CellGroup>
     </View>
   )

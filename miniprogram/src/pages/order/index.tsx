@@ -1,14 +1,44 @@
 import { Text, View } from '@tarojs/components'
-import { formatFen } from '@giftcard/shared/money'
+import type { OrderCard } from '@giftcard/shared/api'
 
 import { Cell, CellGroup } from '../../components/cells'
 import { Empty, Failure, Loading } from '../../components/states'
 import { WebLinkCell } from '../../components/web-link-cell'
 import { api } from '../../services/api'
-import { cardStatusText, formatBalance, formatDate } from '../../services/format'
-import { holderText, roleText } from '../../services/orders'
+import { cardState, cardTitle } from '../../services/card'
+import { formatDate, formatFen } from '../../services/format'
+import { holderText, orderStateText, roleText } from '../../services/orders'
 import { go, routerParam, routes } from '../../services/router'
 import { useResource } from '../../services/use-resource'
+
+/** A card of the order: the holder's own with its state and balance; one given away as 已赠送. */
+function OrderCardCell({ card }: { card: OrderCard }) {
+  const state = card.mine ? cardState(card) : null
+  return (
+    <Cell
+      testId='order-card'
+      label={
+        <View>
+          <View className='card-row__head'>
+            <Text className='card-row__title'>{cardTitle(card)}</Text>
+            <Text className={state?.spendable ? 'tag tag--ok' : 'tag'}>{state ? state.label : '已赠送'}</Text>
+          </View>
+          <View className='card-summary__meta'>
+            面值 {formatFen(card.price)} · {holderText(card)}
+            {card.default_gifting_msg ? ` · “${card.default_gifting_msg}”` : ''}
+          </View>
+        </View>
+      }
+      value={
+        card.mine && card.balance !== null && state?.standing !== 'refunded' ? (
+          <Text className={state?.spendable ? 'accent' : ''} data-testid='order-card-balance'>
+            余额 {formatFen(card.balance)}
+          </Text>
+        ) : undefined
+      }
+    />
+  )
+}
 
 /** One order: its cards and who holds them, the merchant's after-sales links (or where to ask) and the invoice entry. */
 export default function OrderPage() {
@@ -17,33 +47,20 @@ export default function OrderPage() {
   if (res.state === 'loading') return <Loading />
   if (res.state === 'error') return <Failure error={res.error} onRetry={reload} />
   const order = res.data
-  if (!order) return <Empty text='未指定订单' />
+  if (!order) return <Empty text='未指定订单' action='查看我的订单' onAction={() => go(routes.orders)} />
   return (
     <View className='page'>
       <CellGroup title='订单信息'>
         <Cell label='订单号' value={<Text data-testid='order-id'>{order.order_id}</Text>} />
-        <Cell label='订单状态' value={<Text data-testid='order-state'>{order.pay_finish_time ? '已支付' : '待支付'}</Text>} />
+        <Cell label='订单状态' value={<Text data-testid='order-state'>{orderStateText(order)}</Text>} />
         <Cell label='类型' value={roleText(order)} />
         <Cell label='下单时间' value={formatDate(order.create_time)} />
-        <Cell label='金额' value={<Text className='accent'>{formatFen(order.total_price)}</Text>} />
+        <Cell label='金额' value={<Text className={order.state === 'refunded' ? '' : 'accent'}>{formatFen(order.total_price)}</Text>} />
       </CellGroup>
       <CellGroup title={`礼品卡（${order.cards.length}）`}>
         {order.cards.length === 0 && <Empty text='该订单暂无礼品卡' />}
         {order.cards.map((c, i) => (
-          <Cell
-            key={`${c.card_id}-${i}`}
-            testId='order-card'
-            label={
-              <View>
-                <Text>{formatFen(c.price)} 礼品卡</Text>
-                <View className='card-summary__meta'>
-                  {holderText(c)} · {cardStatusText(c.status)}
-                  {c.default_gifting_msg ? ` · “${c.default_gifting_msg}”` : ''}
-                </View>
-              </View>
-            }
-            value={c.mine ? `余额 ${formatBalance(c.balance)}` : undefined}
-          />
+          <OrderCardCell key={`${c.card_id}-${i}`} card={c} />
         ))}
       </CellGroup>
       {order.after_sales.length > 0 && (

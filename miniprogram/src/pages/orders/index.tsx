@@ -4,7 +4,7 @@ import { formatFen } from '@giftcard/shared/money'
 import { Cell, CellGroup } from '../../components/cells'
 import { Empty, Failure, Loading } from '../../components/states'
 import { formatDate } from '../../services/format'
-import { orderCardsText, roleText, useOrderPages } from '../../services/orders'
+import { orderCardsText, orderStateText, roleText, useOrderPages } from '../../services/orders'
 import { go, routes } from '../../services/router'
 
 /** My orders, paged. */
@@ -14,7 +14,7 @@ export default function OrdersPage() {
   if (orders.length === 0) {
     if (state === 'loading') return <Loading />
     if (state === 'error') return <Failure error={pages.error!} onRetry={pages.reload} />
-    return <Empty text='暂无订单' />
+    return <Empty text='暂无订单' action='去选购礼品卡' onAction={() => go(routes.shelf)} />
   }
   return (
     <View className='page'>
@@ -26,7 +26,10 @@ export default function OrdersPage() {
             onClick={() => go(routes.order(o.order_id))}
             label={
               <View>
-                <Text>订单号 {o.order_id}</Text>
+                <View className='card-row__head'>
+                  <Text className='card-row__title'>订单号 {o.order_id}</Text>
+                  {o.state === 'refunded' && <Text className='tag'>{orderStateText(o)}</Text>}
+                </View>
                 <View className='card-summary__meta'>
                   {roleText(o)} · {formatDate(o.create_time)} · {orderCardsText(o)}
                 </View>
