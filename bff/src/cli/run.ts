@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ExportStreamLine } from '../admin/routes';
 import { ADMIN_OPERATIONS, findOperation, pathParams, type Operation } from '../admin/operations';
+import { runPosCli } from './pos';
 import { ProgressReporter, type ProgressStream } from './progress';
 
 export interface CliIO {
@@ -25,6 +26,8 @@ class UsageError extends Error {}
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     const [area, name, ...rest] = argv;
+    // The till is for a terminal key, not the merchant token: its own commands (./pos.ts).
+    if (area === 'pos') return await runPosCli(argv.slice(1), io);
     if (!area || area === 'help' || area === '--help' || area === '-h') {
       io.stdout.write(helpText(area === 'help' ? name : undefined));
       return 0;
@@ -217,6 +220,7 @@ export function helpText(area?: string): string {
     '  Input is one JSON object with WeChat\'s field names; path fields (":name" below) are taken from it.',
     '  Environment: GC_URL (default http://127.0.0.1:3000), ADMIN_TOKEN (the merchant API bearer token).',
     '  Result: JSON on stdout. Error: JSON on stderr, exit code 1. `orders export` shows progress on stderr (--ndjson: one order a line).',
+    '  The till (a terminal key, GC_TERMINAL_KEY): `pnpm gc pos help`.',
     '',
   ];
   const width = Math.max(...ops.map((o) => o.name.length));

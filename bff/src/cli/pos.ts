@@ -1,0 +1,181 @@
+import { randomBytes } from 'node:crypto';
+import { formatFen } from '@giftcard/shared';
+import type { Redemption, Reversal, TillCard } from '@giftcard/shared/api';
+import type { CliIO } from './run';
+
+const DEFAULT_URL = 'http://127.0.0.1:3000';
+
+const USAGE = [
+  'Usage: pnpm gc pos <command> [--url <origin>] [--json]',
+  '  preview <code>                         the card as the till reads it (live from WeChat)',
+  '  debit <code> <amount in fen> [key=<idempotency key>] [note=<text>]',
+  '                                         take money from the card; a retry must reuse the key it prints',
+  '  reverse <redemption id> [key=<idempotency key>]',
+  '                                         give a debit back (once)',
+  '  history <code>                         the card\'s debits, newest first',
+  '  Environment: GC_URL (default http://127.0.0.1:3000), GC_TERMINAL_KEY (the terminal key from POST /admin/terminals).',
+  '  Prints what the till shows; --json prints the answer as is. Exit code 1: refused; 2: outcome unknown, retry with the same key.',
+  '',
+].join('\n');
+
+/** WeChat's user_card_status as a cashier reads it. */
+const STATUS: Record<string, string> = {
+  NORMAL: '可用',
+  CONSUMED: '已核销',
+  EXPIRE: '已过期',
+  GIFTING: '转赠中',
+  GIFT_TIMEOUT: '转赠超时',
+  DELETE: '已删除',
+  UNAVAILABLE: '不可用',
+};
+
+/**
+ * `pnpm gc pos …`: the till from a shell, for a terminal key (CONTRACT.md "Redemption"). Returns the
+ * exit code; 2 when WeChat's answer was lost and the same command (same key) must be run again.
+ */
+export async function runPosCli(argv: string[], io: CliIO): Promise<number> {
+  const [command, ...rest] = argv;
+  const flags = new Set(rest.filter((a) => a === '--json'));
+  const urlAt = rest.indexOf('--url');
+  const base = ((urlAt >= 0 ? rest[urlAt + 1] : undefined) ?? io.env.GC_URL ?? DEFAULT_URL).replace(/\/$/, '');
+  const args = rest.filter((a, i) => a !== '--json' && a !== '--url' && (urlAt < 0 || i !== urlAt + 1));
+  const positional = args.filter((a) => !/^[a-z_]+=/.test(a));
+  const named = Object.fromEntries(args.filter((a) => /^[a-z_]+=/.test(a)).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
+  if (!command || command === 'help' || command === '--help') {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  const key = io.env.GC_TERMINAL_KEY;
+  if (!key) return usage(io, 'GC_TERMINAL_KEY is not set (the terminal key from POST /admin/terminals)');
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await io.fetch(`${base}/pos${path}`, {
+      method,
+      headers: { authorization: `Bearer ${key}`, accept: 'application/json', ...(body !== undefined && { 'content-type': 'application/json' }) },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    let json: any;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = { error: { code: `http_${res.status}`, message: text.slice(0, 300) } };
+    }
+    return { status: res.status, json };
+  };
+  const json = flags.has('--json');
+  const out = (lines: string[]) => io.stdout.write(`${lines.join('\n')}\n`);
+
+  let answer: { status: number; json: any };
+  try {
+    switch (command) {
+      case 'preview': {
+        const [code] = positional;
+        if (!code) return usage(io, 'preview needs a card code');
+        answer = await call('GET', `/cards/${encodeURIComponent(code)}`);
+        if (answer.status === 200 && !json) out(cardLines(answer.json.card as TillCard));
+        break;
+      }
+      case 'debit': {
+        const [code, amountText] = positional;
+        if (!code || !amountText || !/^\d+$/.test(amountText)) return usage(io, 'debit needs a card code and an amount in fen (1200 for ¥12.00)');
+        const idem = named.key ?? `cli-${randomBytes(9).toString('base64url')}`;
+        const body = { code, amount: Number(amountText), idempotency_key: idem, ...(named.note !== undefined && { note: named.note }) };
+        answer = await call('POST', '/redemptions', body);
+        if (answer.status === 503 && answer.json.error?.code === 'outcome_unknown') {
+          io.stderr.write(`结果未知：${answer.json.error.message}\n请用同一个 key 重试：pnpm gc pos debit ${code} ${amountText} key=${idem}\n`);
+          return 2;
+        }
+        if (answer.status < 300 && !json) out(debitLines(answer.json.redemption as Redemption, answer.status === 200, idem));
+        break;
+      }
+      case 'reverse': {
+        const [id] = positional;
+        if (!id) return usage(io, 'reverse needs a redemption id (rd_…)');
+        const idem = named.key ?? `cli-${randomBytes(9).toString('base64url')}`;
+        answer = await call('POST', `/redemptions/${encodeURIComponent(id)}/reversal`, { idempotency_key: idem });
+        if (answer.status === 503 && answer.json.error?.code === 'outcome_unknown') {
+          io.stderr.write(`结果未知：${answer.json.error.message}\n请用同一个 key 重试：pnpm gc pos reverse ${id} key=${idem}\n`);
+          return 2;
+        }
+        if (answer.status < 300 && !json) out(reversalLines(answer.json.reversal as Reversal, answer.status === 200));
+        break;
+      }
+      case 'history': {
+        const [code] = positional;
+        if (!code) return usage(io, 'history needs a card code');
+        answer = await call('GET', `/redemptions?code=${encodeURIComponent(code)}`);
+        if (answer.status === 200 && !json) out(historyLines(answer.json.redemptions as Redemption[]));
+        break;
+      }
+      default:
+        return usage(io, `unknown till command "${command}"`);
+    }
+  } catch (e) {
+    const { cause } = e as Error & { cause?: { code?: string } };
+    io.stderr.write(`${JSON.stringify({ error: { code: 'unreachable', message: `cannot reach ${base}: ${cause?.code ?? (e as Error).message}` } }, null, 2)}\n`);
+    return 1;
+  }
+  if (answer.status >= 300) {
+    io.stderr.write(`${JSON.stringify(answer.json, null, 2)}\n`);
+    return 1;
+  }
+  if (json) io.stdout.write(`${JSON.stringify(answer.json, null, 2)}\n`);
+  return 0;
+}
+
+function usage(io: CliIO, message: string): number {
+  io.stderr.write(`gc pos: ${message}\n\n${USAGE}`);
+  return 1;
+}
+
+/** The code in groups of four, as printed on a card. */
+const grouped = (code: string) => code.replace(/(.{4})(?=.)/g, '$1 ');
+
+/**
+ * Unix seconds → "2026年12月1日 14:05" in China Standard Time (UTC+8, no daylight saving): the
+ * merchant's till shows WeChat's times as its cashiers read them, whatever zone the shell is in.
+ */
+export function formatCst(sec: number): string {
+  const d = new Date((sec + 8 * 3600) * 1000);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
+}
+
+function cardLines(c: TillCard): string[] {
+  return [
+    `${c.title ?? '礼品卡'}`,
+    `卡号    ${grouped(c.code)}`,
+    `余额    ${formatFen(c.balance)}`,
+    `状态    ${STATUS[c.status] ?? c.status}`,
+    `有效期  ${c.end_time === null ? '长期有效' : `${formatCst(c.begin_time)} 至 ${formatCst(c.end_time)}`}`,
+  ];
+}
+
+function debitLines(r: Redemption, replayed: boolean, key: string): string[] {
+  return [
+    `${replayed ? '已扣款（重复请求，未再次扣款）' : '扣款成功'}  ${formatFen(r.amount)}`,
+    `卡号    ${grouped(r.code)}`,
+    `扣前    ${formatFen(r.balance_before)}`,
+    `余额    ${formatFen(r.balance_after)}`,
+    `时间    ${formatCst(r.created_at)}`,
+    `流水号  ${r.id}`,
+    `key     ${key}`,
+  ];
+}
+
+function reversalLines(v: Reversal, replayed: boolean): string[] {
+  return [
+    `${replayed ? '已撤销（重复请求，未再次退回）' : '撤销成功'}  退回 ${formatFen(v.amount)}`,
+    `余额    ${formatFen(v.balance_after)}`,
+    `时间    ${formatCst(v.created_at)}`,
+    `流水号  ${v.redemption_id}`,
+  ];
+}
+
+function historyLines(list: Redemption[]): string[] {
+  if (list.length === 0) return ['暂无消费记录'];
+  return list.map(
+    (r) =>
+      `${formatCst(r.created_at)}  消费 ${formatFen(r.amount).padStart(10)}  余额 ${formatFen(r.balance_after).padStart(10)}  ${r.id}${r.reversed_at !== null ? `  已撤销 ${formatCst(r.reversed_at)}` : ''}${r.note ? `  ${r.note}` : ''}`,
+  );
+}
