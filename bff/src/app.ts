@@ -33,6 +33,15 @@ export interface AppDeps {
   tillSettleGraceMs?: number;
   /** A built H5 app (miniprogram/dist-h5) served at /app/; it calls /api and /sandbox same-origin. */
   h5Dir?: string;
+  /** Clock (ms) of projection reads and ages; the projector's writer must use the same (tests). */
+  clockMs?: () => number;
+}
+
+/** The projection store of the app: refreshes through its own writer, list reads follow PROJECTION_MAX_AGE_S. */
+function createProjectionStore(deps: AppDeps): ProjectionStore {
+  const { redis, keys, logger } = deps;
+  const writer = new ProjectionWriter({ redis, keys, client: deps.wechat.client, logger, now: deps.clockMs });
+  return new ProjectionStore(redis, keys, writer, { logger, freshness: { maxAgeMs: deps.config.projectionMaxAgeS * 1000, now: deps.clockMs } });
 }
 
 /** The BFF as a Koa app, everything injected, so tests run the real app against real Redis. */
@@ -52,20 +61,23 @@ export function createApp(deps: AppDeps): Koa {
   const ops = opsRouter(deps.redis, deps.metrics);
   app.use(ops.routes()).use(ops.allowedMethods());
   if (deps.h5Dir) app.use(serveStatic(deps.h5Dir, '/app'));
-  const landing = landingRouter(deps);
+  // The projections every part reads and refreshes; lists re-read what is older than PROJECTION_MAX_AGE_S.
+  const projections = deps.projections ?? createProjectionStore(deps);
+  const landing = landingRouter({ ...deps, projections });
   app.use(landing.routes()).use(landing.allowedMethods());
-  const projections =
-    deps.projections ?? new ProjectionStore(deps.redis, deps.keys, new ProjectionWriter({ redis: deps.redis, keys: deps.keys, client: deps.wechat.client, logger: deps.logger }));
   const miniApi = createMiniApi({ ...deps, projections });
   const till = createTill({ ...deps, projections });
   // What the merchant changes through /admin, the Mini Program API learns at once: shelves, binding, prices.
   app.use(
     adminApi({
       ...deps,
+      projections,
       extraRoutes: (router) => registerTerminalRoutes(router, till.terminals),
       afterWechatCall: async (endpoint, input, result) => {
         await miniApi.shelves.afterMerchantCall(endpoint, input);
         await miniApi.cards.afterMerchantCall(endpoint, input, result);
+        // WeChat pushes nothing for a balance update, a consume or a refund: re-read before answering.
+        await projections.afterMerchantCall(endpoint, input);
       },
     }),
   );

@@ -12,6 +12,7 @@ export type EndpointName = { [A in WechatArea]: `${A}.${keyof WechatApi[A] & str
 /** The operations that are more than one WeChat call (see `services.ts`). */
 export type ServiceName =
   | 'orders.export'
+  | 'orders.refund'
   | 'submerchants.list'
   | 'anticounterfeit.import'
   | 'anticounterfeit.query'
@@ -80,7 +81,15 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
   // Orders and refunds (002 §9, §12.2.1).
   wechat('orders', 'get', 'GET', '/orders/:order_id', 'order.getOrder'),
   service('orders', 'export', 'POST', '/orders/export', 'orders.export', ['order.batchGetOrders'], 'every order created in [begin_time, end_time]: windows of ≤ 31 days, pages of ≤ 100 (002 §9.2)', { streams: true }),
-  wechat('orders', 'refund', 'POST', '/orders/:order_id/refund', 'order.refundOrder'),
+  service(
+    'orders',
+    'refund',
+    'POST',
+    '/orders/:order_id/refund',
+    'orders.refund',
+    ['order.getOrder', 'code.getCode', 'order.refundOrder'],
+    'refund the order (002 §12.2.1) if REFUND_POLICY allows it (unused: every card unused and still the buyer\'s); a refusal is 409 refund_refused naming each card',
+  ),
 
   // Codes: query, balance, consume (002 §11), and the encrypt_code of card-button jumps (§14.1).
   wechat('codes', 'get', 'GET', '/codes/:code', 'code.getCode', { coerce: { check_consume: 'boolean' } }),

@@ -3,6 +3,7 @@ import Router, { type RouterMiddleware } from '@koa/router';
 import type Koa from 'koa';
 import { HttpError } from '../http/errors';
 import { readJsonObject } from '../http/json-body';
+import type { ProjectionStore } from '../projector';
 import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
 import { AntiCounterfeitRegistry } from '../services/anti-counterfeit';
@@ -12,14 +13,17 @@ import { bearerAuth } from './auth';
 import { httpErrorOf, invalidRequest } from './errors';
 import { ADMIN_OPERATIONS, type EndpointName, type Operation } from './operations';
 import { ADMIN_SERVICES, orderExport, type ServiceDeps } from './services';
+import type { RefundPolicy } from '../services/refund-policy';
 
 export interface AdminDeps {
-  config: { adminToken: string };
+  config: { adminToken: string; refundPolicy: RefundPolicy };
   wechat: { client: WechatClient };
   redis: RedisClient;
   keys: RedisKeys;
   /** Called after a WeChat operation succeeded, with its endpoint, request and answer (shelf cache, wxa binding, card prices). */
   afterWechatCall?: (endpoint: EndpointName, input: unknown, result: unknown) => Promise<void>;
+  /** The projections: the refund policy reads the order through them. */
+  projections: Pick<ProjectionStore, 'refreshOrder'>;
   /** Merchant routes that are not WeChat operations (the till's terminals), added under /admin behind the same token. */
   extraRoutes?: (router: Router) => void;
 }
@@ -41,7 +45,16 @@ export type ExportStreamLine =
  * path answers 401 to a stranger and 404 only to the merchant.
  */
 export function adminApi(deps: AdminDeps): Koa.Middleware {
-  const services: ServiceDeps = { wechat: deps.wechat.client, registry: new AntiCounterfeitRegistry(deps.redis, deps.keys) };
+  const services: ServiceDeps = {
+    wechat: deps.wechat.client,
+    registry: new AntiCounterfeitRegistry(deps.redis, deps.keys),
+    refunds: {
+      policy: deps.config.refundPolicy,
+      projections: deps.projections,
+      // A refund is a WeChat change like the others: the same hook follows it (projections refreshed).
+      afterRefund: async (input, result) => deps.afterWechatCall?.('order.refundOrder', input, result),
+    },
+  };
   // 'specificity': `/submerchants/categories` wins over `/submerchants/:merchant_id`.
   const router = new Router({ prefix: '/admin', exclusive: 'specificity' });
   deps.extraRoutes?.(router);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { AntiCounterfeitRegistry, CodeResult } from '../services/anti-counterfeit';
+import { refundOrder, type RefundDeps } from '../services/refunds';
 import { exportOrders, orderExportRequest, type OrderExportPage, type OrderExportSummary } from '../services/order-export';
 import { listAllSubmerchants, submerchantListRequest } from '../services/submerchant-list';
 import type { WechatClient } from '../wechat';
@@ -8,6 +9,8 @@ import type { ServiceName } from './operations';
 export interface ServiceDeps {
   wechat: WechatClient;
   registry: AntiCounterfeitRegistry;
+  /** The refund policy and the projections it reads the order through. */
+  refunds: Omit<RefundDeps, 'wechat'>;
 }
 
 /** The most codes one import, query or delete may carry. */
@@ -42,6 +45,7 @@ const svc = <S extends z.ZodType>(input: S, run: Service<S>['run']): Service<z.Z
  * (400 before anything is called) and knows nothing of HTTP.
  */
 export const ADMIN_SERVICES: Record<Exclude<ServiceName, 'orders.export'>, Service<z.ZodType>> = {
+  'orders.refund': svc(z.object({ order_id: z.string().min(1).max(128) }), (req, { wechat, refunds }) => refundOrder({ ...refunds, wechat }, req.order_id)),
   'submerchants.list': svc(submerchantListRequest, (req, { wechat }) => listAllSubmerchants(wechat.submerchant.batchGet, req)),
   'anticounterfeit.import': svc(codesImport, async (req, { registry }) => ({
     imported: await registry.import(req.keystandard, req.keystr, req.codes),

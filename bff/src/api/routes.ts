@@ -73,7 +73,7 @@ export function createMiniApi(deps: MiniApiDeps) {
   /** The order when the user bought it or holds a card of it; otherwise 404, whatever exists. */
   const orderOf = async (ctx: Koa.Context, orderId: string) => {
     const service = await serviceOf(ctx);
-    const view = service === null ? null : await store.orderFor(service, orderId);
+    const view = service === null ? null : await store.freshOrderFor(service, orderId);
     if (!view || service === null) throw new HttpError(404, 'not_found', 'no such order');
     return { service, view };
   };
@@ -133,7 +133,7 @@ export function createMiniApi(deps: MiniApiDeps) {
   // Refunded cards stay listed (status REMOVED, balance null): the holder sees them as refunded.
   router.get('/cards', async (ctx) => {
     const service = await serviceOf(ctx);
-    const held = service === null ? [] : await store.cardsOf(service);
+    const held = service === null ? [] : await store.freshCardsOf(service);
     const infos = await cards.infos(held.map((c) => c.card_id));
     ctx.body = { cards: held.map((c) => cardFromProjection(c, infos)) };
   });
@@ -150,7 +150,7 @@ export function createMiniApi(deps: MiniApiDeps) {
   router.get('/orders', async (ctx) => {
     const page = parse(ordersQuery, ctx.query);
     const service = await serviceOf(ctx);
-    const { total, orders } = service === null ? { total: 0, orders: [] } : await store.ordersOf(service, page);
+    const { total, orders } = service === null ? { total: 0, orders: [] } : await store.freshOrdersOf(service, page);
     const infos = await cards.infos(orders.flatMap((o) => o.cards.map((c) => c.card_id)));
     ctx.body = { total, offset: page.offset, limit: page.limit, orders: orders.map((o) => orderFromView(o, infos)) };
   });

@@ -1,4 +1,6 @@
 import { formatFen, parseCellJump, type GiftCardOrder, type GiftCardOrderCard } from '@giftcard/shared';
+import { orderState, type OrderState } from '../projector/mapping';
+import type { ProjectionStore } from '../projector';
 import { isWechatError, type WechatClient } from '../wechat';
 import { formatTime, html, messagePage, type Page } from './html';
 
@@ -50,11 +52,22 @@ export function invoiceFormPath(orderId: string, openid: string): string {
 
 const ROLE: Record<OrderRole, string> = { buyer: '购买人', accepter: '受赠人', card_accepter: '受赠人' };
 
+/**
+ * Whether WeChat refunded the order: order/get does not say, its cards leaving the card pack does
+ * (`orderState`), read through the projections (re-read when older than PROJECTION_MAX_AGE_S).
+ * Unknown (the cards cannot be read): shown as it stands, paid.
+ */
+async function stateOf(projections: Pick<ProjectionStore, 'freshOrder'>, orderId: string): Promise<OrderState> {
+  const projected = await projections.freshOrder(orderId).catch(() => null);
+  return projected ? orderState(projected.cards) : 'paid';
+}
+
 /** `GET /landing/order?order_id&openid` (002 §14.2 shelf cell jump: refund, invoice, customer service). */
-export async function orderPage(client: WechatClient, query: string): Promise<Page> {
-  const access = await loadOrderFor(client, query);
+export async function orderPage(deps: { client: WechatClient; projections: Pick<ProjectionStore, 'freshOrder'> }, query: string): Promise<Page> {
+  const access = await loadOrderFor(deps.client, query);
   if (!access.ok) return access.page;
   const { order, openid, role, cards } = access;
+  const refunded = (await stateOf(deps.projections, order.order_id)) === 'refunded';
   // Only the buyer paid: the total and the invoice belong to them.
   const buyer = role === 'buyer';
   return {
@@ -65,6 +78,7 @@ export async function orderPage(client: WechatClient, query: string): Promise<Pa
   <h1>订单详情</h1>
   <dl>
     <dt>订单号</dt><dd id="order-id">${order.order_id}</dd>
+    <dt>订单状态</dt><dd id="order-state">${refunded ? '已退款' : '已支付'}</dd>
     <dt>我的身份</dt><dd>${ROLE[role]}</dd>
     <dt>下单时间</dt><dd>${formatTime(order.create_time)}</dd>
     ${buyer ? html`<dt>支付时间</dt><dd>${formatTime(order.pay_finish_time)}</dd><dt>实付金额</dt><dd class="amount" id="total">${formatFen(order.total_price)}</dd>` : ''}
@@ -72,12 +86,12 @@ export async function orderPage(client: WechatClient, query: string): Promise<Pa
 </section>
 <section class="card">
   <h2>礼品卡（${cards.length} 张）</h2>
-  <ul>${cards.map((c) => html`<li>面值 ${formatFen(c.price)}${c.default_gifting_msg ? html` · ${c.default_gifting_msg}` : ''}</li>`)}</ul>
+  <ul>${cards.map((c) => html`<li>面值 ${formatFen(c.price)}${refunded ? ' · 已退款' : ''}${c.default_gifting_msg ? html` · ${c.default_gifting_msg}` : ''}</li>`)}</ul>
 </section>
 <section class="card">
   <h2>售后服务</h2>
   ${buyer ? html`<a class="button" id="invoice-link" href="${invoiceFormPath(order.order_id, openid)}">申请开具发票</a>` : ''}
-  <p>申请退款：未使用、未转赠的礼品卡可整单退款，请联系客服并提供订单号。</p>
+  ${refunded ? html`<p id="refunded">本订单已退款，礼品卡已从卡包移除。</p>` : html`<p>申请退款：未使用、未转赠的礼品卡可整单退款，请联系客服并提供订单号。</p>`}
   <p>在线客服：在公众号对话中发送“客服”并附上订单号，我们会尽快处理。</p>
 </section>`,
   };

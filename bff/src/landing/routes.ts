@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type Koa from 'koa';
 import getRawBody from 'raw-body';
 import type { AppDeps } from '../app';
+import type { ProjectionStore } from '../projector';
 import { InvoiceRequests } from '../services/invoice-requests';
 import { cardPage } from './card';
 import { contentSecurityPolicy, layout, messagePage, newNonce, type Page } from './html';
@@ -14,7 +15,7 @@ import { TicketChecker } from './ticket-check';
 const FORM_LIMIT = '8kb';
 
 /** The landing pages (CONTRACT.md "Landing pages"): thin routes, the work is in the page modules. */
-export function landingRouter(deps: Pick<AppDeps, 'config' | 'redis' | 'keys' | 'wechat' | 'logger'>): Router {
+export function landingRouter(deps: Pick<AppDeps, 'config' | 'redis' | 'keys' | 'wechat' | 'logger'> & { projections: ProjectionStore }): Router {
   const client = deps.wechat.client;
   const tickets = new TicketChecker(deps.redis, deps.keys, client);
   const invoices = new InvoiceRequests(deps.redis, deps.keys);
@@ -46,8 +47,8 @@ export function landingRouter(deps: Pick<AppDeps, 'config' | 'redis' | 'keys' | 
   });
 
   router.get('/product', async (ctx) => send(ctx, await productPage({ client, tickets, sessionSecret: secret }, ctx.querystring, jar(ctx))));
-  router.get('/card', async (ctx) => send(ctx, await cardPage(client, ctx.querystring)));
-  router.get('/order', async (ctx) => send(ctx, await orderPage(client, ctx.querystring)));
+  router.get('/card', async (ctx) => send(ctx, await cardPage({ client, projections: deps.projections }, ctx.querystring)));
+  router.get('/order', async (ctx) => send(ctx, await orderPage({ client, projections: deps.projections }, ctx.querystring)));
   router.get('/order/invoice', async (ctx) => send(ctx, await invoiceFormPage({ client, invoices, sessionSecret: secret }, ctx.querystring)));
   router.post('/order/invoice', async (ctx) => {
     if (!ctx.is('application/x-www-form-urlencoded')) {

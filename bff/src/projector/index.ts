@@ -28,6 +28,8 @@ export interface ProjectorDeps {
    * Off by default: turn it on once every consumer group that must see all events (the merchant's) exists.
    */
   trimEveryMs?: number;
+  /** Clock of `read_at` (ms); the app's projection store must use the same one (tests). */
+  now?: () => number;
 }
 
 /**
@@ -74,7 +76,7 @@ export interface Projector {
 
 /** Wires writer, store and consumer; nothing runs until `start()`. */
 export function createProjector(deps: ProjectorDeps): Projector {
-  const writer = new ProjectionWriter({ redis: deps.redis, keys: deps.keys, client: deps.client, logger: deps.logger });
+  const writer = new ProjectionWriter({ redis: deps.redis, keys: deps.keys, client: deps.client, logger: deps.logger, now: deps.now });
   const store = new ProjectionStore(deps.redis, deps.keys, writer);
   const consumer = new StreamConsumer({
     ...deps.consumer,

@@ -310,14 +310,23 @@ export function merchantChangeTarget(endpoint: string, input: unknown): Projecti
   }
 }
 
+/** A record a list shows: its order, when WeChat was read for it, and whether it can still change. */
+export interface FreshnessRecord {
+  order_id: string;
+  read_at: number;
+  /** Refunded (REMOVED): final, WeChat will not change it again, so it is never re-read for age. */
+  settled?: boolean;
+}
+
 /**
  * Which orders a list request re-reads: those whose projection was read from WeChat more than
- * `maxAgeMs` before `now`, oldest read first, each once (a card names its order), at most `limit`.
+ * `maxAgeMs` before `now` and can still change, oldest read first, each once (a card names its
+ * order), at most `limit`.
  */
-export function staleOrderIds(records: Iterable<{ order_id: string; read_at: number }>, now: number, maxAgeMs: number, limit: number): string[] {
+export function staleOrderIds(records: Iterable<FreshnessRecord>, now: number, maxAgeMs: number, limit: number): string[] {
   const oldest = new Map<string, number>();
   for (const r of records) {
-    if (now - r.read_at <= maxAgeMs) continue;
+    if (r.settled || now - r.read_at <= maxAgeMs) continue;
     const seen = oldest.get(r.order_id);
     if (seen === undefined || r.read_at < seen) oldest.set(r.order_id, r.read_at);
   }

@@ -3,9 +3,11 @@ import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
 import {
   merchantChangeTarget,
+  orderState,
   orderViewFor,
   staleOrderIds,
   type CardProjection,
+  type FreshnessRecord,
   type InvoiceProjection,
   type OrderProjection,
   type OrderView,
@@ -105,13 +107,15 @@ export class ProjectionStore {
    */
   async freshCardsOf(openid: string): Promise<CardProjection[]> {
     const cards = await this.cardsOf(openid);
-    return (await this.refreshStale(cards)) ? this.cardsOf(openid) : cards;
+    const records = cards.map((c) => ({ order_id: c.order_id, read_at: c.read_at, settled: c.status === 'REMOVED' }));
+    return (await this.refreshStale(records)) ? this.cardsOf(openid) : cards;
   }
 
   /** `ordersOf`, with the stale orders of the page re-read from WeChat first (bounded). */
   async freshOrdersOf(openid: string, page: Page = {}): Promise<{ total: number; orders: OrderView[] }> {
     const result = await this.ordersOf(openid, page);
-    return (await this.refreshStale(result.orders)) ? this.ordersOf(openid, page) : result;
+    const records = result.orders.map((o) => ({ order_id: o.order_id, read_at: o.read_at, settled: o.state === 'refunded' }));
+    return (await this.refreshStale(records)) ? this.ordersOf(openid, page) : result;
   }
 
   /**
@@ -121,7 +125,7 @@ export class ProjectionStore {
   async freshOrderFor(openid: string, orderId: string): Promise<OrderView | null> {
     const order = await this.order(orderId);
     if (!order || !orderViewFor(order, openid)) return null;
-    if (!(await this.refreshStale([order]))) return orderViewFor(order, openid);
+    if (!(await this.refreshStale([settledOrNot(order)]))) return orderViewFor(order, openid);
     return this.orderFor(openid, orderId);
   }
 
@@ -129,7 +133,7 @@ export class ProjectionStore {
   async freshOrder(orderId: string): Promise<OrderProjection | null> {
     const order = await this.order(orderId);
     if (!order) return this.refreshOrder(orderId);
-    return (await this.refreshStale([order])) ? this.order(orderId) : order;
+    return (await this.refreshStale([settledOrNot(order)])) ? this.order(orderId) : order;
   }
 
   /**
@@ -151,7 +155,7 @@ export class ProjectionStore {
    * Re-reads at most `refreshesPerRead` of the records' orders that are stale (oldest first), each
    * through one in-flight re-read per order. True when any was re-read (the caller reads again).
    */
-  private async refreshStale(records: readonly { order_id: string; read_at: number }[]): Promise<boolean> {
+  private async refreshStale(records: readonly FreshnessRecord[]): Promise<boolean> {
     const f = this.options.freshness;
     if (!f || records.length === 0) return false;
     const now = (f.now ?? Date.now)();
@@ -210,6 +214,11 @@ export class ProjectionStore {
   refreshInvoice(orderId: string): Promise<InvoiceProjection | null> {
     return this.writer.refreshInvoice(orderId);
   }
+}
+
+/** An order record for the age check: refunded orders are final. */
+function settledOrNot(order: OrderProjection): FreshnessRecord {
+  return { order_id: order.order_id, read_at: order.read_at, settled: orderState(order.cards) === 'refunded' };
 }
 
 function parse<T>(json: string | null): T | null {

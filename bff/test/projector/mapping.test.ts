@@ -225,7 +225,7 @@ describe('projection mapping (pure: WeChat answers → records)', () => {
     expect(merchantChangeTarget('order.refundOrder', undefined)).toEqual({ kind: 'none' });
   });
 
-  it('stale orders: read longer ago than the age, oldest first, each order once, at most the limit', () => {
+  it('stale orders: read longer ago than the age, not refunded, oldest first, each order once, at most the limit', () => {
     const now = 1_000_000;
     const records = [
       { order_id: 'fresh', read_at: now - 60_000 },
@@ -239,5 +239,7 @@ describe('projection mapping (pure: WeChat answers → records)', () => {
     expect(staleOrderIds(records, now, 60_000, 0)).toEqual([]);
     expect(staleOrderIds(records, now, 200_000, 10)).toEqual([]);
     expect(staleOrderIds([], now, 0, 3)).toEqual([]);
+    // A refunded order is final: never re-read for its age.
+    expect(staleOrderIds([{ order_id: 'R', read_at: 0, settled: true }, ...records], now, 60_000, 1)).toEqual(['A']);
   });
 });

@@ -23,6 +23,8 @@ export async function startBff(env: Record<string, string> = {}, opts: {
     projector?: boolean;
     /** The till's settle grace (ms). */
     tillSettleGraceMs?: number;
+    /** Clock (ms) of projection reads and ages, for the app and the projector alike. */
+    clockMs?: () => number;
   } = {}) {
   const db = await testRedis(opts.redisUrl);
   const server = createServer();
@@ -33,13 +35,13 @@ export async function startBff(env: Record<string, string> = {}, opts: {
   const world = new SandboxWorld({ ...DEMO_SANDBOX_CONFIG });
   const metrics = new Metrics();
   const wechat = createWechat({ baseUrl: config.wechatApiBase, appid: config.wechatAppid, secret: config.wechatAppsecret, redis: db.redis, keys: db.keys });
-  const app = createApp({ config, redis: db.redis, keys: db.keys, wechat, metrics, logger: silentLogger, sandbox: world, storeDeadlineMs: opts.storeDeadlineMs, tillSettleGraceMs: opts.tillSettleGraceMs });
+  const app = createApp({ config, redis: db.redis, keys: db.keys, wechat, metrics, logger: silentLogger, sandbox: world, storeDeadlineMs: opts.storeDeadlineMs, tillSettleGraceMs: opts.tillSettleGraceMs, clockMs: opts.clockMs });
   server.on('request', app.callback());
   const pusher =
     opts.pushRetryDelayMs === undefined
       ? undefined
       : startPusher(world, { url: `${origin}/wechat/callback`, token: config.wechatToken, aesKey: config.wechatAesKey, retryDelayMs: opts.pushRetryDelayMs, timeoutMs: 2000 });
-  const projector = opts.projector ? await startProjector({ redis: db.redis, keys: db.keys, client: wechat.client, logger: silentLogger, consumer: { blockMs: 100 } }) : undefined;
+  const projector = opts.projector ? await startProjector({ redis: db.redis, keys: db.keys, client: wechat.client, logger: silentLogger, consumer: { blockMs: 100 }, now: opts.clockMs }) : undefined;
   return {
     origin,
     world,
