@@ -11,8 +11,8 @@ export interface AdminReply {
 }
 
 /** The real BFF (sandbox, real Redis) and a small client of its merchant API. */
-export async function startAdmin() {
-  const bff = await startBff();
+export async function startAdmin(env: Record<string, string> = {}) {
+  const bff = await startBff(env);
   const call = async (method: string, path: string, body?: unknown, opts: { token?: string | null; headers?: Record<string, string> } = {}): Promise<AdminReply> => {
     const token = opts.token === undefined ? bff.config.adminToken : opts.token;
     const headers: Record<string, string> = { ...(token !== null && { authorization: `Bearer ${token}` }), ...opts.headers };

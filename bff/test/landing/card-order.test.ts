@@ -33,6 +33,22 @@ describe('card and order landing pages (card-button jump, shelf-cell jump)', () 
       expect(r.text).toContain('moments');
     });
 
+    it('shows a card of a refunded order as 已退款 to its holder, no balance; to nobody else', async () => {
+      const path = await cardPath('o_buyer');
+      const stranger = await cardPath('o_stranger');
+      const admin = await fetch(`${bff.origin}/admin/orders/${order.order_id}/refund`, { method: 'POST', headers: { Authorization: `Bearer ${bff.config.adminToken}` } });
+      expect(admin.status).toBe(200);
+      const r = await get(bff, path);
+      expect(r.status).toBe(200);
+      expectSecurityHeaders(r);
+      expect(r.text).toContain('已退款');
+      expect(r.text).not.toContain('可使用');
+      expect(r.text).not.toContain('余额');
+      const other = await get(bff, stranger);
+      expect(other.status).toBe(404);
+      expect(other.text).not.toContain('已退款');
+    });
+
     it("gives another openid nothing of the holder's card (IDOR)", async () => {
       const r = await get(bff, await cardPath('o_stranger'));
       expect(r.status).toBe(403);
@@ -67,6 +83,17 @@ describe('card and order landing pages (card-button jump, shelf-cell jump)', () 
       expect(r.text).toContain('¥2,469.12');
       expect(r.text).toContain('购买人');
       expect(r.text).toContain(`href="/landing/order/invoice?order_id${'&#61;'}`);
+    });
+
+    it('says 已支付, and 已退款 once the order is refunded', async () => {
+      expect((await get(bff, orderPath('o_buyer'))).text).toContain('已支付');
+      const admin = await fetch(`${bff.origin}/admin/orders/${order.order_id}/refund`, { method: 'POST', headers: { Authorization: `Bearer ${bff.config.adminToken}` } });
+      expect(admin.status).toBe(200);
+      const r = await get(bff, orderPath('o_buyer'));
+      expect(r.status).toBe(200);
+      expect(r.text).toMatch(/<dd id="order-state">已退款<\/dd>/);
+      expect(r.text).toContain('本订单已退款');
+      expect(r.text).not.toContain('已支付');
     });
 
     it('gives another openid, and an unknown order, the same refusal (IDOR)', async () => {

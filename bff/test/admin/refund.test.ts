@@ -1,0 +1,107 @@
+import type { GiftCardOrder } from '@giftcard/shared';
+import { runCli, type CliIO } from '../../src/cli/run';
+import { startAdmin, type TestAdmin } from './support';
+
+/** `pnpm gc …` in-process, output captured. */
+async function gc(argv: string[], env: Record<string, string>) {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIO = {
+    stdin: Object.assign((async function* () {})(), { isTTY: true }),
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s), isTTY: false },
+    env,
+    fetch,
+  };
+  const code = await runCli(argv, io);
+  return { code, stdout, stderr };
+}
+
+/** Issue 12: the BFF enforces the refund policy the pages state before calling WeChat's refund. */
+describe('POST /admin/orders/:order_id/refund under REFUND_POLICY=unused (the default)', () => {
+  let admin: TestAdmin;
+  let shop: { cardId: string; pageId: string };
+  beforeEach(async () => {
+    admin = await startAdmin();
+    shop = admin.shop();
+  });
+  afterEach(() => admin.close());
+
+  const refund = (order: GiftCardOrder) => admin.post(`/orders/${order.order_id}/refund`);
+  const refundCalls = () => admin.world.calls.get('order.refundOrder');
+
+  it('allows an order whose cards are unused and still the buyer’s', async () => {
+    const order = admin.buy(shop);
+    expect(await refund(order)).toMatchObject({ status: 200, body: { ok: true } });
+    expect(admin.world.cards.isRefunded(order.order_id)).toBe(true);
+  });
+
+  it('refuses an order with a spent card (after a balance update), naming the card; WeChat is not asked to refund', async () => {
+    const order = admin.buy(shop);
+    const card = order.card_list[0]!;
+    expect((await admin.post(`/codes/${card.code}/balance`, { card_id: card.card_id, balance: 1234 })).status).toBe(200);
+    const res = await refund(order);
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatchObject({
+      code: 'refund_refused',
+      message: expect.stringContaining(card.code),
+      reasons: [{ code: 'card_spent', card_id: card.card_id, card_code: card.code, balance: 1234, bought_with: card.price }],
+    });
+    expect(refundCalls()).toBe(0);
+    expect(admin.world.cards.isRefunded(order.order_id)).toBe(false);
+  });
+
+  it('refuses an order given away (sent and accepted), and one on its way to a friend', async () => {
+    const given = admin.buy(shop);
+    await admin.control('orders/send', { order_id: given.order_id });
+    const onTheWay = await refund(given);
+    expect(onTheWay).toMatchObject({ status: 409, body: { error: { code: 'refund_refused', reasons: [{ code: 'card_being_given', card_code: given.card_list[0]!.code }] } } });
+    await admin.control('orders/accept', { order_id: given.order_id, openid: 'o_friend' });
+    const accepted = await refund(given);
+    expect(accepted).toMatchObject({ status: 409, body: { error: { code: 'refund_refused', reasons: [{ code: 'card_given_away', card_code: given.card_list[0]!.code }] } } });
+
+    // One card given from the card pack: given away all the same.
+    const single = admin.buy(shop);
+    const code = single.card_list[0]!.code;
+    await admin.control('codes/gift', { code, openid: 'o_buyer', friend_openid: 'o_pal' });
+    await admin.control('codes/accept', { code, openid: 'o_pal' });
+    expect(await refund(single)).toMatchObject({ status: 409, body: { error: { reasons: [{ code: 'card_given_away', card_code: code }] } } });
+    expect(refundCalls()).toBe(0);
+  });
+
+  it('refuses an order with a consumed card', async () => {
+    const order = admin.buy(shop);
+    const card = order.card_list[0]!;
+    expect((await admin.post(`/codes/${card.code}/consume`, { card_id: card.card_id })).status).toBe(200);
+    expect(await refund(order)).toMatchObject({ status: 409, body: { error: { code: 'refund_refused', reasons: [{ code: 'card_consumed', card_code: card.code }] } } });
+  });
+
+  it('pnpm gc orders refund prints the refusal and exits 1', async () => {
+    const order = admin.buy(shop);
+    const card = order.card_list[0]!;
+    await admin.post(`/codes/${card.code}/balance`, { card_id: card.card_id, balance: 1 });
+    const out = await gc(['orders', 'refund', `order_id=${order.order_id}`], { GC_URL: admin.origin, ADMIN_TOKEN: admin.config.adminToken });
+    expect(out.code).toBe(1);
+    const error = JSON.parse(out.stderr).error;
+    expect(error).toMatchObject({ code: 'refund_refused', reasons: [{ code: 'card_spent', card_code: card.code, balance: 1 }] });
+    const ok = await gc(['orders', 'refund', `order_id=${admin.buy(shop).order_id}`], { GC_URL: admin.origin, ADMIN_TOKEN: admin.config.adminToken });
+    expect(ok).toMatchObject({ code: 0 });
+    expect(JSON.parse(ok.stdout)).toEqual({ ok: true });
+  });
+});
+
+describe('REFUND_POLICY=any: the merchant decides', () => {
+  it('refunds a spent order', async () => {
+    const admin = await startAdmin({ REFUND_POLICY: 'any' });
+    try {
+      const shop = admin.shop();
+      const order = admin.buy(shop);
+      const card = order.card_list[0]!;
+      await admin.post(`/codes/${card.code}/balance`, { card_id: card.card_id, balance: 1 });
+      expect(await admin.post(`/orders/${order.order_id}/refund`)).toMatchObject({ status: 200, body: { ok: true } });
+      expect(admin.world.cards.isRefunded(order.order_id)).toBe(true);
+    } finally {
+      await admin.close();
+    }
+  });
+});
