@@ -11,6 +11,7 @@ export type EndpointName = { [A in WechatArea]: `${A}.${keyof WechatApi[A] & str
 
 /** The operations that are more than one WeChat call (see `services.ts`). */
 export type ServiceName =
+  | 'orders.get'
   | 'orders.export'
   | 'orders.refund'
   | 'submerchants.list'
@@ -79,7 +80,7 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
   wechat('wxa', 'set', 'POST', '/wxa', 'giftcard.setWxa'),
 
   // Orders and refunds (002 §9, §12.2.1).
-  wechat('orders', 'get', 'GET', '/orders/:order_id', 'order.getOrder'),
+  service('orders', 'get', 'GET', '/orders/:order_id', 'orders.get', ['order.getOrder', 'code.getCode'], 'the order (002 §9.1) and its state: paid, or refunded (every card left the card pack)'),
   service('orders', 'export', 'POST', '/orders/export', 'orders.export', ['order.batchGetOrders'], 'every order created in [begin_time, end_time]: windows of ≤ 31 days, pages of ≤ 100 (002 §9.2)', { streams: true }),
   service(
     'orders',

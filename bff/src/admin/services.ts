@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AntiCounterfeitRegistry, CodeResult } from '../services/anti-counterfeit';
-import { refundOrder, type RefundDeps } from '../services/refunds';
+import { orderWithState, refundOrder, type RefundDeps } from '../services/refunds';
 import { exportOrders, orderExportRequest, type OrderExportPage, type OrderExportSummary } from '../services/order-export';
 import { listAllSubmerchants, submerchantListRequest } from '../services/submerchant-list';
 import type { WechatClient } from '../wechat';
@@ -45,6 +45,7 @@ const svc = <S extends z.ZodType>(input: S, run: Service<S>['run']): Service<z.Z
  * (400 before anything is called) and knows nothing of HTTP.
  */
 export const ADMIN_SERVICES: Record<Exclude<ServiceName, 'orders.export'>, Service<z.ZodType>> = {
+  'orders.get': svc(z.object({ order_id: z.string().min(1).max(128) }), (req, { wechat }) => orderWithState(wechat, req.order_id)),
   'orders.refund': svc(z.object({ order_id: z.string().min(1).max(128) }), (req, { wechat, refunds }) => refundOrder({ ...refunds, wechat }, req.order_id)),
   'submerchants.list': svc(submerchantListRequest, (req, { wechat }) => listAllSubmerchants(wechat.submerchant.batchGet, req)),
   'anticounterfeit.import': svc(codesImport, async (req, { registry }) => ({

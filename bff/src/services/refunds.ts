@@ -1,6 +1,8 @@
+import type { GiftCardOrder } from '@giftcard/shared';
 import { HttpError } from '../http/errors';
 import type { ProjectionStore } from '../projector';
-import type { WechatClient } from '../wechat';
+import { orderState, type CardStatus, type OrderState } from '../projector/mapping';
+import { isWechatError, type WechatClient } from '../wechat';
 import { refundDecision, type RefundPolicy } from './refund-policy';
 
 export interface RefundDeps {
@@ -28,4 +30,33 @@ export async function refundOrder(deps: RefundDeps, orderId: string): Promise<{ 
   const result = await deps.wechat.order.refundOrder(input);
   await deps.afterRefund?.(input, result);
   return { ok: true };
+}
+
+/** code/get's status of each code read at once. */
+const CODE_READS_AT_ONCE = 8;
+
+/**
+ * `GET /admin/orders/:order_id`: WeChat's order (order/get, as it answers) and its `state`, which
+ * order/get does not give: `refunded` when every card left the card pack (code/get 40056), as the
+ * consumer's views decide it (`orderState`).
+ */
+export async function orderWithState(wechat: WechatClient, orderId: string): Promise<{ order: GiftCardOrder; state: OrderState }> {
+  const { order } = await wechat.order.getOrder({ order_id: orderId });
+  const statuses: { status: CardStatus }[] = [];
+  for (let i = 0; i < order.card_list.length; i += CODE_READS_AT_ONCE) {
+    const batch = order.card_list.slice(i, i + CODE_READS_AT_ONCE);
+    statuses.push(
+      ...(await Promise.all(
+        batch.map(async (c) => {
+          try {
+            return { status: (await wechat.code.getCode({ code: c.code, card_id: c.card_id, check_consume: false })).user_card_status };
+          } catch (e) {
+            if (isWechatError(e, 40056)) return { status: 'REMOVED' as const };
+            throw e;
+          }
+        }),
+      )),
+    );
+  }
+  return { order, state: orderState(statuses) };
 }

@@ -90,6 +90,24 @@ describe('POST /admin/orders/:order_id/refund under REFUND_POLICY=unused (the de
   });
 });
 
+describe('a refunded order shows as refunded to the merchant too', () => {
+  it('GET /admin/orders/:order_id (pnpm gc orders get) adds the state WeChat’s order/get does not give: paid, then refunded', async () => {
+    const admin = await startAdmin();
+    try {
+      const order = admin.buy(admin.shop());
+      const env = { GC_URL: admin.origin, ADMIN_TOKEN: admin.config.adminToken };
+      expect(await admin.get(`/orders/${order.order_id}`)).toMatchObject({ status: 200, body: { order, state: 'paid' } });
+      expect((await admin.post(`/orders/${order.order_id}/refund`)).status).toBe(200);
+      expect(await admin.get(`/orders/${order.order_id}`)).toMatchObject({ status: 200, body: { order: { order_id: order.order_id }, state: 'refunded' } });
+      const out = await gc(['orders', 'get', `order_id=${order.order_id}`], env);
+      expect(out.code).toBe(0);
+      expect(JSON.parse(out.stdout)).toMatchObject({ state: 'refunded', order: { order_id: order.order_id } });
+    } finally {
+      await admin.close();
+    }
+  });
+});
+
 describe('REFUND_POLICY=any: the merchant decides', () => {
   it('refunds a spent order', async () => {
     const admin = await startAdmin({ REFUND_POLICY: 'any' });
