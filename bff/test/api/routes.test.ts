@@ -60,7 +60,7 @@ describe('the Mini Program API, end to end against the sandbox', () => {
       body: { encrypt_code: bought.encryptCode, card_id: bought.cardId, openid: 'svc_buyer', outer_str: 'from-card' },
     });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ card_id: bought.cardId, code: bought.code, order_id: bought.order.order_id, balance: 5000, status: 'NORMAL', can_consume: true });
+    expect(res.body).toMatchObject({ card_id: bought.cardId, code: bought.code, order_id: bought.order.order_id, balance: 5000, face_value: 5000, status: 'NORMAL', can_consume: true, title: null });
     expect(res.body.begin_time).toEqual(expect.any(Number));
     expect(await bff.db.redis.get(bff.db.keys.miniLink('mini_buyer'))).toBe('svc_buyer');
     // Again without the openid: the link stands.

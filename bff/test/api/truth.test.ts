@@ -1,4 +1,6 @@
 import { startBff } from '../support/app';
+import { giftCard, shelf } from '../support/giftcards';
+import type { TestSandbox } from '../support/sandbox';
 import { call, login, purchase, type Bff } from './support';
 
 /**
@@ -45,6 +47,19 @@ describe('the consumer sees WeChat’s truth after every change', () => {
   });
   afterAll(() => bff.close());
 
+  it('cards made through /admin/cards carry their title, notice and description; face value is the price paid', async () => {
+    const created = await admin('POST', '/cards', giftCard({ world: bff.world } as TestSandbox, { price: 8800, title: '感恩卡' }));
+    expect(created.status).toBe(200);
+    const page = await admin('POST', '/shelves', shelf([created.body.card_id]));
+    const bought = await purchase(bff, 'svc_buyer', { cardIds: [created.body.card_id], pageId: page.body.page_id });
+    const card = ((await call(bff, 'GET', '/api/cards', { token })).body.cards as any[]).find((c) => c.code === bought.code);
+    expect(card).toMatchObject({ title: '感恩卡', notice: '使用时向服务员出示', description: '不可与其他优惠同享', face_value: 8800, balance: 8800 });
+    const order = (await call(bff, 'GET', `/api/orders/${bought.order.order_id}`, { token })).body;
+    expect(order.cards[0]).toMatchObject({ title: '感恩卡', price: 8800 });
+    const opened = await call(bff, 'POST', '/api/cards/open', { token, body: { encrypt_code: bought.encryptCode, card_id: bought.cardId } });
+    expect(opened.body).toMatchObject({ title: '感恩卡', notice: '使用时向服务员出示', face_value: 8800 });
+  });
+
   it('a fresh, warm list costs no WeChat call', async () => {
     // Warm: the order page's after-sales links read the shelf once (cached from then on).
     await lists(token, first.order.order_id);
@@ -83,7 +98,9 @@ describe('the consumer sees WeChat’s truth after every change', () => {
   });
 
   it('a change made outside the BFF shows once the projection is older than the age, not before', async () => {
-    const third = await purchase(bff, 'svc_buyer', first.shop);
+    const third = await purchase(bff, 'svc_outside', first.shop);
+    const token = await linkedUser('mini_outside', third, 'svc_outside');
+    await lists(token, third.order.order_id);
     // Another system calls WeChat directly: no BFF route, no event.
     await bff.wechat.client.code.updateUserBalance({ code: third.code, card_id: third.cardId, balance: 777 });
     const early = await counting(() => lists(token, third.order.order_id));
@@ -91,8 +108,11 @@ describe('the consumer sees WeChat’s truth after every change', () => {
     expect(early.result.cards.find((c) => c.code === third.code)).toMatchObject({ balance: 5000 });
 
     offset += AGE_MS + 1000;
-    const cards = (await call(bff, 'GET', '/api/cards', { token })).body.cards as any[];
-    expect(cards.find((c) => c.code === third.code)).toMatchObject({ balance: 777 });
+    const { result, calls } = await counting(() => call(bff, 'GET', '/api/cards', { token }));
+    expect((result.body.cards as any[]).find((c) => c.code === third.code)).toMatchObject({ balance: 777 });
+    expect(calls).toBe(2); // order/get and the card's code/get
+    const orders = (await call(bff, 'GET', '/api/orders', { token })).body.orders as any[];
+    expect(orders[0].cards[0]).toMatchObject({ balance: 777 });
     // The order page re-reads a stale order of its own.
     await bff.wechat.client.code.updateUserBalance({ code: third.code, card_id: third.cardId, balance: 555 });
     offset += AGE_MS + 1000;
