@@ -65,8 +65,8 @@ export function createApp(deps: AppDeps): Koa {
   const projections = deps.projections ?? createProjectionStore(deps);
   const landing = landingRouter({ ...deps, projections });
   app.use(landing.routes()).use(landing.allowedMethods());
-  const miniApi = createMiniApi({ ...deps, projections });
   const till = createTill({ ...deps, projections });
+  const miniApi = createMiniApi({ ...deps, projections, cardHistory: (code) => till.till.history(code) });
   // What the merchant changes through /admin, the Mini Program API learns at once: shelves, binding, prices.
   app.use(
     adminApi({
