@@ -73,6 +73,7 @@ export function createApp(deps: AppDeps): Koa {
       ...deps,
       projections,
       extraRoutes: (router) => registerTerminalRoutes(router, till.terminals),
+      serialise: (codes, fn) => till.till.withCodes(codes, fn),
       afterWechatCall: async (endpoint, input, result) => {
         await miniApi.shelves.afterMerchantCall(endpoint, input);
         await miniApi.cards.afterMerchantCall(endpoint, input, result);

@@ -24,6 +24,11 @@ export interface AdminDeps {
   afterWechatCall?: (endpoint: EndpointName, input: unknown, result: unknown) => Promise<void>;
   /** The projections: the refund policy reads the order through them. */
   projections: Pick<ProjectionStore, 'refreshOrder'>;
+  /**
+   * Runs a change of these codes under the till's per-code locks (balance updates, consumes,
+   * refunds), so a merchant's change never interleaves with a till's debit.
+   */
+  serialise?: <T>(codes: readonly string[], fn: () => Promise<T>) => Promise<T>;
   /** Merchant routes that are not WeChat operations (the till's terminals), added under /admin behind the same token. */
   extraRoutes?: (router: Router) => void;
 }
@@ -53,13 +58,14 @@ export function adminApi(deps: AdminDeps): Koa.Middleware {
       projections: deps.projections,
       // A refund is a WeChat change like the others: the same hook follows it (projections refreshed).
       afterRefund: async (input, result) => deps.afterWechatCall?.('order.refundOrder', input, result),
+      ...(deps.serialise && { serialise: deps.serialise }),
     },
   };
   // 'specificity': `/submerchants/categories` wins over `/submerchants/:merchant_id`.
   const router = new Router({ prefix: '/admin', exclusive: 'specificity' });
   deps.extraRoutes?.(router);
   for (const op of ADMIN_OPERATIONS) {
-    const handle = operationHandler(op, services, deps.afterWechatCall);
+    const handle = operationHandler(op, services, deps.afterWechatCall, deps.serialise);
     if (op.method === 'GET') router.get(op.path, handle);
     else if (op.method === 'POST') router.post(op.path, handle);
     else if (op.method === 'PUT') router.put(op.path, handle);
@@ -81,12 +87,18 @@ export function adminApi(deps: AdminDeps): Koa.Middleware {
   };
 }
 
-function operationHandler(op: Operation, services: ServiceDeps, afterWechatCall?: AdminDeps['afterWechatCall']): RouterMiddleware {
+/** Operations that change one code's balance or state: serialised with the till on that code. */
+const CODE_CHANGES: ReadonlySet<EndpointName> = new Set(['code.updateUserBalance', 'code.consumeCode']);
+
+function operationHandler(op: Operation, services: ServiceDeps, afterWechatCall?: AdminDeps['afterWechatCall'], serialise?: AdminDeps['serialise']): RouterMiddleware {
   return async (ctx) => {
     try {
       const input = await readInput(ctx, op);
       if ('endpoint' in op.target) {
-        const result = await callEndpoint(services.wechat, op.target.endpoint, input);
+        const endpoint = op.target.endpoint;
+        const code = (input as { code?: unknown }).code;
+        const call = () => callEndpoint(services.wechat, endpoint, input);
+        const result = serialise && CODE_CHANGES.has(endpoint) && typeof code === 'string' ? await serialise([code], call) : await call();
         await afterWechatCall?.(op.target.endpoint, input, result);
         ctx.body = result;
       } else if (op.target.service === 'orders.export') {

@@ -10,6 +10,8 @@ export interface RefundDeps {
   /** Reads the order as WeChat says it is now (order/get, code/get per card) and stores it. */
   projections: Pick<ProjectionStore, 'refreshOrder'>;
   policy: RefundPolicy;
+  /** Runs the check and the refund holding the till's locks of the order's codes (no debit slips in between). */
+  serialise?: <T>(codes: readonly string[], fn: () => Promise<T>) => Promise<T>;
   /** Told after WeChat refunded (the projections' refresh, like every merchant change). */
   afterRefund?: (input: { order_id: string }, result: unknown) => Promise<void>;
 }
@@ -21,13 +23,23 @@ export interface RefundDeps {
  * answer (40097). `any` checks nothing and reads nothing before the refund.
  */
 export async function refundOrder(deps: RefundDeps, orderId: string): Promise<{ ok: true }> {
-  if (deps.policy !== 'any') {
-    const order = await deps.projections.refreshOrder(orderId);
-    const decision = order ? refundDecision(order, deps.policy) : { allowed: true as const };
-    if (!decision.allowed) throw new HttpError(409, 'refund_refused', decision.message, { reasons: decision.reasons });
-  }
   const input = { order_id: orderId };
-  const result = await deps.wechat.order.refundOrder(input);
+  const checkAndRefund = async () => {
+    if (deps.policy !== 'any') {
+      const order = await deps.projections.refreshOrder(orderId);
+      const decision = order ? refundDecision(order, deps.policy) : { allowed: true as const };
+      if (!decision.allowed) throw new HttpError(409, 'refund_refused', decision.message, { reasons: decision.reasons });
+    }
+    return deps.wechat.order.refundOrder(input);
+  };
+  let result: unknown;
+  if (deps.policy !== 'any' && deps.serialise) {
+    // The codes first, then the decision again under their locks: a till debit cannot land between.
+    const codes = (await deps.projections.refreshOrder(orderId))?.cards.map((c) => c.code) ?? [];
+    result = await deps.serialise(codes, checkAndRefund);
+  } else {
+    result = await checkAndRefund();
+  }
   await deps.afterRefund?.(input, result);
   return { ok: true };
 }

@@ -154,6 +154,27 @@ export class TillService {
     return answer;
   }
 
+  /**
+   * Runs `fn` holding the locks of these codes (taken in one order, so two callers never wait on
+   * each other), each code's pending change settled first: the merchant's own balance updates,
+   * consumes and refunds go through here, so they never interleave with a till's debit.
+   */
+  async withCodes<T>(codes: readonly string[], fn: () => Promise<T>): Promise<T> {
+    const sorted = [...new Set(codes)].sort();
+    const held: { release(): Promise<void> }[] = [];
+    try {
+      for (const code of sorted) {
+        const lock = await this.deps.lock.acquire(this.deps.keys.tillLock(code));
+        if (!lock) throw busy('a till is changing this card right now; retry');
+        held.push(lock);
+        await this.settlePending(code);
+      }
+      return await fn();
+    } finally {
+      for (const lock of held.reverse()) await lock.release().catch((e: Error) => this.deps.logger.warn('till: lock release failed (it expires)', { error: e.message }));
+    }
+  }
+
   /** A code's debits, newest first, each with `reversed_at` once reversed. */
   async history(code: string): Promise<StoredRedemption[]> {
     return this.deps.store.redemptionsOf(code);

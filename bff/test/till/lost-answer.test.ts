@@ -1,5 +1,5 @@
 import { startBff } from '../support/app';
-import { boughtCard, ledger, terminal, wechatBalance, wechatCalls, type Bff, type Terminal } from './support';
+import { admin, boughtCard, ledger, terminal, wechatBalance, wechatCalls, type Bff, type Terminal } from './support';
 
 /**
  * WeChat applies a balance change and its answer is lost (the sandbox's afterApply faults, CONTRACT.md
@@ -90,6 +90,22 @@ describe('the till when WeChat answers are lost', () => {
     const retry = await till.pos('POST', '/redemptions', { code, amount: 250, idempotency_key: 'never-1' });
     expect([retry.status, retry.body.redemption.balance_after]).toEqual([201, 4750]);
     expect(wechatBalance(bff, code)).toBe(4750);
+    expect((await ledger(bff)).filter((e) => e.code === code)).toHaveLength(1);
+  }, 30_000);
+
+  it("the merchant's own balance update waits for a till's change of the card, so neither is lost", async () => {
+    const { code, cardId } = await boughtCard(bff, { price: 5000 });
+    await fault({ afterApply: true, delayMs: 6000 });
+    const calls = wechatCalls(bff, 'code.updateUserBalance');
+    const debit = till.pos('POST', '/redemptions', { code, amount: 1000, idempotency_key: 'merchant-wait' });
+    while (wechatCalls(bff, 'code.updateUserBalance') === calls) await new Promise((r) => setTimeout(r, 10));
+    // The merchant sets the balance while the till's answer is still lost in WeChat.
+    const topUp = await admin(bff, 'POST', `/codes/${code}/balance`, { card_id: cardId, balance: 9000 });
+    const settled = await debit;
+    expect(topUp.status).toBe(200);
+    expect(settled.status).toBe(201);
+    expect(settled.body.redemption).toMatchObject({ balance_before: 5000, balance_after: 4000 });
+    expect(wechatBalance(bff, code)).toBe(9000);
     expect((await ledger(bff)).filter((e) => e.code === code)).toHaveLength(1);
   }, 30_000);
 });
