@@ -18,6 +18,7 @@ import type Koa from 'koa';
 import type { z } from 'zod';
 import { HttpError } from '../http/errors';
 import { readJsonObject } from '../http/json-body';
+import { parseInput as parse } from '../http/parse';
 import type { Logger } from '../log';
 import { ProjectionStore, ProjectionWriter } from '../projector';
 import type { RedisClient } from '../redis/connect';
@@ -202,13 +203,3 @@ async function bodyOf<S extends z.ZodType>(ctx: Koa.Context, schema: S): Promise
   return parse(schema, await readJsonObject(ctx, BODY_LIMIT));
 }
 
-/** The input through its schema; 400 `invalid_request` naming the first problem otherwise. */
-function parse<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const r = schema.safeParse(input);
-  if (!r.success) {
-    const issue = r.error.issues[0]!;
-    const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-    throw new HttpError(400, 'invalid_request', `${where}${issue.message}`);
-  }
-  return r.data;
-}

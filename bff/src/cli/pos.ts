@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { formatFen } from '@giftcard/shared';
+import { USER_CARD_STATUS_TEXT, formatFen, type UserCardStatus } from '@giftcard/shared';
 import type { Redemption, Reversal, TillCard } from '@giftcard/shared/api';
 import type { CliIO } from './run';
 
@@ -18,16 +18,6 @@ const USAGE = [
   '',
 ].join('\n');
 
-/** WeChat's user_card_status as a cashier reads it. */
-const STATUS: Record<string, string> = {
-  NORMAL: '可用',
-  CONSUMED: '已核销',
-  EXPIRE: '已过期',
-  GIFTING: '转赠中',
-  GIFT_TIMEOUT: '转赠超时',
-  DELETE: '已删除',
-  UNAVAILABLE: '不可用',
-};
 
 /**
  * `pnpm gc pos …`: the till from a shell, for a terminal key (CONTRACT.md "Redemption"). Returns the
@@ -146,7 +136,7 @@ function cardLines(c: TillCard): string[] {
     `${c.title ?? '礼品卡'}`,
     `卡号    ${grouped(c.code)}`,
     `余额    ${formatFen(c.balance)}`,
-    `状态    ${STATUS[c.status] ?? c.status}`,
+    `状态    ${USER_CARD_STATUS_TEXT[c.status as UserCardStatus] ?? '已退款'}`,
     `有效期  ${c.end_time === null ? '长期有效' : `${formatCst(c.begin_time)} 至 ${formatCst(c.end_time)}`}`,
   ];
 }

@@ -1,17 +1,7 @@
-import { formatFen, parseCardJump, type CodeInfo } from '@giftcard/shared';
+import { USER_CARD_STATUS_TEXT, formatFen, parseCardJump, type CodeInfo } from '@giftcard/shared';
 import type { ProjectionStore } from '../projector';
 import { isWechatError, type WechatClient } from '../wechat';
 import { formatTime, html, httpUrl, messagePage, type Page } from './html';
-
-const STATUS: Record<CodeInfo['user_card_status'], string> = {
-  NORMAL: '可使用',
-  CONSUMED: '已核销',
-  EXPIRE: '已过期',
-  GIFTING: '转赠中',
-  GIFT_TIMEOUT: '转赠超时',
-  DELETE: '已删除',
-  UNAVAILABLE: '不可用',
-};
 
 /**
  * `GET /landing/card?encrypt_code&card_id&openid&outer_str` (002 §14.1 card button jump).
@@ -60,7 +50,7 @@ export async function cardPage(deps: { client: WechatClient; projections: Pick<P
   <p class="amount" id="balance">${formatFen(c.balance)}</p>
   <dl>
     <dt>卡号</dt><dd>${c.card_number}</dd>
-    <dt>状态</dt><dd>${STATUS[info.user_card_status]}</dd>
+    <dt>状态</dt><dd>${USER_CARD_STATUS_TEXT[info.user_card_status]}</dd>
     <dt>有效期</dt><dd id="validity">${formatTime(c.begin_time, false)} 至 ${c.end_time === undefined ? '长期有效' : formatTime(c.end_time, false)}</dd>
     ${c.bonus !== undefined ? html`<dt>积分</dt><dd>${c.bonus}</dd>` : ''}
     ${outerStr !== undefined ? html`<dt>来源渠道</dt><dd>${outerStr}</dd>` : ''}

@@ -35,7 +35,7 @@ describe('pnpm gc pos', () => {
     expect(preview.code).toBe(0);
     expect(preview.stdout).toContain('¥50 心意卡');
     expect(preview.stdout).toContain('余额    ¥50.00');
-    expect(preview.stdout).toContain('状态    可用');
+    expect(preview.stdout).toContain('状态    可使用');
 
     const debit = await gc(['debit', code, '1200', 'note=小票 9'], env);
     expect(debit.code).toBe(0);
