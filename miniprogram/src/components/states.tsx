@@ -35,6 +35,7 @@ export function failureText(error: Error): string {
   if (!(error instanceof ApiError)) return '出了点问题，请稍后重试'
   if (error.status === 0) return '网络不太稳定，请检查网络后重试'
   if (error.status === 401 || error.status === 403) return '无法查看，请确认是本人的微信'
+  if (error.status === 400) return '填写的信息有误，请检查后重试'
   if (error.status === 404) return '没有找到相关内容'
   if (error.status === 429 || error.status >= 500) return '服务繁忙，请稍后重试'
   return '请求没有成功，请稍后重试'

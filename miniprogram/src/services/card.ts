@@ -93,7 +93,10 @@ export async function openInCardBag(card: Pick<Card, 'card_id' | 'code'>): Promi
   }
 }
 
-/** Whether the card is still in the holder's card bag (a refunded or deleted card is not). */
-export function inCardBag(state: CardState): boolean {
-  return state.standing !== 'refunded' && state.standing !== 'deleted'
+/**
+ * Whether to offer the card bag: for a card with money to give or spend, or one whose gift is under
+ * way (WeChat shows where it stands). Not for a card that is used up, over, or no longer in the bag.
+ */
+export function offerCardBag(state: CardState): boolean {
+  return state.spendable || state.standing === 'gifting' || state.standing === 'gift_timeout'
 }

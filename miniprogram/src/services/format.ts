@@ -21,3 +21,8 @@ export function formatValidity(begin: number | null, end: number | null): string
   if (end === null) return begin === null ? '长期有效' : `${formatDate(begin)} 起长期有效`
   return begin === null ? `至 ${formatDate(end)}` : `${formatDate(begin)} 至 ${formatDate(end)}`
 }
+
+/** A card's validity in a list, by its end: "有效期至 2027年11月30日", or "长期有效". */
+export function formatExpiry(end: number | null): string {
+  return end === null ? '长期有效' : `有效期至 ${formatDate(end)}`
+}

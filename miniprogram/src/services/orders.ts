@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Order, OrderCard } from '@giftcard/shared/api'
 
 import { api } from './api'
+import { cardTitle } from './card'
 
 export const ORDERS_PAGE_SIZE = 10
 
@@ -59,6 +60,14 @@ export function orderCardsText(order: Order): string {
   const mine = order.cards.filter((c) => c.mine).length
   const others = order.cards.length - mine
   return others > 0 ? `共 ${order.cards.length} 张，已赠出/他人持有 ${others} 张` : `共 ${order.cards.length} 张`
+}
+
+/** What the order bought, by its first card's title: "¥50 心意礼品卡", "¥50 心意礼品卡 等 3 张". */
+export function orderTitle(order: Order): string {
+  const first = order.cards[0]
+  if (!first) return '礼品卡订单'
+  const title = cardTitle(first)
+  return order.cards.length > 1 ? `${title} 等 ${order.cards.length} 张` : title
 }
 
 /** 已退款 once WeChat refunded the order, else 已支付 (or 待支付 before payment finished). */

@@ -87,7 +87,10 @@ describe('Card page: cards that are not money to spend', () => {
     expect(el.className).not.toContain('spendable')
     expect(text('card-status')).toBe(label)
     expect(text('card-state-hint')).toMatch(/[\u4e00-\u9fa5]/)
+    expect(text('card-notice')).toContain('结账时出示卡券')
     expect(screen.queryByTestId('till-codes')).toBeNull()
+    // Nothing to give: only a gift under way is worth opening the card bag for.
+    expect(screen.queryByTestId('open-card') !== null).toBe(label === '转赠中')
     expect(document.body.textContent).not.toMatch(/undefined|NaN|REMOVED|CONSUMED|GIFTING|EXPIRE/)
     fireEvent.click(screen.getByTestId('card-order'))
     expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/order/index?order_id=ord-1' })
@@ -179,6 +182,17 @@ describe('Card page: without a card', () => {
     render(<CardPage />)
     expect(await screen.findByTestId('state-empty')).toBeTruthy()
     expect(seen).toHaveLength(0)
+    fireEvent.click(screen.getByTestId('card-list'))
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/cards/index' })
+  })
+
+  test('a card WeChat no longer gives this user (refunded, given away: 404) says so, with a way to my cards', async () => {
+    setRouterParams({ encrypt_code: 'enc', card_id: 'pCard1' })
+    serve({ 'POST /api/cards/open': () => ({ status: 404, data: { error: { code: 'not_found', message: 'no such card' } } }) })
+    render(<CardPage />)
+    const state = await screen.findByTestId('card-gone')
+    expect(state.textContent).toContain('已退款')
+    expect(state.textContent).toMatch(CJK_ONLY)
     fireEvent.click(screen.getByTestId('card-list'))
     expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/cards/index' })
   })

@@ -61,7 +61,9 @@ test('a personal request needs no tax number; a BFF refusal is shown inline', as
   type('invoice-title', '张三')
   type('invoice-email', 'a@b.cn')
   fireEvent.click(screen.getByTestId('invoice-submit'))
-  expect((await screen.findByTestId('invoice-submit-error')).textContent).toContain('email: Invalid email')
+  // The BFF's own words are for developers: the consumer reads Chinese.
+  expect((await screen.findByTestId('invoice-submit-error')).textContent).toContain('填写的信息有误')
+  expect(screen.getByTestId('invoice-submit-error').textContent).not.toMatch(/[A-Za-z]/)
   expect(seen[1]!.data).toEqual({ type: 'personal', title: '张三', email: 'a@b.cn' })
   expect(screen.getByTestId('invoice-status').textContent).toBe('尚未申请发票')
 })

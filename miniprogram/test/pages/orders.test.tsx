@@ -25,6 +25,7 @@ describe('My orders', () => {
     expect(await screen.findAllByTestId('order-item')).toHaveLength(10)
     expect(screen.getAllByTestId('order-item')[0]!.textContent).toContain('ord-0')
     expect(screen.getAllByTestId('order-item')[0]!.textContent).toContain('¥200.00')
+    expect(screen.getAllByTestId('order-item')[0]!.textContent).toContain('心意礼品卡 等 2 张')
     fireEvent.click(screen.getByTestId('load-more'))
     await screen.findByText(/ord-11/)
     expect(screen.getAllByTestId('order-item')).toHaveLength(12)

@@ -7,13 +7,23 @@ import { CardSummary } from '../../components/card-summary'
 import { Cell, CellGroup } from '../../components/cells'
 import { Empty, Failure, Loading } from '../../components/states'
 import { Barcode, QrCode } from '../../components/till-codes'
-import { api } from '../../services/api'
-import { cardState, inCardBag, openCardFromJump, openInCardBag } from '../../services/card'
+import { api, ApiError } from '../../services/api'
+import { cardState, offerCardBag, openCardFromJump, openInCardBag } from '../../services/card'
 import { formatValidity } from '../../services/format'
 import { jumpPicker } from '../../services/launch'
 import { go, routerParams, routes } from '../../services/router'
 import { useResource } from '../../services/use-resource'
 import './index.css'
+
+/** A cell with its text under the label (validity, instructions: too long for the value column). */
+function TextCell({ label, text, testId }: { label: string; text: string; testId: string }) {
+  return (
+    <View className='cell cell--text' data-testid={testId}>
+      <Text className='cell__caption'>{label}</Text>
+      <Text className='card-page__text'>{text}</Text>
+    </View>
+  )
+}
 
 /**
  * The card-button jump target (002 §14.1). On every show it asks which jump to open (a warm re-entry
@@ -32,6 +42,18 @@ export default function CardPage() {
     if (card) void reloadHistory()
   }, [card, reloadHistory])
 
+  if (res.state === 'error' && res.error instanceof ApiError && res.error.status === 404) {
+    // WeChat no longer gives this user the code: refunded (taken back), received by a friend, or another user's.
+    return (
+      <View className='state' data-testid='card-gone'>
+        <Text className='state__text'>没有找到这张礼品卡</Text>
+        <Text className='state__hint'>它可能已退款、已赠送给朋友，或不属于当前微信账号</Text>
+        <Button className='btn btn--plain' size='mini' data-testid='card-list' onClick={() => go(routes.cards)}>
+          查看我的礼品卡
+        </Button>
+      </View>
+    )
+  }
   if (res.state === 'error') return <Failure error={res.error} onRetry={reload} />
   if (res.data === undefined) return <Loading />
   if (card === null) return <Empty text='请从微信卡包中的礼品卡打开' action='查看我的礼品卡' onAction={() => go(routes.cards)} actionTestId='card-list' />
@@ -43,14 +65,16 @@ export default function CardPage() {
       {state.spendable && (
         <View className='till' data-testid='till-codes'>
           <Text className='till__title'>到店使用</Text>
-          <Text className='till__hint'>{card.notice?.trim() || '结账时向收银员出示此码'}</Text>
+          <Text className='till__hint' data-testid='card-notice'>
+            {card.notice?.trim() || '结账时向收银员出示此码'}
+          </Text>
           <Barcode value={card.code} />
           <View className='till__qr'>
             <QrCode value={card.code} />
           </View>
         </View>
       )}
-      {inCardBag(state) &&
+      {offerCardBag(state) &&
         (h5 ? (
           <Text className='note card-page__gift' data-testid='open-card-hint'>
             请在微信中打开，可在卡包中将礼品卡赠送给朋友
@@ -68,14 +92,10 @@ export default function CardPage() {
         <Cell label='我的礼品卡' onClick={() => go(routes.cards)} testId='card-list' />
       </CellGroup>
       <CellGroup title='使用须知'>
-        <Cell label='有效期' value={formatValidity(card.begin_time, card.end_time)} testId='card-validity' />
-        {card.notice?.trim() && <Cell label='使用提醒' value={card.notice} testId='card-notice' />}
-        {card.description?.trim() && (
-          <View className='cell cell--text' data-testid='card-description'>
-            <Text className='cell__caption'>使用说明</Text>
-            <Text className='card-page__description'>{card.description}</Text>
-          </View>
-        )}
+        <TextCell label='有效期' text={formatValidity(card.begin_time, card.end_time)} testId='card-validity' />
+        {/* A usable card shows its notice under the till codes. */}
+        {!state.spendable && card.notice?.trim() && <TextCell label='使用提醒' text={card.notice} testId='card-notice' />}
+        {card.description?.trim() && <TextCell label='使用说明' text={card.description} testId='card-description' />}
       </CellGroup>
       <CardHistory res={history} onRetry={() => void reloadHistory()} />
     </View>

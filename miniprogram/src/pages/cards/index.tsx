@@ -5,7 +5,7 @@ import { Pic } from '../../components/pic'
 import { Empty, Failure, Loading } from '../../components/states'
 import { api } from '../../services/api'
 import { cardState, cardTitle } from '../../services/card'
-import { formatFen, formatValidity } from '../../services/format'
+import { formatExpiry, formatFen } from '../../services/format'
 import { go, routes } from '../../services/router'
 import { useResource } from '../../services/use-resource'
 
@@ -35,15 +35,18 @@ export default function CardsPage() {
                       <Text className='card-row__title'>{cardTitle(c)}</Text>
                       <Text className={state.spendable ? 'tag tag--ok' : 'tag'}>{state.label}</Text>
                     </View>
-                    <Text className='card-summary__meta'>面值 {formatFen(faceValue)}</Text>
-                    <Text className='card-summary__meta'>{formatValidity(c.begin_time, c.end_time)}</Text>
+                    <View className='card-summary__meta'>
+                      <Text>面值 {formatFen(faceValue)}</Text>
+                      {/* A refunded card has no balance to speak of: its tag says 已退款. */}
+                      {c.balance !== null && state.standing !== 'refunded' && (
+                        <Text className={state.spendable ? 'card-row__balance accent' : 'card-row__balance'} data-testid='card-item-balance'>
+                          余额 {formatFen(c.balance)}
+                        </Text>
+                      )}
+                    </View>
+                    <Text className='card-summary__meta'>{formatExpiry(c.end_time)}</Text>
                   </View>
                 </View>
-              }
-              value={
-                <Text className={state.spendable ? 'accent' : ''} data-testid='card-item-balance'>
-                  {state.standing === 'refunded' || c.balance === null ? state.label : `余额 ${formatFen(c.balance)}`}
-                </Text>
               }
             />
           )

@@ -3,7 +3,7 @@ import { Button, Input, Text, View } from '@tarojs/components'
 import type { InvoiceResponse } from '@giftcard/shared/api'
 
 import { CellGroup } from '../../components/cells'
-import { Empty, Failure, Loading } from '../../components/states'
+import { Empty, Failure, Loading, failureText } from '../../components/states'
 import { api } from '../../services/api'
 import { invoiceStatusText, validateInvoiceForm, type InvoiceForm, type InvoiceFormErrors } from '../../services/invoice-form'
 import { routerParam } from '../../services/router'
@@ -45,7 +45,7 @@ function InvoiceFormView({ orderId, onSubmitted }: { orderId: string; onSubmitte
     try {
       onSubmitted(await api.submitInvoice(orderId, v.input))
     } catch (e) {
-      setFailure((e as Error).message)
+      setFailure(failureText(e as Error))
     } finally {
       setSending(false)
     }

@@ -2,9 +2,9 @@ import { Button, Text, View } from '@tarojs/components'
 import { formatFen } from '@giftcard/shared/money'
 
 import { Cell, CellGroup } from '../../components/cells'
-import { Empty, Failure, Loading } from '../../components/states'
+import { Empty, Failure, Loading, failureText } from '../../components/states'
 import { formatDate } from '../../services/format'
-import { orderCardsText, orderStateText, roleText, useOrderPages } from '../../services/orders'
+import { orderCardsText, orderStateText, orderTitle, roleText, useOrderPages } from '../../services/orders'
 import { go, routes } from '../../services/router'
 
 /** My orders, paged. */
@@ -27,19 +27,20 @@ export default function OrdersPage() {
             label={
               <View>
                 <View className='card-row__head'>
-                  <Text className='card-row__title'>订单号 {o.order_id}</Text>
+                  <Text className='card-row__title'>{orderTitle(o)}</Text>
                   {o.state === 'refunded' && <Text className='tag'>{orderStateText(o)}</Text>}
                 </View>
                 <View className='card-summary__meta'>
                   {roleText(o)} · {formatDate(o.create_time)} · {orderCardsText(o)}
                 </View>
+                <View className='card-summary__meta'>订单号 {o.order_id}</View>
               </View>
             }
             value={formatFen(o.total_price)}
           />
         ))}
       </CellGroup>
-      {state === 'error' && <Text className='field__error'>加载失败：{pages.error!.message}</Text>}
+      {state === 'error' && <Text className='field__error'>加载失败：{failureText(pages.error!)}</Text>}
       {orders.length < pages.total && (
         <Button className='btn btn--plain btn--block' data-testid='load-more' loading={state === 'loading'} onClick={pages.more}>
           加载更多
