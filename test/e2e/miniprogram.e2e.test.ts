@@ -4,7 +4,9 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { GiftCardOrder } from '@giftcard/shared';
 import Redis from 'ioredis';
+import jsQR from 'jsqr';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
 import { freePort } from '../support/free-port';
 
 /**
@@ -164,6 +166,10 @@ describe('Mini Program H5 in Chromium', () => {
     await open(cardJump);
     const balance = await settled('[data-testid=card-balance]');
     expect(await balance.textContent()).toMatch(/200(\.00)?/);
+    // 到店使用: the QR code a cashier scans, read back from the pixels as a scanner would.
+    await page.locator('[data-testid=qr-code]').scrollIntoViewIfNeeded();
+    expect(decodeQr(await page.screenshot())).toBe(order.card_list[0]!.code);
+    expect((await page.textContent('[data-testid=barcode-digits]'))!.replace(/ /g, '')).toBe(order.card_list[0]!.code);
     await shot('card');
 
     // The order reaches the projection through the sandbox's push: reload until it is listed.
@@ -237,6 +243,12 @@ describe('Mini Program H5 in Chromium', () => {
     expect(consoleErrors.filter((e) => /Content Security Policy|pageerror/i.test(e))).toEqual([]);
   });
 });
+
+/** The text of the QR code in a PNG screenshot, or null when none is found. */
+function decodeQr(png: Buffer): string | null {
+  const { data, width, height } = PNG.sync.read(png);
+  return jsQR(new Uint8ClampedArray(data.buffer, data.byteOffset, data.length), width, height)?.data ?? null;
+}
 
 /**
  * Fills the invoice form as a company invoice: by the page's test ids (`invoice-type-company`,
