@@ -21,6 +21,45 @@ async function benchKeys(redis: Redis): Promise<number> {
   return count;
 }
 
+/** The till and list benchmarks at their smallest (their set-up still buys 201 cards, and 4 users' 3 orders each). */
+const SMALL_TILL_AND_LISTS = {
+  REDEEM_DEBITS: '40',
+  REDEEM_WARMUP: '8',
+  API_LISTS_USERS: '4',
+  API_LISTS_ORDERS: '3',
+  API_LISTS_REQUESTS: '60',
+  API_LISTS_WARMUP: '12',
+  API_LISTS_STALE_REQUESTS: '20',
+};
+
+const expectNumbers = (o: Record<string, unknown>, fields: string[]) => {
+  for (const f of fields) expect({ [f]: typeof o[f] }).toEqual({ [f]: 'number' });
+};
+
+function checkRedeem(line: Record<string, unknown>) {
+  expect(line).toMatchObject({ name: 'redeem', tills: 8 });
+  for (const scenario of ['spread', 'hot']) {
+    const s = line[scenario] as Record<string, unknown>;
+    expect(s).toMatchObject({ cards: scenario === 'hot' ? 1 : 200, debits: 40, exact: true });
+    expectNumbers(s, ['debits_per_s', 'p50_ms', 'p99_ms', 'applied', 'refused', 'wechat_calls_per_debit']);
+    expect(s.applied as number).toBeGreaterThan(0);
+    expectNumbers(s.cpu_us_per_debit as Record<string, unknown>, ['redis', 'load']);
+  }
+}
+
+function checkApiLists(line: Record<string, unknown>) {
+  expect(line).toMatchObject({ name: 'api_lists', users: 4, orders_per_user: 3, target: { p99_ms: 20, wechat_calls_per_request: 0.1 } });
+  expectNumbers(line, ['projection_max_age_s', 'setup_s']);
+  for (const booleans of Object.values(line.target_met as Record<string, unknown>)) expect(typeof booleans).toBe('boolean');
+  for (const phase of [line, line.all_stale as Record<string, unknown>]) {
+    for (const list of ['cards', 'orders']) {
+      const l = phase[list] as Record<string, unknown>;
+      expect(l).toMatchObject({ non_200: 0 });
+      expectNumbers(l, ['requests', 'rps', 'p50_ms', 'p99_ms', 'wechat_calls_per_request', 'response_bytes']);
+    }
+  }
+}
+
 describe('pnpm bench', () => {
   it('runs every benchmark to its end, one JSON line each, and leaves no keys behind', async () => {
     const redis = new Redis(redisUrl);
@@ -28,7 +67,15 @@ describe('pnpm bench', () => {
       const keysBefore = await benchKeys(redis);
       const child = spawn('node', ['scripts/bench.js'], {
         cwd: root,
-        env: { ...process.env, REDIS_URL: redisUrl, BENCH_PUSHES: '300', BENCH_ROUNDS: '1', BENCH_CALLS: '200', BENCH_LIMIT_MS: '90000' },
+        env: {
+          ...process.env,
+          REDIS_URL: redisUrl,
+          BENCH_PUSHES: '300',
+          BENCH_ROUNDS: '1',
+          BENCH_CALLS: '200',
+          BENCH_LIMIT_MS: '90000',
+          ...SMALL_TILL_AND_LISTS,
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       let stdout = '';
@@ -39,7 +86,7 @@ describe('pnpm bench', () => {
       expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
 
       const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(lines.map((l) => l.bench).sort()).toEqual(['callback_ingest_aes', 'callback_ingest_plain', 'wechat_client_calls']);
+      expect(lines.map((l) => l.bench).sort()).toEqual(['api_lists', 'callback_ingest_aes', 'callback_ingest_plain', 'redeem', 'wechat_client_calls']);
       for (const line of lines.filter((l) => String(l.bench).startsWith('callback_ingest'))) {
         expect(line).toMatchObject({ pushes: 300, rounds: 1, connections: 64, non_200: 0 });
         for (const figure of ['rps', 'p50_ms', 'p99_ms', 'bare_koa_rps', 'ratio', 'ratio_ceiling']) expect(line[figure]).toBeGreaterThan(0);
@@ -49,6 +96,8 @@ describe('pnpm bench', () => {
         expect(steps.seal! > 0).toBe(line.bench === 'callback_ingest_aes');
       }
       expect(lines.find((l) => l.bench === 'wechat_client_calls')).toMatchObject({ calls: 200, token_fetches: 1 });
+      checkRedeem(lines.find((l) => l.bench === 'redeem')!);
+      checkApiLists(lines.find((l) => l.bench === 'api_lists')!);
       expect(await benchKeys(redis)).toBe(keysBefore);
     } finally {
       redis.disconnect();

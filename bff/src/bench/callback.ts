@@ -1,14 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { encryptMessage, parseEncodingAesKey } from '../callback/protocol/aes';
 import { callbackSignature, msgSignature } from '../callback/protocol/signature';
 import { buildReplyXml } from '../callback/protocol/xml';
 import { connectRedis, redisReady, type RedisClient } from '../redis/connect';
 import { deleteByPrefix } from '../redis/delete-by-prefix';
-import { ownCpuMs, processCpuMs, redisCpuMs } from './support/cpu';
+import { cpuDuring } from './support/cpu';
 import { driveLoad, serialiseRequests, type LoadRequest, type LoadResult } from './support/load';
+import { startServerProcess, type ServerProcess } from './support/server';
 import { measurePushSteps } from './support/steps';
 import { deleteKeysWhenStopped } from './support/stop';
 
@@ -48,21 +47,8 @@ function pushes(n: number, mode: 'plain' | 'aes', runId: string): LoadRequest[] 
   });
 }
 
-/** Servers still running, stopped however this process ends (a signal from `pnpm bench`'s time limit too). */
-const running = new Set<ChildProcess>();
-process.once('exit', () => running.forEach((child) => child.kill('SIGTERM')));
-
-async function startServer(mode: string, env: NodeJS.ProcessEnv) {
-  // BENCH_SERVER_NODE_ARGS, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`, to look inside the server.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, path.join(__dirname, 'support', 'callback-server.js'), mode], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  const line = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`server ${mode} exited with ${code}`)));
-  });
-  return { port: (JSON.parse(line) as { port: number }).port, pid: child.pid!, stop: () => child.kill('SIGTERM') };
+function startServer(mode: string, env: NodeJS.ProcessEnv): Promise<ServerProcess> {
+  return startServerProcess(path.join(__dirname, 'support', 'callback-server.js'), [mode], env);
 }
 
 /** CPU microseconds per push of the server, Redis and the load generator, over the measured rounds. */
@@ -72,15 +58,9 @@ interface CpuPerPush {
   load: number;
 }
 
-type Server = Awaited<ReturnType<typeof startServer>>;
-
 /** Drives one server through `work` and says what it cost in CPU on every side. */
-async function round(server: Server, work: Buffer[], redis: RedisClient) {
-  const before = { server: processCpuMs(server.pid), redis: await redisCpuMs(redis), load: ownCpuMs() };
-  const result = await driveLoad(server.port, work, CONNECTIONS);
-  const after = { server: processCpuMs(server.pid), redis: await redisCpuMs(redis), load: ownCpuMs() };
-  const serverMs = after.server !== undefined && before.server !== undefined ? after.server - before.server : undefined;
-  return { result, cpuMs: { server: serverMs, redis: after.redis - before.redis, load: after.load - before.load } };
+function round(server: ServerProcess, work: Buffer[], redis: RedisClient) {
+  return cpuDuring(server.pid, redis, () => driveLoad(server.port, work, CONNECTIONS));
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -148,8 +128,7 @@ async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number,
       target: { ratio: 0.5, p99_ms: 20 },
     };
   } finally {
-    bareServer.stop();
-    bffServer.stop();
+    await Promise.all([bareServer.stop(), bffServer.stop()]);
   }
 }
 

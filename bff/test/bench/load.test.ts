@@ -81,6 +81,17 @@ describe('bench load generator', () => {
     expect(s.received()).toBe(30);
   });
 
+  it('sends GETs without a body and with their headers, and counts statuses against the given success', async () => {
+    const heads: string[] = [];
+    const s = await serve((socket, i) => socket.write(i % 2 ? 'HTTP/1.1 409 Conflict\r\nContent-Length: 0\r\n\r\n' : 'HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\n{}'));
+    server = s;
+    const gets = serialiseRequests('127.0.0.1', [{ method: 'GET', path: '/api/cards', body: 'ignored', headers: { authorization: 'Bearer t' } }]);
+    heads.push(gets[0]!.toString('latin1'));
+    expect(heads[0]).toBe('GET /api/cards HTTP/1.1\r\nHost: 127.0.0.1\r\nauthorization: Bearer t\r\nConnection: keep-alive\r\n\r\n');
+    const result = await driveLoad(s.port, [...gets, ...gets, ...gets, ...gets], 2, { ok: (status) => status === 201 });
+    expect(result).toMatchObject({ failures: 2, statuses: { 201: 2, 409: 2 } });
+  });
+
   it('fails, rather than guesses, on a response without Content-Length', async () => {
     const s = await serve((socket) => socket.write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\nsuccess\r\n0\r\n\r\n'));
     server = s;

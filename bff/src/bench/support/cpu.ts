@@ -34,3 +34,19 @@ export function ownCpuMs(): number {
   const { user, system } = process.cpuUsage();
   return (user + system) / 1000;
 }
+
+/** CPU milliseconds each side spent: the server process (undefined without /proc), Redis, this process. */
+export interface CpuSpent {
+  server: number | undefined;
+  redis: number;
+  load: number;
+}
+
+/** Runs `work` (driving the server `serverPid`) and says what it cost in CPU on every side. */
+export async function cpuDuring<T>(serverPid: number, redis: RedisClient, work: () => Promise<T>): Promise<{ result: T; cpuMs: CpuSpent }> {
+  const before = { server: processCpuMs(serverPid), redis: await redisCpuMs(redis), load: ownCpuMs() };
+  const result = await work();
+  const after = { server: processCpuMs(serverPid), redis: await redisCpuMs(redis), load: ownCpuMs() };
+  const server = after.server !== undefined && before.server !== undefined ? after.server - before.server : undefined;
+  return { result, cpuMs: { server, redis: after.redis - before.redis, load: after.load - before.load } };
+}

@@ -11,24 +11,38 @@ import { percentile } from './percentiles';
 
 export interface LoadRequest {
   path: string;
+  /** A POST's body (a WeChat push unless `contentType` says otherwise); a GET has none. */
   body: string;
+  /** POST unless said. */
+  method?: 'GET' | 'POST';
+  /** Of a POST's body; text/xml unless said. */
+  contentType?: string;
+  /** e.g. `{ authorization: 'Bearer …' }`: a till's terminal key, a Mini Program session. */
+  headers?: Record<string, string>;
 }
 
 export interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
-  /** Responses whose status was not 200. */
+  /** Responses whose status was not a success (`ok`: 200 unless said). */
   failures: number;
+  /** How many responses had each status. */
+  statuses: Record<number, number>;
+}
+
+export interface LoadOptions {
+  /** Which statuses are a success; the others count as failures. Only 200 unless said. */
+  ok?: (status: number) => boolean;
 }
 
 /** Serialises the requests once; the same `Buffer`s can be sent to several servers. */
 export function serialiseRequests(host: string, requests: LoadRequest[]): Buffer[] {
-  return requests.map(({ path, body }) =>
-    Buffer.from(
-      `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nContent-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: keep-alive\r\n\r\n${body}`,
-    ),
-  );
+  return requests.map(({ path, body, method = 'POST', contentType = 'text/xml', headers = {} }) => {
+    const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    const entity = method === 'GET' ? '' : `Content-Type: ${contentType}\r\nContent-Length: ${Buffer.byteLength(body)}\r\n`;
+    return Buffer.from(`${method} ${path} HTTP/1.1\r\nHost: ${host}\r\n${extra}${entity}Connection: keep-alive\r\n\r\n${method === 'GET' ? '' : body}`);
+  });
 }
 
 const HEADER_END = Buffer.from('\r\n\r\n');
@@ -59,8 +73,10 @@ function responseReader(onResponse: (status: number) => void, onError: (e: Error
 }
 
 /** Sends every request once over `connections` keep-alive sockets, each waiting for its reply. */
-export async function driveLoad(port: number, requests: Buffer[], connections: number): Promise<LoadResult> {
+export async function driveLoad(port: number, requests: Buffer[], connections: number, opts: LoadOptions = {}): Promise<LoadResult> {
+  const ok = opts.ok ?? ((status: number) => status === 200);
   const latencies = new Float64Array(requests.length);
+  const statuses: Record<number, number> = {};
   let next = 0;
   let done = 0;
   let failures = 0;
@@ -90,7 +106,8 @@ export async function driveLoad(port: number, requests: Buffer[], connections: n
         responseReader((status) => {
           awaiting = false;
           latencies[index] = performance.now() - sentAt;
-          if (status !== 200) failures++;
+          statuses[status] = (statuses[status] ?? 0) + 1;
+          if (!ok(status)) failures++;
           if (++done === requests.length) return resolve();
           send();
         }, fail),
@@ -106,5 +123,5 @@ export async function driveLoad(port: number, requests: Buffer[], connections: n
   const seconds = (performance.now() - started) / 1000;
   sockets.forEach((s) => s.destroy());
   latencies.sort();
-  return { rps: Math.round(requests.length / seconds), p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures };
+  return { rps: Math.round(requests.length / seconds), p50: percentile(latencies, 50), p99: percentile(latencies, 99), failures, statuses };
 }
