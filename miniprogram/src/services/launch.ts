@@ -51,3 +51,9 @@ export function jumpPicker(): (routerQuery: Query) => Query {
     return current
   }
 }
+
+/** Which card a jump opens ('' for none): two shows of the same jump have the same key. */
+export function jumpKey(query: Query): string {
+  const parsed = parseCardJump(query)
+  return parsed.ok ? `${parsed.jump.cardId}\n${parsed.jump.encryptCode}` : ''
+}

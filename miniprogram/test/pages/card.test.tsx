@@ -232,6 +232,31 @@ describe('Card-button jumps (002 §14.1), read on every show', () => {
     expect(seen.find((o) => o.url === '/api/cards/open')!.data).toEqual({ encrypt_code: 'encA+', card_id: 'pCardA', openid: 'o_service' })
   })
 
+  test('while a new jump\'s card loads, the previous card\'s codes are not shown', async () => {
+    setRouterParams(jumpA)
+    let release: () => void = () => undefined
+    const gate = new Promise<void>((r) => (release = r))
+    serve({
+      'POST /api/cards/open': async (o: { data?: unknown }) => {
+        if ((o.data as { card_id: string }).card_id === 'pCardB') await gate
+        return { status: 200, data: card({ code: (o.data as { card_id: string }).card_id === 'pCardB' ? '220000000002' : '110000000001' }) }
+      },
+      'GET /api/cards/110000000001/history': { history: [] },
+      'GET /api/cards/220000000002/history': { history: [] },
+    } as never)
+    render(
+      <App>
+        <CardPage />
+      </App>,
+    )
+    expect((await screen.findByTestId('barcode-digits')).textContent).toBe('1100 0000 0001')
+    await triggerDidShow({ path: 'pages/card/index', query: jumpB, scene: 1028 })
+    expect(screen.queryByTestId('barcode-digits')).toBeNull()
+    expect(screen.getByTestId('state-loading')).toBeTruthy()
+    release()
+    expect((await screen.findByTestId('barcode-digits')).textContent).toBe('2200 0000 0002')
+  })
+
   test('warm re-entry with another jump opens the new card, not the previous one; a plain show keeps it', async () => {
     setRouterParams(jumpA)
     setEnterOptions({ path: 'pages/card/index', query: jumpA, scene: 1028 })

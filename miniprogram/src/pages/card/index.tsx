@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useDidShow } from '@tarojs/taro'
 import { Button, Text, View } from '@tarojs/components'
 
@@ -10,9 +10,9 @@ import { Barcode, QrCode } from '../../components/till-codes'
 import { api, ApiError } from '../../services/api'
 import { cardState, offerCardBag, openCardFromJump, openInCardBag } from '../../services/card'
 import { formatValidity } from '../../services/format'
-import { jumpPicker } from '../../services/launch'
+import { jumpKey, jumpPicker } from '../../services/launch'
 import { go, routerParams, routes } from '../../services/router'
-import { useResource } from '../../services/use-resource'
+import { useResource, type Resource } from '../../services/use-resource'
 import './index.css'
 
 /** A cell with its text under the label (validity, instructions: too long for the value column). */
@@ -25,6 +25,12 @@ function TextCell({ label, text, testId }: { label: string; text: string; testId
   )
 }
 
+/** The history as loaded for this code: another card's (the one shown before a new jump) is not shown. */
+function ofCode<T extends { code: string }>(res: Resource<T>, code: string): Resource<T> {
+  if (!res.data || res.data.code === code) return res
+  return res.state === 'error' ? { state: 'error', error: res.error } : { state: 'loading' }
+}
+
 /**
  * The card-button jump target (002 §14.1). On every show it asks which jump to open (a warm re-entry
  * may bring another card) and re-reads the card from WeChat, so the balance, the state and the till
@@ -32,12 +38,19 @@ function TextCell({ label, text, testId }: { label: string; text: string; testId
  */
 export default function CardPage() {
   const [pick] = useState(jumpPicker)
-  const [res, reload] = useResource(() => openCardFromJump(pick(routerParams())), false)
+  // The jump being opened: while another card loads, the previous one (and its codes) is not shown.
+  const wanted = useRef('')
+  const [res, reload] = useResource(async () => {
+    const query = pick(routerParams())
+    const key = jumpKey(query)
+    wanted.current = key
+    return { key, card: await openCardFromJump(query) }
+  }, false)
   useDidShow(() => {
     void reload()
   })
-  const card = res.data ?? null
-  const [history, reloadHistory] = useResource(() => api.cardHistory(card!.code), false)
+  const card = res.data?.card ?? null
+  const [history, reloadHistory] = useResource(async () => ({ code: card!.code, history: (await api.cardHistory(card!.code)).history }), false)
   useEffect(() => {
     if (card) void reloadHistory()
   }, [card, reloadHistory])
@@ -55,7 +68,7 @@ export default function CardPage() {
     )
   }
   if (res.state === 'error') return <Failure error={res.error} onRetry={reload} />
-  if (res.data === undefined) return <Loading />
+  if (res.data === undefined || res.data.key !== wanted.current) return <Loading />
   if (card === null) return <Empty text='请从微信卡包中的礼品卡打开' action='查看我的礼品卡' onAction={() => go(routes.cards)} actionTestId='card-list' />
   const state = cardState(card)
   const h5 = process.env.TARO_ENV === 'h5'
@@ -97,7 +110,7 @@ export default function CardPage() {
         {!state.spendable && card.notice?.trim() && <TextCell label='使用提醒' text={card.notice} testId='card-notice' />}
         {card.description?.trim() && <TextCell label='使用说明' text={card.description} testId='card-description' />}
       </CellGroup>
-      <CardHistory res={history} onRetry={() => void reloadHistory()} />
+      <CardHistory res={ofCode(history, card.code)} onRetry={() => void reloadHistory()} />
     </View>
   )
 }
