@@ -2,7 +2,7 @@ import type { Card, CardDefinitionInfo, CardsResponse, OpenCardRequest, Order, O
 import { HttpError } from '../http/errors';
 import type { CardProjection, OrderView, ProjectionStore } from '../projector';
 import type { CardCatalog } from '../services/card-catalog';
-import { WechatError, type WechatClient } from '../wechat';
+import { isWechatError, WechatError, type WechatClient } from '../wechat';
 import type { IdentityLinks } from './identity';
 
 const NOT_FOUND = () => new HttpError(404, 'not_found', 'no such card');
@@ -25,10 +25,14 @@ export async function openCard(
   jump: OpenCardRequest,
 ): Promise<Card> {
   let info;
+  let code: string | undefined;
   try {
-    const { code } = await deps.client.code.decryptCode({ encrypt_code: jump.encrypt_code });
+    ({ code } = await deps.client.code.decryptCode({ encrypt_code: jump.encrypt_code }));
     info = await deps.client.code.getCode({ code, card_id: jump.card_id, check_consume: false });
   } catch (e) {
+    // A code WeChat decrypts but no longer knows was refunded: its last holder, already linked
+    // (a refunded code proves no one), sees it as refunded rather than as missing.
+    if (code !== undefined && isWechatError(e, 40056)) return refundedCard(deps, miniOpenid, code, jump.card_id);
     if (e instanceof WechatError && (e.kind === 'api' || e.kind === 'invalid_request')) throw NOT_FOUND();
     throw e;
   }
@@ -52,6 +56,18 @@ export async function openCard(
     end_time: info.card.end_time ?? null,
     background_pic_url: info.background_pic_url ?? null,
   };
+}
+
+async function refundedCard(
+  deps: { identity: IdentityLinks; catalog: CardCatalog; projections: Pick<ProjectionStore, 'card'> },
+  miniOpenid: string,
+  code: string,
+  cardId: string,
+): Promise<Card> {
+  const [serviceOpenid, projected] = await Promise.all([deps.identity.serviceOpenidOf(miniOpenid), deps.projections.card(code)]);
+  if (!projected || projected.status !== 'REMOVED' || projected.card_id !== cardId || serviceOpenid === null || projected.owner !== serviceOpenid) throw NOT_FOUND();
+  const { price: _price, ...card } = cardFromProjection(projected, await deps.catalog.infos([cardId]));
+  return card;
 }
 
 /** A projected card as its holder sees it; its face value is the price paid for it. */

@@ -95,6 +95,12 @@ describe('the consumer sees WeChat’s truth after every change', () => {
     expect(order).toMatchObject({ order_id: second.order.order_id, state: 'refunded', cards: [{ status: 'REMOVED', balance: null }] });
     // The other order stands.
     expect(orders.find((o) => o.order_id === first.order.order_id)).toMatchObject({ state: 'paid' });
+    // Its card-button jump shows the card as refunded to its last holder, and to no one else.
+    const jump = { encrypt_code: second.encryptCode, card_id: second.cardId };
+    const opened = await call(bff, 'POST', '/api/cards/open', { token, body: jump });
+    expect(opened).toMatchObject({ status: 200, body: { code: second.code, status: 'REMOVED', balance: null, face_value: 5000 } });
+    const stranger = await login(bff, 'mini_refund_stranger');
+    expect((await call(bff, 'POST', '/api/cards/open', { token: stranger, body: { ...jump, openid: 'svc_buyer' } })).status).toBe(404);
   });
 
   it('a change made outside the BFF shows once the projection is older than the age, not before', async () => {
