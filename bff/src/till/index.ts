@@ -42,6 +42,7 @@ export function createTill(deps: TillDeps) {
     keys,
     catalog: new CardCatalog(redis, keys),
     logger,
+    refreshOrder: (orderId) => deps.projections.refreshOrder(orderId),
     refreshCode: (code) => deps.projections.refreshCode(code),
     ...(deps.tillSettleGraceMs !== undefined && { settleGraceMs: deps.tillSettleGraceMs }),
     knownCode: async (code) => (await redis.exists(keys.projCard(code))) === 1,

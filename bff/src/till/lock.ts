@@ -21,11 +21,16 @@ export interface HeldLock {
 }
 
 /**
- * A Redis lock per name (SET NX PX with a random token), shared by every BFF process. Waiters poll
- * with a short, jittered backoff: a till's debit holds it for a few WeChat round trips, so a queue
- * of tills on one hot card moves in milliseconds without a notification channel.
+ * A Redis lock per name (SET NX PX with a random token), shared by every BFF process. Within a
+ * process, callers for one name queue in arrival order and only the head asks Redis, so a hot card
+ * is served first come, first served instead of by whoever polls luckiest; the processes among
+ * themselves poll with a short, jittered backoff (a till's change holds the lock for a few WeChat
+ * round trips).
  */
 export class RedisLock {
+  /** Per name: settles when the last local caller in line is done with the lock. */
+  private readonly lines = new Map<string, Promise<void>>();
+
   constructor(
     private readonly redis: RedisClient,
     private readonly opts: LockOptions,
@@ -33,21 +38,54 @@ export class RedisLock {
 
   /** The lock, or null when it stayed held by others for `waitMs`. */
   async acquire(key: string): Promise<HeldLock | null> {
-    const token = randomBytes(16).toString('hex');
     const deadline = Date.now() + this.opts.waitMs;
-    for (let delay = 2; ; delay = Math.min(delay * 2, 50)) {
-      if ((await this.redis.set(key, token, 'PX', this.opts.ttlMs, 'NX')) === 'OK') return this.held(key, token);
-      if (Date.now() >= deadline) return null;
+    const ahead = this.lines.get(key) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = new Promise<void>((resolve) => (done = resolve));
+    // Whoever comes next waits for this caller too, even if it gives up before its turn.
+    const line = ahead.then(() => mine);
+    this.lines.set(key, line);
+    const leave = () => {
+      done();
+      if (this.lines.get(key) === line) this.lines.delete(key);
+    };
+    if (!(await settlesBefore(ahead, deadline))) {
+      // Our turn would come too late: pass it on when it comes.
+      void ahead.then(leave);
+      return null;
+    }
+    const token = randomBytes(16).toString('hex');
+    for (let delay = 2; ; delay = Math.min(delay * 2, 20)) {
+      if ((await this.redis.set(key, token, 'PX', this.opts.ttlMs, 'NX')) === 'OK') return this.held(key, token, leave);
+      if (Date.now() >= deadline) {
+        leave();
+        return null;
+      }
       await sleep(delay / 2 + Math.random() * delay);
     }
   }
 
-  private held(key: string, token: string): HeldLock {
+  private held(key: string, token: string, leave: () => void): HeldLock {
     return {
       extend: async () => Number(await this.redis.eval(EXTEND, 1, key, token, String(this.opts.ttlMs))) === 1,
       release: async () => {
-        await this.redis.eval(RELEASE, 1, key, token);
+        try {
+          await this.redis.eval(RELEASE, 1, key, token);
+        } finally {
+          leave();
+        }
       },
     };
+  }
+}
+
+/** Whether `p` settles before the deadline (ms since the epoch); no timer is left behind. */
+async function settlesBefore(p: Promise<void>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()))));
+  try {
+    return await Promise.race([p.then(() => true as const), late]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -22,7 +22,9 @@ export interface TillDeps {
   keys: RedisKeys;
   catalog: CardCatalog;
   logger: Logger;
-  /** Re-reads the code's order and cards into the projections (the consumer's lists), after a change. */
+  /** Re-reads an order and its cards into the projections (the consumer's lists), after a change. */
+  refreshOrder: (orderId: string) => Promise<unknown>;
+  /** The same, by a code (code/get names its order): after a change settled without the till reading the code. */
   refreshCode: (code: string) => Promise<unknown>;
   /** Whether WeChat ever showed this code to the BFF (a 40056 then means refunded, not unknown). */
   knownCode: (code: string) => Promise<boolean>;
@@ -78,10 +80,12 @@ export class TillService {
     const idemKey = this.deps.keys.tillIdempotency('debit', terminal.id, req.idempotency_key);
     const replay = await this.replay<{ redemption: Redemption }>(idemKey, fp);
     if (replay) return replay;
+    let order: { orderId: string } | undefined;
     const answer = await this.underLock(req.code, async (lock) => {
       const settledReplay = await this.replay<{ redemption: Redemption }>(idemKey, fp);
       if (settledReplay) return settledReplay;
       const info = await this.readForChange(req.code);
+      order = { orderId: info.order_id };
       const unusable = unusableReason(info, this.now());
       if (unusable) return this.refuse(idemKey, fp, cardUnusable(unusable));
       if (info.card.balance < req.amount) {
@@ -111,7 +115,7 @@ export class TillService {
       const done = await this.apply(change, lock);
       return { status: 201, body: { redemption: redemptionOf(done) } };
     });
-    await this.refresh(req.code);
+    await this.refresh(order ?? req.code);
     return answer;
   }
 
@@ -122,6 +126,7 @@ export class TillService {
     if (replay) return replay;
     const debit = await this.deps.store.redemption(redemptionId);
     if (!debit) throw new HttpError(404, 'not_found', 'no such redemption');
+    let order: { orderId: string } | undefined;
     const answer = await this.underLock(debit.code, async (lock) => {
       const settledReplay = await this.replay<{ reversal: Reversal }>(idemKey, fp);
       if (settledReplay) return settledReplay;
@@ -130,6 +135,7 @@ export class TillService {
         throw new HttpError(409, 'already_reversed', `redemption ${redemptionId} was reversed at ${current.reversal.created_at} (reversal ${current.reversal.id})`);
       }
       const info = await this.readForChange(debit.code);
+      order = { orderId: info.order_id };
       const unusable = unusableReason(info, this.now());
       if (unusable) throw cardUnusable(unusable);
       const change: PendingChange = {
@@ -150,7 +156,7 @@ export class TillService {
       const done = await this.apply(change, lock);
       return { status: 201, body: { reversal: reversalOf(done) } };
     });
-    await this.refresh(debit.code);
+    await this.refresh(order ?? debit.code);
     return answer;
   }
 
@@ -304,9 +310,13 @@ export class TillService {
     }
   }
 
-  private async refresh(code: string): Promise<void> {
+  /**
+   * The changed card's order re-read for the consumer's views: by the order id the till's own
+   * code/get named, or by the code when a retry settled a change without reading it.
+   */
+  private async refresh(target: { orderId: string } | string): Promise<void> {
     try {
-      await this.deps.refreshCode(code);
+      await (typeof target === 'string' ? this.deps.refreshCode(target) : this.deps.refreshOrder(target.orderId));
     } catch (e) {
       this.deps.logger.warn('till: projections not refreshed after a change (the next list read re-reads them)', { error: (e as Error).message });
     }
