@@ -26,6 +26,7 @@ import type { RedisKeys } from '../redis/keys';
 import { InvoiceRequests } from '../services/invoice-requests';
 import { isWechatError, WechatError, type WechatClient } from '../wechat';
 import { afterSalesLinks } from './after-sales';
+import { ListCache } from './list-cache';
 import { cardFromProjection, openCard, orderFromView } from './cards';
 import { IdentityLinks } from './identity';
 import { checkScanTicket } from './scan';
@@ -65,6 +66,8 @@ export function createMiniApi(deps: MiniApiDeps) {
   const cards = new CardCatalog(redis, keys);
   const invoices = new InvoiceRequests(redis, keys);
   const store = deps.projections ?? new ProjectionStore(redis, keys, new ProjectionWriter({ redis, keys, client, logger: deps.logger }));
+
+  const lists = new ListCache(redis, keys, { maxAgeMs: store.maxAgeMs, now: store.clock });
 
   const router = new Router({ prefix: '/api' });
   const auth = sessionAuth(tokens);
@@ -134,9 +137,16 @@ export function createMiniApi(deps: MiniApiDeps) {
   // Refunded cards stay listed (status REMOVED, balance null): the holder sees them as refunded.
   router.get('/cards', async (ctx) => {
     const service = await serviceOf(ctx);
-    const held = service === null ? [] : await store.freshCardsOf(service);
-    const infos = await cards.infos(held.map((c) => c.card_id));
-    ctx.body = { cards: held.map((c) => cardFromProjection(c, infos)) };
+    if (service === null) {
+      ctx.body = { cards: [] };
+      return;
+    }
+    ctx.type = 'json';
+    ctx.body = await lists.json(service, 'cards', async () => {
+      const held = await store.freshCardsOf(service);
+      const infos = await cards.infos(held.map((c) => c.card_id));
+      return { body: { cards: held.map((c) => cardFromProjection(c, infos)) }, readAts: held.filter((c) => c.status !== 'REMOVED').map((c) => c.read_at) };
+    });
   });
 
   router.get('/cards/:code/history', async (ctx) => {
@@ -151,9 +161,19 @@ export function createMiniApi(deps: MiniApiDeps) {
   router.get('/orders', async (ctx) => {
     const page = parse(ordersQuery, ctx.query);
     const service = await serviceOf(ctx);
-    const { total, orders } = service === null ? { total: 0, orders: [] } : await store.freshOrdersOf(service, page);
-    const infos = await cards.infos(orders.flatMap((o) => o.cards.map((c) => c.card_id)));
-    ctx.body = { total, offset: page.offset, limit: page.limit, orders: orders.map((o) => orderFromView(o, infos)) };
+    if (service === null) {
+      ctx.body = { total: 0, offset: page.offset, limit: page.limit, orders: [] };
+      return;
+    }
+    ctx.type = 'json';
+    ctx.body = await lists.json(service, `orders:${page.offset}:${page.limit}`, async () => {
+      const { total, orders } = await store.freshOrdersOf(service, page);
+      const infos = await cards.infos(orders.flatMap((o) => o.cards.map((c) => c.card_id)));
+      return {
+        body: { total, offset: page.offset, limit: page.limit, orders: orders.map((o) => orderFromView(o, infos)) },
+        readAts: orders.filter((o) => o.state !== 'refunded').map((o) => o.read_at),
+      };
+    });
   });
   router.get('/orders/:orderId', async (ctx) => {
     const { orderId } = parse(orderParams, ctx.params);

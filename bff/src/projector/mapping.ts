@@ -177,7 +177,8 @@ export type WriteOp =
   | { op: 'HSET'; key: string; field: string; value: string }
   | { op: 'HDEL'; key: string; field: string }
   | { op: 'ZADD'; key: string; score: number; member: string }
-  | { op: 'ZREM'; key: string; member: string };
+  | { op: 'ZREM'; key: string; member: string }
+  | { op: 'INCR'; key: string };
 
 /** The key names the projection writes (a subset of `RedisKeys`). */
 export interface ProjectionKeys {
@@ -185,6 +186,7 @@ export interface ProjectionKeys {
   projCard(code: string): string;
   projUserOrders(openid: string): string;
   projUserCards(openid: string): string;
+  projUserVersion(openid: string): string;
 }
 
 /**
@@ -215,6 +217,10 @@ export function orderWrites(keys: ProjectionKeys, prev: OrderProjection | null, 
   for (const viewer of prev?.viewers ?? []) {
     if (!stillSee.has(viewer)) ops.push({ op: 'ZREM', key: keys.projUserOrders(viewer), member: next.order_id });
   }
+  // Everyone whose lists may read differently now: their cached lists are out of date.
+  const touched = new Set([...next.viewers, ...(prev?.viewers ?? [])]);
+  for (const c of [...next.cards, ...(prev?.cards ?? [])]) if (c.owner) touched.add(c.owner);
+  for (const user of [...touched].sort()) ops.push({ op: 'INCR', key: keys.projUserVersion(user) });
   return ops;
 }
 

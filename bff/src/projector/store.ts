@@ -62,6 +62,14 @@ export class ProjectionStore {
     private readonly options: ProjectionStoreOptions = {},
   ) {}
 
+  /** The age (ms) past which list reads re-read a projection; Infinity when they never do. */
+  get maxAgeMs(): number {
+    return this.options.freshness?.maxAgeMs ?? Infinity;
+  }
+
+  /** The clock (ms) the projections' `read_at` and ages are measured by. */
+  readonly clock = (): number => (this.options.freshness?.now ?? Date.now)();
+
   /** The user's orders (bought or received), newest first, as that user may see them. */
   async ordersOf(openid: string, page: Page = {}): Promise<{ total: number; orders: OrderView[] }> {
     const offset = Math.max(0, Math.trunc(page.offset ?? 0));

@@ -8,7 +8,7 @@ import { invoiceProjection, orderProjection, orderWrites, type CodeLookup, type 
 // Applies write ops only if KEYS[1] still holds what the caller read (ARGV[1]: '' for no key,
 // '=' .. value otherwise): a compare-and-set over one order's projection, so two refreshes of the
 // same order never interleave their writes. Ops from ARGV[2]: SET k v | DEL k | HSET k f v |
-// HDEL k f | ZADD k score m | ZREM k m, where k is an index into KEYS. Returns 1 applied, 0 changed.
+// HDEL k f | ZADD k score m | ZREM k m | INCR k, where k is an index into KEYS. Returns 1 applied, 0 changed.
 const APPLY_IF_UNCHANGED = `
 local cur = redis.call('GET', KEYS[1])
 local expected = ARGV[1]
@@ -27,6 +27,7 @@ while i <= #ARGV do
   elseif op == 'HDEL' then redis.call('HDEL', k, ARGV[i + 2]); i = i + 3
   elseif op == 'ZADD' then redis.call('ZADD', k, ARGV[i + 2], ARGV[i + 3]); i = i + 4
   elseif op == 'ZREM' then redis.call('ZREM', k, ARGV[i + 2]); i = i + 3
+  elseif op == 'INCR' then redis.call('INCR', k); i = i + 2
   else return redis.error_reply('unknown op ' .. tostring(op)) end
 end
 return 1
@@ -196,6 +197,9 @@ export class ProjectionWriter {
           break;
         case 'ZREM':
           args.push('ZREM', index(o.key), o.member);
+          break;
+        case 'INCR':
+          args.push('INCR', index(o.key));
           break;
       }
     }

@@ -21,6 +21,8 @@ export function redisKeys(prefix: string) {
     projUserOrders: (openid: string) => `${prefix}proj:user:${encodeURIComponent(openid)}:orders`,
     /** Projector: a hash of the cards a user holds, code → card JSON. */
     projUserCards: (openid: string) => `${prefix}proj:user:${encodeURIComponent(openid)}:cards`,
+    /** Projector: a counter bumped by every write that changes what a user's lists show (their cache's version). */
+    projUserVersion: (openid: string) => `${prefix}proj:user:${encodeURIComponent(openid)}:v`,
     /** Projector: an order's invoice state as JSON (getauthdata). */
     projInvoice: (orderId: string) => `${prefix}proj:invoice:${encodeURIComponent(orderId)}`,
     /** Mini Program API: the Service Account openid a Mini Program openid is linked to (bff/src/api/IDENTITY.md). */

@@ -138,6 +138,7 @@ describe('projection mapping (pure: WeChat answers → records)', () => {
       { op: 'SET', key: 'p:proj:card:222', value: JSON.stringify(before.cards[1]) },
       { op: 'HSET', key: 'p:proj:user:o_buyer:cards', field: '222', value: JSON.stringify(before.cards[1]) },
       { op: 'ZADD', key: 'p:proj:user:o_buyer:orders', score: 1_700_000_000, member: 'Z1' },
+      { op: 'INCR', key: 'p:proj:user:o_buyer:v' },
     ]);
 
     const accepted = orderProjection({ ...ORDER, accepter_openid: 'o_friend' }, [codeInfo('111', 'c100', { openid: 'o_friend' }), codeInfo('222', 'c25', { openid: 'o_friend' })], 2);
@@ -148,6 +149,11 @@ describe('projection mapping (pure: WeChat answers → records)', () => {
     expect(moved).toContainEqual({ op: 'ZADD', key: 'p:proj:user:o_buyer:orders', score: 1_700_000_000, member: 'Z1' });
     expect(moved).toContainEqual({ op: 'ZADD', key: 'p:proj:user:o_friend:orders', score: 1_700_000_000, member: 'Z1' });
     expect(moved.filter((o) => o.op === 'ZREM')).toEqual([]);
+    // Both the giver's and the receiver's cached lists are out of date.
+    expect(moved.filter((o) => o.op === 'INCR')).toEqual([
+      { op: 'INCR', key: 'p:proj:user:o_buyer:v' },
+      { op: 'INCR', key: 'p:proj:user:o_friend:v' },
+    ]);
 
     // The same answer again writes the same (idempotent) and removes nothing.
     expect(orderWrites(keys, accepted, accepted).filter((o) => o.op === 'HDEL' || o.op === 'ZREM' || o.op === 'DEL')).toEqual([]);
