@@ -239,6 +239,48 @@ describe('Mini Program H5 in Chromium', () => {
     await shot('invoice-submitted');
   });
 
+  it('(d) a till debit shows on the card page with its history line, in 我的礼品卡 and on the order page; a refund shows as refunded', async () => {
+    const card = order.card_list[0]!;
+    const { key } = await admin<{ key: string }>('POST', '/terminals', { name: '一号收银台' });
+    const pos = await fetch(`${origin}/pos/redemptions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ code: card.code, amount: 2345, idempotency_key: 'e2e-till-1', note: '小票 0815' }),
+    });
+    expect(pos.status).toBe(201);
+    const { redemption } = (await pos.json()) as { redemption: { balance_before: number; balance_after: number } };
+    expect(redemption).toMatchObject({ balance_before: 12345, balance_after: 10000 });
+
+    await open(cardJump);
+    expect(await (await settled('[data-testid=card-balance]', '100.00')).textContent()).toContain('¥100.00');
+    const line = await settled('[data-testid=history-entry]', '23.45');
+    expect(await line.textContent()).toMatch(/消费.*-¥23\.45/);
+    expect(await line.textContent()).toContain('小票 0815');
+    await shot('card-after-till');
+
+    await open('/app/#/pages/cards/index');
+    const listed = await settled('[data-testid=card-item]', '100.00');
+    expect(await listed.textContent()).toContain('¥100.00');
+    await shot('cards-after-till');
+
+    await open(`/app/#/pages/order/index?order_id=${encodeURIComponent(order.order_id)}`);
+    expect(await (await settled('[data-testid=order-card-balance]', '100.00')).textContent()).toContain('¥100.00');
+    await shot('order-after-till');
+
+    // A second order of the same buyer, refunded by the merchant (untouched, so the policy allows it).
+    const { page_id_list } = await admin<{ page_id_list: string[] }>('GET', '/shelves');
+    const refunded = await control<GiftCardOrder>('shelves/buy', { openid: BUYER, page_id: page_id_list[0]!, items: [{ card_id: card.card_id, count: 1 }] });
+    await admin('POST', `/orders/${encodeURIComponent(refunded.order_id)}/refund`, {});
+    await open(`/app/#/pages/order/index?order_id=${encodeURIComponent(refunded.order_id)}`);
+    expect(await (await settled('[data-testid=order-state]', '已退款')).textContent()).toContain('已退款');
+    expect(await page.textContent('body')).not.toContain('已支付');
+    await shot('order-refunded');
+    await open('/app/#/pages/orders/index');
+    const item = await settled('[data-testid=order-item]', '已退款');
+    expect(await item.textContent()).toContain('已退款');
+    await shot('orders-with-refund');
+  });
+
   it('logged no script errors (CSP violations included)', () => {
     expect(consoleErrors.filter((e) => /Content Security Policy|pageerror/i.test(e))).toEqual([]);
   });
