@@ -14,42 +14,60 @@ const UNKNOWN_INFO: CardDefinitionInfo = { title: null, notice: null, descriptio
 export type CardInfos = Readonly<Record<string, CardDefinitionInfo>>;
 const infoOf = (infos: CardInfos, cardId: string): CardDefinitionInfo => infos[cardId] ?? UNKNOWN_INFO;
 
+type CardDeps = { client: WechatClient; identity: IdentityLinks; catalog: CardCatalog; projections: Pick<ProjectionStore, 'card'> };
+
 /**
  * `POST /api/cards/open` (card-button jump, 002 §14.1): decrypt the code, read it from WeChat; a
  * jump whose openid WeChat confirms as the holder links the user; the card is shown only to its
  * holder. Every refusal is the same 404, so nothing tells a guesser what exists.
  */
-export async function openCard(
-  deps: { client: WechatClient; identity: IdentityLinks; catalog: CardCatalog; projections: Pick<ProjectionStore, 'card'> },
-  miniOpenid: string,
-  jump: OpenCardRequest,
-): Promise<Card> {
-  let info;
-  let code: string | undefined;
+export async function openCard(deps: CardDeps, miniOpenid: string, jump: OpenCardRequest): Promise<Card> {
+  let code: string;
   try {
     ({ code } = await deps.client.code.decryptCode({ encrypt_code: jump.encrypt_code }));
-    info = await deps.client.code.getCode({ code, card_id: jump.card_id, check_consume: false });
   } catch (e) {
-    // A code WeChat decrypts but no longer knows was refunded: its last holder, already linked
-    // (a refunded code proves no one), sees it as refunded rather than as missing.
-    if (code !== undefined && isWechatError(e, 40056)) return refundedCard(deps, miniOpenid, code, jump.card_id);
     if (e instanceof WechatError && (e.kind === 'api' || e.kind === 'invalid_request')) throw NOT_FOUND();
     throw e;
   }
-  if (info.card.card_id !== jump.card_id) throw NOT_FOUND();
-  if (jump.openid !== undefined && jump.openid === info.openid) await deps.identity.link(miniOpenid, info.openid);
+  return cardFor(deps, miniOpenid, code, jump.card_id, jump.openid);
+}
+
+/**
+ * `GET /api/cards/:code`: a card of the user's own (from 我的礼品卡), read live from WeChat as a
+ * jump reads it; anyone else's code, or an unknown one, is 404.
+ */
+export function cardByCode(deps: CardDeps, miniOpenid: string, code: string): Promise<Card> {
+  return cardFor(deps, miniOpenid, code);
+}
+
+/**
+ * The code read from WeChat (code/get), shown only to its holder; `jumpOpenid`, when WeChat
+ * confirms it holds the code, links the user first. A code WeChat no longer knows was refunded:
+ * its last holder, already linked (a refunded code proves no one), sees it as refunded.
+ */
+async function cardFor(deps: CardDeps, miniOpenid: string, code: string, cardId?: string, jumpOpenid?: string): Promise<Card> {
+  let info;
+  try {
+    info = await deps.client.code.getCode({ code, ...(cardId !== undefined && { card_id: cardId }), check_consume: false });
+  } catch (e) {
+    if (isWechatError(e, 40056)) return refundedCard(deps, miniOpenid, code, cardId);
+    if (e instanceof WechatError && (e.kind === 'api' || e.kind === 'invalid_request')) throw NOT_FOUND();
+    throw e;
+  }
+  if (cardId !== undefined && info.card.card_id !== cardId) throw NOT_FOUND();
+  if (jumpOpenid !== undefined && jumpOpenid === info.openid) await deps.identity.link(miniOpenid, info.openid);
   const serviceOpenid = await deps.identity.serviceOpenidOf(miniOpenid);
   if (serviceOpenid === null || serviceOpenid !== info.openid) throw NOT_FOUND();
-  const cardId = info.card.card_id;
+  const id = info.card.card_id;
   // The face value: what the order says was paid for this code, else the price set at /card/create.
-  const [projected, prices, infos] = await Promise.all([deps.projections.card(info.card.code), deps.catalog.prices([cardId]), deps.catalog.infos([cardId])]);
+  const [projected, prices, infos] = await Promise.all([deps.projections.card(info.card.code), deps.catalog.prices([id]), deps.catalog.infos([id])]);
   return {
-    ...infoOf(infos, cardId),
-    card_id: cardId,
+    ...infoOf(infos, id),
+    card_id: id,
     code: info.card.code,
     order_id: info.order_id,
     balance: info.card.balance,
-    face_value: projected?.order_id === info.order_id ? projected.price : (prices[cardId] ?? null),
+    face_value: projected?.order_id === info.order_id ? projected.price : (prices[id] ?? null),
     status: info.user_card_status,
     can_consume: info.can_consume,
     begin_time: info.card.begin_time,
@@ -58,15 +76,11 @@ export async function openCard(
   };
 }
 
-async function refundedCard(
-  deps: { identity: IdentityLinks; catalog: CardCatalog; projections: Pick<ProjectionStore, 'card'> },
-  miniOpenid: string,
-  code: string,
-  cardId: string,
-): Promise<Card> {
+async function refundedCard(deps: Omit<CardDeps, 'client'>, miniOpenid: string, code: string, cardId: string | undefined): Promise<Card> {
   const [serviceOpenid, projected] = await Promise.all([deps.identity.serviceOpenidOf(miniOpenid), deps.projections.card(code)]);
-  if (!projected || projected.status !== 'REMOVED' || projected.card_id !== cardId || serviceOpenid === null || projected.owner !== serviceOpenid) throw NOT_FOUND();
-  const { price: _price, ...card } = cardFromProjection(projected, await deps.catalog.infos([cardId]));
+  const theirs = projected && projected.status === 'REMOVED' && (cardId === undefined || projected.card_id === cardId) && serviceOpenid !== null && projected.owner === serviceOpenid;
+  if (!theirs) throw NOT_FOUND();
+  const { price: _price, ...card } = cardFromProjection(projected, await deps.catalog.infos([projected.card_id]));
   return card;
 }
 

@@ -27,7 +27,7 @@ import { InvoiceRequests } from '../services/invoice-requests';
 import { isWechatError, WechatError, type WechatClient } from '../wechat';
 import { afterSalesLinks } from './after-sales';
 import { ListCache } from './list-cache';
-import { cardFromProjection, openCard, orderFromView } from './cards';
+import { cardByCode, cardFromProjection, openCard, orderFromView } from './cards';
 import { IdentityLinks } from './identity';
 import { checkScanTicket } from './scan';
 import { SessionService, SessionTokens, sessionAuth } from './session';
@@ -147,6 +147,11 @@ export function createMiniApi(deps: MiniApiDeps) {
       const infos = await cards.infos(held.map((c) => c.card_id));
       return { body: { cards: held.map((c) => cardFromProjection(c, infos)) }, readAts: held.filter((c) => c.status !== 'REMOVED').map((c) => c.read_at) };
     });
+  });
+
+  router.get('/cards/:code', async (ctx) => {
+    const { code } = parse(cardParams, ctx.params);
+    ctx.body = await cardByCode({ client, identity, catalog: cards, projections: store }, me(ctx), code);
   });
 
   router.get('/cards/:code/history', async (ctx) => {

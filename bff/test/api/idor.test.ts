@@ -52,6 +52,9 @@ describe('IDOR sweep: nothing of A is ever given to B', () => {
       ['POST', '/api/cards/open', { encrypt_code: a.encryptCode, card_id: a.cardId, openid: 'svc_a', outer_str: 'x' }],
       ['GET', `/api/orders/${encodeURIComponent(a.code)}`],
       ['GET', '/api/orders/guessed-order-id'],
+      ['GET', `/api/cards/${encodeURIComponent(a.code)}`],
+      ['GET', `/api/cards/${encodeURIComponent(a.code)}/history`],
+      ['GET', '/api/cards/999999999999'],
     ] as const;
     for (const [method, path, body] of attempts) {
       const res = await call(bff, method, path, { token: tokenB, body });

@@ -99,6 +99,7 @@ describe('the consumer sees WeChat’s truth after every change', () => {
     const jump = { encrypt_code: second.encryptCode, card_id: second.cardId };
     const opened = await call(bff, 'POST', '/api/cards/open', { token, body: jump });
     expect(opened).toMatchObject({ status: 200, body: { code: second.code, status: 'REMOVED', balance: null, face_value: 5000 } });
+    expect(await call(bff, 'GET', `/api/cards/${second.code}`, { token })).toMatchObject({ status: 200, body: { status: 'REMOVED', balance: null } });
     const stranger = await login(bff, 'mini_refund_stranger');
     expect((await call(bff, 'POST', '/api/cards/open', { token: stranger, body: { ...jump, openid: 'svc_buyer' } })).status).toBe(404);
   });

@@ -27,6 +27,10 @@ describe('the consumer after a till debit', () => {
     expect(listed.cards[0]).toMatchObject({ mine: true, balance: 3766 });
     const order = await call(bff, 'GET', `/api/orders/${bought.order.order_id}`, { token });
     expect(order.body.cards[0]).toMatchObject({ balance: 3766 });
+    // The card page opened from 我的礼品卡 (by its code, no jump): live from WeChat.
+    const card = await call(bff, 'GET', `/api/cards/${bought.code}`, { token });
+    expect(card).toMatchObject({ status: 200, body: { code: bought.code, balance: 3766, status: 'NORMAL', face_value: 5000 } });
+    expect(card.text).not.toContain('o_till_consumer');
 
     const reversal = await till.pos('POST', `/redemptions/${debit.body.redemption.id}/reversal`, { idempotency_key: 'consumer-1-rev' });
     expect(reversal.status).toBe(201);
