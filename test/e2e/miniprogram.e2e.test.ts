@@ -262,6 +262,11 @@ describe('Mini Program H5 in Chromium', () => {
     const listed = await settled('[data-testid=card-item]', '100.00');
     expect(await listed.textContent()).toContain('¥100.00');
     await shot('cards-after-till');
+    // A card in 我的礼品卡 opens its own page, with the code a cashier scans.
+    await listed.click();
+    expect(await (await settled('[data-testid=card-balance]', '100.00')).textContent()).toContain('¥100.00');
+    await page.locator('[data-testid=qr-code]').scrollIntoViewIfNeeded();
+    expect(decodeQr(await page.screenshot())).toBe(card.code);
 
     await open(`/app/#/pages/order/index?order_id=${encodeURIComponent(order.order_id)}`);
     expect(await (await settled('[data-testid=order-card-balance]', '100.00')).textContent()).toContain('¥100.00');

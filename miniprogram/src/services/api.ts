@@ -1,4 +1,5 @@
 import type {
+  Card,
   BoundShelfResponse,
   CardHistoryResponse,
   CardsResponse,
@@ -34,6 +35,7 @@ export const api = {
   shelf: (pageId: string) => call<ShelfResponse>('GET', `/shelves/${seg(pageId)}`),
   openCard: (req: OpenCardRequest) => call<OpenCardResponse>('POST', '/cards/open', req),
   cards: () => call<CardsResponse>('GET', '/cards'),
+  card: (code: string) => call<Card>('GET', `/cards/${seg(code)}`),
   cardHistory: (code: string) => call<CardHistoryResponse>('GET', `/cards/${seg(code)}/history`),
   orders: (page: { offset: number; limit: number }) => call<OrdersResponse>('GET', `/orders?offset=${page.offset}&limit=${page.limit}`),
   order: (orderId: string) => call<OrderResponse>('GET', `/orders/${seg(orderId)}`),

@@ -20,6 +20,16 @@ export async function openCardFromJump(params: ParamsInput): Promise<Card | null
   return api.openCard(req)
 }
 
+/**
+ * The card the card page shows: a card-button jump's, else the user's own card by its `code` (opened
+ * from 我的礼品卡); null when the query names neither.
+ */
+export async function openCardFromQuery(params: Readonly<Record<string, string | undefined>>): Promise<Card | null> {
+  if (parseCardJump(params).ok) return openCardFromJump(params)
+  const code = params.code
+  return code ? api.card(code) : null
+}
+
 /** Where a card stands for its holder. Only `usable` is money to spend. */
 export type CardStanding = 'usable' | 'used_up' | 'consumed' | 'refunded' | 'expired' | 'gifting' | 'gift_timeout' | 'deleted' | 'unavailable'
 

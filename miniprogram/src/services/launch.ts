@@ -42,7 +42,8 @@ export function jumpPicker(): (routerQuery: Query) => Query {
   return (routerQuery) => {
     const entry = latestJumpEntry()
     if (current === null) {
-      current = parseCardJump(routerQuery).ok || !entry ? routerQuery : entry.query
+      // The page's own query wins when it names a card (a jump, or a code from 我的礼品卡).
+      current = parseCardJump(routerQuery).ok || routerQuery.code || !entry ? routerQuery : entry.query
       seen = entry?.seq ?? -1
     } else if (entry && entry.seq > seen) {
       current = entry.query
@@ -52,8 +53,9 @@ export function jumpPicker(): (routerQuery: Query) => Query {
   }
 }
 
-/** Which card a jump opens ('' for none): two shows of the same jump have the same key. */
+/** Which card a query opens ('' for none): two shows of the same jump (or code) have the same key. */
 export function jumpKey(query: Query): string {
   const parsed = parseCardJump(query)
-  return parsed.ok ? `${parsed.jump.cardId}\n${parsed.jump.encryptCode}` : ''
+  if (parsed.ok) return `${parsed.jump.cardId}\n${parsed.jump.encryptCode}`
+  return query.code ? `code\n${query.code}` : ''
 }

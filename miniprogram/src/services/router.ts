@@ -22,6 +22,7 @@ export const routes = {
   orders: '/pages/orders/index',
   order: (orderId: string) => `/pages/order/index?order_id=${encodeURIComponent(orderId)}`,
   cards: '/pages/cards/index',
+  card: (code: string) => `/pages/card/index?code=${encodeURIComponent(code)}`,
   invoice: (orderId: string) => `/pages/invoice/index?order_id=${encodeURIComponent(orderId)}`,
   web: (url: string) => `/pages/web/index?url=${encodeURIComponent(url)}`,
 }

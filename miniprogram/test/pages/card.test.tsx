@@ -176,6 +176,27 @@ describe('Card page: giving and opening', () => {
   })
 })
 
+describe('Card page: opened from 我的礼品卡 by its code', () => {
+  test('reads the user\'s own card by code, with its till codes and history; no jump needed', async () => {
+    setRouterParams({ code: '110201201245' })
+    const seen = serve({ 'GET /api/cards/110201201245': card({ balance: 4300 }), [HISTORY]: { history: [historyEntry()] } })
+    render(<CardPage />)
+    expect((await screen.findByTestId('card-balance')).textContent).toBe('¥43.00')
+    expect(await screen.findByTestId('till-codes')).toBeTruthy()
+    expect(seen.map((o) => `${o.method} ${o.url}`)).toContain('GET /api/cards/110201201245')
+    expect(seen.some((o) => o.url === '/api/cards/open')).toBe(false)
+  })
+
+  test('the page\'s own code wins over an earlier jump the Mini Program was entered with', async () => {
+    setEnterOptions({ path: 'pages/card/index', query: { encrypt_code: 'encA', card_id: 'pCardA' }, scene: 1028 })
+    setRouterParams({ code: '110201201245' })
+    const seen = serve({ 'GET /api/cards/110201201245': card(), [HISTORY]: { history: [] } })
+    render(<CardPage />)
+    expect(await screen.findByTestId('card-balance')).toBeTruthy()
+    expect(seen.some((o) => o.url === '/api/cards/open')).toBe(false)
+  })
+})
+
 describe('Card page: without a card', () => {
   test('without a jump: empty, with a way to my cards; nothing requested', async () => {
     const seen = serve({})

@@ -1,6 +1,6 @@
 import { fireEvent, render, screen } from '@testing-library/react'
 
-import { resetTaro, setRouterParams, storage, triggerDidShow } from '../doubles/taro'
+import Taro, { resetTaro, setRouterParams, storage, triggerDidShow } from '../doubles/taro'
 import { card, serve } from '../helpers'
 import CardsPage from '../../src/pages/cards/index'
 import { TOKEN_KEY } from '../../src/services/session'
@@ -43,6 +43,9 @@ describe('My cards', () => {
     expect(items[2]!.textContent).not.toContain('可使用')
     expect(balances[2]).toBeNull()
     expect(items[3]!.textContent).toContain('转赠中')
+    // A card opens its own page (balance, till codes, history), by its code.
+    fireEvent.click(items[0]!)
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: `/pages/card/index?code=${card().code}` })
     expect(balances[3]!.className).not.toContain('accent')
     expect(items[4]!.textContent).toContain('已核销')
     expect(document.body.textContent).not.toMatch(/undefined|NaN|null|REMOVED|GIFTING/)

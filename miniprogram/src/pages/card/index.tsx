@@ -8,7 +8,7 @@ import { Cell, CellGroup } from '../../components/cells'
 import { Empty, Failure, Loading } from '../../components/states'
 import { Barcode, QrCode } from '../../components/till-codes'
 import { api, ApiError } from '../../services/api'
-import { cardState, offerCardBag, openCardFromJump, openInCardBag } from '../../services/card'
+import { cardState, offerCardBag, openCardFromQuery, openInCardBag } from '../../services/card'
 import { formatValidity } from '../../services/format'
 import { jumpKey, jumpPicker } from '../../services/launch'
 import { go, routerParams, routes } from '../../services/router'
@@ -44,7 +44,7 @@ export default function CardPage() {
     const query = pick(routerParams())
     const key = jumpKey(query)
     wanted.current = key
-    return { key, card: await openCardFromJump(query) }
+    return { key, card: await openCardFromQuery(query) }
   }, false)
   useDidShow(() => {
     void reload()

@@ -26,7 +26,7 @@ export default function CardsPage() {
             <Cell
               key={`${c.card_id}-${c.code}`}
               testId='card-item'
-              onClick={() => go(routes.order(c.order_id))}
+              onClick={() => go(routes.card(c.code))}
               label={
                 <View className='card-row'>
                   <Pic className='card-row__thumb' src={c.background_pic_url ?? undefined} />
