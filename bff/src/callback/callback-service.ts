@@ -21,14 +21,20 @@ export interface CallbackServiceDeps {
   storeDeadlineMs?: number;
   now?: () => number;
   /** Told of each push's outcome (metrics). */
-  onOutcome?: (outcome: 'stored' | 'duplicate' | 'refused' | 'unavailable', type: string) => void;
+  onOutcome?: (outcome: 'stored' | 'unparsed' | 'duplicate' | 'refused' | 'unavailable', type: string) => void;
 }
 
 class DeadlineExceeded extends Error {}
 
+/** What a scanproduct reply echoes, from a push's raw fields (absent: empty). */
+function scanFieldsOf(f: Record<string, string>): Pick<EventOf<'scan_product_callback'>, 'ToUserName' | 'FromUserName' | 'KeyStandard' | 'KeyStr' | 'ExtInfo'> {
+  return { ToUserName: f.ToUserName ?? '', FromUserName: f.FromUserName ?? '', KeyStandard: f.KeyStandard ?? '', KeyStr: f.KeyStr ?? '', ExtInfo: f.ExtInfo ?? '' };
+}
+
 /**
  * One push, from request to reply: verify, parse, store once, acknowledge. Nothing is
- * acknowledged that was not durably stored; a forged or malformed push stores nothing.
+ * acknowledged that was not durably stored; a forged or malformed push stores nothing. An authentic
+ * push whose fields fail the event schema is stored (in `events:unparsed`) and acknowledged too.
  */
 export class CallbackService {
   private readonly deadlineMs: number;
@@ -45,16 +51,15 @@ export class CallbackService {
     const record = toPushRecord(opened.fields);
     if (!record.ok) return this.refuse(400, record.reason);
 
+    // An unparsed scan_product_callback is still answered: from its fields as they came.
+    const scan = record.family === 'scan_callback' ? ((record.event ?? scanFieldsOf(opened.fields)) as EventOf<'scan_product_callback'>) : undefined;
     let verdict: CodeResult | undefined;
     try {
       const [stored, result] = await this.withinDeadline(
-        Promise.all([
-          this.deps.inbox.store(record.push),
-          record.family === 'scan_callback' ? this.lookup(record.event as EventOf<'scan_product_callback'>) : undefined,
-        ]),
+        Promise.all([this.deps.inbox.store(record.push), scan && scan.KeyStandard && scan.KeyStr ? this.lookup(scan) : undefined]),
       );
       verdict = result;
-      this.deps.onOutcome?.(stored.stored ? 'stored' : 'duplicate', record.push.type);
+      this.deps.onOutcome?.(!stored.stored ? 'duplicate' : record.push.unparsed ? 'unparsed' : 'stored', record.push.type);
     } catch (e) {
       // Redis down or slow: say nothing WeChat could take for an acknowledgement, so it retries.
       this.deps.logger.warn('push not stored', { type: record.push.type, error: (e as Error).message });
@@ -66,7 +71,7 @@ export class CallbackService {
       record.family === 'card'
         ? CARD_ACK
         : record.family === 'scan_callback'
-          ? scanProductReplyXml(record.event as EventOf<'scan_product_callback'>, verdict ?? 'not_active', this.now())
+          ? scanProductReplyXml(scan!, verdict ?? 'not_active', this.now())
           : PLAIN_ACK;
     return { status: 200, body: opened.encrypted ? sealReply(reply, this.deps.secrets, this.now()) : reply };
   }

@@ -15,6 +15,11 @@ export interface InboundPush {
   id: string;
   /** The message with WeChat's field names; CreateTime a number. */
   payload: Record<string, unknown>;
+  /**
+   * Set for an authentic push whose fields fail the event schema: why. It goes to `events:unparsed`
+   * (type `unparsed`, its own type in `event`) instead of `events`, de-duplicated the same way.
+   */
+  unparsed?: string;
 }
 
 export type StoreResult = { stored: true; entryId: string } | { stored: false; duplicateOf: string };
@@ -23,19 +28,25 @@ export type StoreResult = { stored: true; entryId: string } | { stored: false; d
 // so a failed XADD writes nothing for that push; the seen-key (holding the entry id) is set last,
 // so a retry after any failure finds nothing and stores again. Two deliveries of one push in the
 // same batch: the second finds the first's seen-key.
-// KEYS[1] the stream, KEYS[1 + i] push i's seen-key; ARGV[1] ttl, then type, id, received_at,
-// payload per push. Returns flag, entry id per push (1 = stored now, 0 = stored before).
+// KEYS[1] the stream, KEYS[2] the unparsed stream, KEYS[2 + i] push i's seen-key; ARGV[1] ttl, then
+// type, id, received_at, payload, reason per push (reason '' = a parsed push, for `events`).
+// Returns flag, entry id per push (1 = stored now, 0 = stored before).
 const STORE_ONCE = `
 local ttl = tonumber(ARGV[1])
 local out = {}
-for i = 2, #KEYS do
-  local a = (i - 2) * 4 + 1
+for i = 3, #KEYS do
+  local a = (i - 3) * 5 + 1
   local prev = redis.call('GET', KEYS[i])
   if prev then
     out[#out + 1] = 0
     out[#out + 1] = prev
   else
-    local entry = redis.call('XADD', KEYS[1], '*', 'type', ARGV[a + 1], 'id', ARGV[a + 2], 'received_at', ARGV[a + 3], 'payload', ARGV[a + 4])
+    local entry
+    if ARGV[a + 5] == '' then
+      entry = redis.call('XADD', KEYS[1], '*', 'type', ARGV[a + 1], 'id', ARGV[a + 2], 'received_at', ARGV[a + 3], 'payload', ARGV[a + 4])
+    else
+      entry = redis.call('XADD', KEYS[2], '*', 'type', 'unparsed', 'id', ARGV[a + 2], 'received_at', ARGV[a + 3], 'payload', ARGV[a + 4], 'event', ARGV[a + 1], 'reason', ARGV[a + 5])
+    end
     redis.call('SET', KEYS[i], entry, 'EX', ttl)
     out[#out + 1] = 1
     out[#out + 1] = entry
@@ -47,13 +58,14 @@ const STORE_ONCE_SHA = hash('sha1', STORE_ONCE, 'hex');
 
 interface Waiting {
   seenKey: string;
-  args: [type: string, id: string, receivedAt: number, payload: string];
+  args: [type: string, id: string, receivedAt: number, payload: string, reason: string];
   resolve: (result: StoreResult) => void;
   reject: (error: Error) => void;
 }
 
 /**
- * Stores each push exactly once in the `events` stream. A retry of a stored push adds nothing and
+ * Stores each push exactly once in the `events` stream (or, when its fields fail the schema, in
+ * `events:unparsed`). A retry of a stored push adds nothing and
  * learns the entry it duplicates.
  *
  * Group commit: the pushes that arrive in one turn of the event loop are stored by one script call
@@ -75,7 +87,7 @@ export class EventInbox {
     return new Promise<StoreResult>((resolve, reject) => {
       this.waiting.push({
         seenKey: this.keys.eventSeen(hash('sha256', push.id, 'hex')),
-        args: [push.type, push.id, receivedAtMs, JSON.stringify(push.payload)],
+        args: [push.type, push.id, receivedAtMs, JSON.stringify(push.payload), push.unparsed ?? ''],
         resolve,
         reject,
       });
@@ -103,7 +115,7 @@ export class EventInbox {
   }
 
   private async write(batch: Waiting[]): Promise<StoreResult[]> {
-    const keys = [this.keys.events, ...batch.map((w) => w.seenKey)];
+    const keys = [this.keys.events, this.keys.eventsUnparsed, ...batch.map((w) => w.seenKey)];
     const args = [DEDUP_TTL_SECONDS, ...batch.flatMap((w) => w.args)];
     // EVALSHA on the hot path: the script text travels only when Redis does not know it yet.
     const flat = (await this.redis.evalsha(STORE_ONCE_SHA, keys.length, ...keys, ...args).catch((e: Error) => {

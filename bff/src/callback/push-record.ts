@@ -2,16 +2,29 @@ import { createHash } from 'node:crypto';
 import { CARD_EVENT_NAMES, eventDedupKeyParts, parseEvent, type WechatEvent } from '@giftcard/shared';
 import type { InboundPush } from './inbox';
 
+export type PushFamily = 'card' | 'scan_callback' | 'other';
+
 export type PushRecord =
-  | { ok: true; push: InboundPush; event: WechatEvent | undefined; family: 'card' | 'scan_callback' | 'other' }
+  | { ok: true; push: InboundPush; event: WechatEvent | undefined; family: PushFamily }
   | { ok: false; reason: string };
 
 const CARD_EVENTS = new Set<string>(CARD_EVENT_NAMES);
 
+/** How a push is acknowledged, by its Event name: the gift card family, the scan callback, or `success`. */
+function familyOf(name: string | undefined): PushFamily {
+  if (name === undefined) return 'other';
+  if (CARD_EVENTS.has(name)) return 'card';
+  if (name === 'scan_product_callback') return 'scan_callback';
+  // Card events the typed union does not know yet still get WeChat's expected `<xml>ok</xml>`.
+  return name.startsWith('card_') || name.startsWith('giftcard_') ? 'card' : 'other';
+}
+
 /**
  * What the inbox stores for a push (no I/O): its type, its de-duplication key and its payload.
- * Known events go through their typed schema (a known event with bad fields is malformed); any
- * other push is kept with its fields as strings, CreateTime as a number.
+ * Known events go through their typed schema. A known event whose fields fail it (an enum value or
+ * a field type WeChat added since) is still authentic: kept as it came with the reason, for
+ * `events:unparsed`. Any other push is kept with its fields as strings, CreateTime as a number.
+ * Only a push without the header every message has is refused.
  */
 export function toPushRecord(fields: Record<string, string>): PushRecord {
   const from = fields.FromUserName;
@@ -24,16 +37,15 @@ export function toPushRecord(fields: Record<string, string>): PushRecord {
   if (parsed.ok) {
     const event = parsed.event;
     const id = [from, createTime, event.Event, ...eventDedupKeyParts(event)].join('|');
-    const family = CARD_EVENTS.has(event.Event) ? 'card' : event.Event === 'scan_product_callback' ? 'scan_callback' : 'other';
-    return { ok: true, push: { type: event.Event, id, payload: event }, event, family };
+    return { ok: true, push: { type: event.Event, id, payload: event }, event, family: familyOf(event.Event) };
   }
-  if (parsed.error.kind === 'invalid') return { ok: false, reason: parsed.error.message };
-  // Not an event of the spec (a text message, a menu click …): stored as it came. Its id covers
-  // every field, so two different pushes in the same second are both kept and a retry is not.
+  // Not an event of the spec (a text message, a menu click …), or one whose fields fail its schema:
+  // stored as it came. Its id covers every field, so two different pushes in the same second are
+  // both kept and a retry is not.
   const type = fields.Event || msgType;
   const canonical = JSON.stringify(Object.keys(fields).sort().map((k) => [k, fields[k]]));
   const id = [from, createTime, type, fields.MsgId ?? createHash('sha256').update(canonical).digest('hex')].join('|');
-  // Card events the typed union does not know yet still get WeChat's expected `<xml>ok</xml>`.
-  const family = fields.Event?.startsWith('card_') || fields.Event?.startsWith('giftcard_') ? 'card' : 'other';
-  return { ok: true, push: { type, id, payload: { ...fields, CreateTime: Number(createTime) } }, event: undefined, family };
+  const push: InboundPush = { type, id, payload: { ...fields, CreateTime: Number(createTime) } };
+  if (parsed.error.kind === 'invalid') push.unparsed = parsed.error.message;
+  return { ok: true, push, event: undefined, family: familyOf(fields.Event) };
 }

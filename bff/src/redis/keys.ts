@@ -11,6 +11,14 @@ export function redisKeys(prefix: string) {
     events: `${prefix}events`,
     /** Marks a push as stored; its name is a hash of the de-duplication key. */
     eventSeen: (dedupHash: string) => `${prefix}events:seen:${dedupHash}`,
+    /** Authentic pushes whose fields fail the event schema, stored as received with the reason (type `unparsed`). */
+    eventsUnparsed: `${prefix}events:unparsed`,
+    /** Merchant webhooks: each delivery not yet done or dead, a hash event id → JSON state. */
+    webhookDeliveries: `${prefix}webhooks:deliveries`,
+    /** Merchant webhooks: a sorted set of event ids by when their next attempt is due (ms). */
+    webhookDue: `${prefix}webhooks:due`,
+    /** Merchant webhooks: a sorted set of the dead deliveries' event ids by when they died (ms). */
+    webhookDead: `${prefix}webhooks:dead`,
     /** Dead letters of every consumer group: entries that kept failing (original fields + why). */
     eventsDead: `${prefix}events:dead`,
     /** Projector (WeChat re-reads): an order as JSON, with its cards. */

@@ -77,6 +77,32 @@ describe.each([
     expect(stored.map((e) => e.type)).toEqual(['giftcard_pay_done', 'giftcard_pay_done', 'text']);
   });
 
+  // An authentic push is never lost (CONTRACT.md "Hardening"): WeChat would retry a refused card event 30
+  // times and then drop it. Stored as received, with the reason, and acknowledged as its family is.
+  it.each([
+    ['giftcard_send_to_friend', { ...SAMPLES.giftcard_send_to_friend, IsChatRoom: 'maybe' }, 'IsChatRoom', '<xml>ok</xml>'],
+    ['user_scan_product_verify_action', { ...TABLE_EVENTS.user_scan_product_verify_action, Result: 'verify_later' }, 'Result', 'success'],
+    ['scan_product_callback', { ...SAMPLES.scan_product_callback, NeedAntiFake: 'perhaps' }, 'NeedAntiFake', '<CodeResult><![CDATA[not_active]]></CodeResult>'],
+  ] as const)('stores a signed %s whose fields fail the schema in events:unparsed with the reason, acknowledges it, once', async (name, fields, field, ack) => {
+    for (let i = 0; i < 2; i++) {
+      const push = signedPush(target, fields as Record<string, string>);
+      const res = await post(push.url, push.body);
+      expect(res.status).toBe(200);
+      expect(plainReply(res.body)).toContain(ack);
+    }
+    expect(await bff.db.redis.xlen(bff.db.keys.events)).toBe(0);
+    const raw = await bff.db.redis.xrange(`${bff.db.prefix}events:unparsed`, '-', '+');
+    expect(raw).toHaveLength(1);
+    const f = raw[0]![1];
+    const stored = Object.fromEntries(Array.from({ length: f.length / 2 }, (_, i) => [f[2 * i]!, f[2 * i + 1]!]));
+    expect(stored).toMatchObject({ type: 'unparsed', event: name, id: expect.stringContaining(`${fields.FromUserName}|${fields.CreateTime}|${name}|`) });
+    expect(stored.reason).toContain(field);
+    expect(JSON.parse(stored.payload!)).toEqual({ ...fields, CreateTime: Number(fields.CreateTime) });
+    const metrics = await (await fetch(`${bff.origin}/metrics`)).text();
+    expect(metrics).toContain(`wechat_pushes_total{outcome="unparsed",type="${name}"} 1`);
+    expect(metrics).toContain(`wechat_pushes_total{outcome="duplicate",type="${name}"} 1`);
+  });
+
   it('refuses a forged signature with 401 and stores nothing', async () => {
     const push = signedPush({ ...target, token: 'not-the-token' }, SAMPLES.giftcard_pay_done);
     expect(await post(push.url, push.body)).toEqual({ status: 401, body: '' });

@@ -50,7 +50,7 @@ describe('event inbox (de-duplicated, atomic store)', () => {
     const evalsha = redis.evalsha.bind(redis);
     // A spy on the real client: every call still goes to Redis.
     redis.evalsha = ((...args: Parameters<typeof evalsha>) => {
-      calls.push(Number(args[1]) - 1); // pushes in this call: its keys less the stream
+      calls.push(Number(args[1]) - 2); // pushes in this call: its keys less the two streams
       return evalsha(...args);
     }) as typeof redis.evalsha;
     try {
