@@ -75,7 +75,7 @@ export function createApp(deps: AppDeps): Koa {
       extraRoutes: (router) => registerTerminalRoutes(router, till.terminals),
       serialise: (codes, fn) => till.till.withCodes(codes, fn),
       afterWechatCall: async (endpoint, input, result) => {
-        await miniApi.shelves.afterMerchantCall(endpoint, input);
+        await miniApi.shelves.afterMerchantCall(endpoint, input, result);
         await miniApi.cards.afterMerchantCall(endpoint, input, result);
         // WeChat pushes nothing for a balance update, a consume or a refund: re-read before answering.
         await projections.afterMerchantCall(endpoint, input);

@@ -4,8 +4,11 @@ import type { CardProjection, OrderView, ProjectionStore } from '../projector';
 import type { CardCatalog } from '../services/card-catalog';
 import { isWechatError, WechatError, type WechatClient } from '../wechat';
 import type { IdentityLinks } from './identity';
+import { isTransientWechatFailure } from './wechat-failures';
 
 const NOT_FOUND = () => new HttpError(404, 'not_found', 'no such card');
+/** The user bought the card and a friend holds it now: they may know that much (their order says so too). */
+const GIVEN_AWAY = () => new HttpError(410, 'given_away', 'the card was given to a friend');
 
 /** What the merchant set at /card/create, for a card created elsewhere: nothing known. */
 const UNKNOWN_INFO: CardDefinitionInfo = { title: null, notice: null, description: null };
@@ -14,7 +17,7 @@ const UNKNOWN_INFO: CardDefinitionInfo = { title: null, notice: null, descriptio
 export type CardInfos = Readonly<Record<string, CardDefinitionInfo>>;
 const infoOf = (infos: CardInfos, cardId: string): CardDefinitionInfo => infos[cardId] ?? UNKNOWN_INFO;
 
-type CardDeps = { client: WechatClient; identity: IdentityLinks; catalog: CardCatalog; projections: Pick<ProjectionStore, 'card'> };
+type CardDeps = { client: WechatClient; identity: IdentityLinks; catalog: CardCatalog; projections: Pick<ProjectionStore, 'card' | 'order'> };
 
 /**
  * `POST /api/cards/open` (card-button jump, 002 §14.1): decrypt the code, read it from WeChat; a
@@ -26,6 +29,8 @@ export async function openCard(deps: CardDeps, miniOpenid: string, jump: OpenCar
   try {
     ({ code } = await deps.client.code.decryptCode({ encrypt_code: jump.encrypt_code }));
   } catch (e) {
+    // Busy or no answer: the user may retry; only WeChat's refusal means there is no such code.
+    if (isTransientWechatFailure(e)) throw e;
     if (e instanceof WechatError && (e.kind === 'api' || e.kind === 'invalid_request')) throw NOT_FOUND();
     throw e;
   }
@@ -51,13 +56,15 @@ async function cardFor(deps: CardDeps, miniOpenid: string, code: string, cardId?
     info = await deps.client.code.getCode({ code, ...(cardId !== undefined && { card_id: cardId }), check_consume: false });
   } catch (e) {
     if (isWechatError(e, 40056)) return refundedCard(deps, miniOpenid, code, cardId);
+    if (isTransientWechatFailure(e)) throw e;
     if (e instanceof WechatError && (e.kind === 'api' || e.kind === 'invalid_request')) throw NOT_FOUND();
     throw e;
   }
   if (cardId !== undefined && info.card.card_id !== cardId) throw NOT_FOUND();
   if (jumpOpenid !== undefined && jumpOpenid === info.openid) await deps.identity.link(miniOpenid, info.openid);
   const serviceOpenid = await deps.identity.serviceOpenidOf(miniOpenid);
-  if (serviceOpenid === null || serviceOpenid !== info.openid) throw NOT_FOUND();
+  if (serviceOpenid === null) throw NOT_FOUND();
+  if (serviceOpenid !== info.openid) throw (await boughtBy(deps, info.order_id, serviceOpenid)) ? GIVEN_AWAY() : NOT_FOUND();
   const id = info.card.card_id;
   // The face value: what the order says was paid for this code, else the price set at /card/create.
   const [projected, prices, infos] = await Promise.all([deps.projections.card(info.card.code), deps.catalog.prices([id]), deps.catalog.infos([id])]);
@@ -74,6 +81,11 @@ async function cardFor(deps: CardDeps, miniOpenid: string, code: string, cardId?
     end_time: info.card.end_time ?? null,
     background_pic_url: info.background_pic_url ?? null,
   };
+}
+
+/** Whether the user bought the order (so a card of it someone else holds is one they gave away). */
+async function boughtBy(deps: CardDeps, orderId: string, serviceOpenid: string): Promise<boolean> {
+  return (await deps.projections.order(orderId))?.buyer === serviceOpenid;
 }
 
 async function refundedCard(deps: Omit<CardDeps, 'client'>, miniOpenid: string, code: string, cardId: string | undefined): Promise<Card> {

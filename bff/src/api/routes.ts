@@ -8,6 +8,7 @@ import {
   scanCheckRequest,
   sessionRequest,
   shelfParams,
+  type BoundShelfResponse,
   type CardHistoryResponse,
   type InvoiceResponse,
   type OrderResponse,
@@ -32,6 +33,7 @@ import { IdentityLinks } from './identity';
 import { checkScanTicket } from './scan';
 import { SessionService, SessionTokens, sessionAuth } from './session';
 import { ShelfCache } from './shelf-cache';
+import { miniApiErrorOf } from './wechat-failures';
 import { CardCatalog } from '../services/card-catalog';
 import type { StoredRedemption } from '../till/store';
 import { historyOf } from './card-history';
@@ -87,13 +89,17 @@ export function createMiniApi(deps: MiniApiDeps) {
     if (o.view.role !== 'buyer') throw new HttpError(404, 'not_found', 'no such order');
     return o;
   };
-  /** The shelf's after-sales cells for the buyer; none when the shelf cannot be read (the order still shows). */
-  const afterSalesOf = async (order: { order_id: string; page_id: string }, buyer: string) => {
+  /**
+   * What the order's shelf offers after the sale: its after-sales cells for the buyer (null: not this
+   * user's) and the merchant's phone for anyone of the order; none when the shelf cannot be read (the order still shows).
+   */
+  const afterSalesOf = async (order: { order_id: string; page_id: string }, buyer: string | null) => {
     try {
-      return afterSalesLinks(await shelves.get(order.page_id), order.order_id, buyer);
+      const page = await shelves.get(order.page_id);
+      return { after_sales: buyer === null ? [] : afterSalesLinks(page, order.order_id, buyer), service_phone: page.service_phone?.trim() || null };
     } catch (e) {
       deps.logger.warn('api: after-sales links not read', { orderId: order.order_id, pageId: order.page_id, error: (e as Error).message });
-      return [];
+      return { after_sales: [], service_phone: null };
     }
   };
   const invoiceOf = async (orderId: string, service: string): Promise<InvoiceResponse> => {
@@ -114,21 +120,27 @@ export function createMiniApi(deps: MiniApiDeps) {
 
   router.use(auth);
 
-  router.get('/shelf', async (ctx) => {
-    const bound = await shelves.bound(deps.config.wxaAppid);
-    if (!bound) throw new HttpError(404, 'not_found', 'no shelf is bound to this Mini Program');
-    ctx.body = bound;
-  });
-  router.get('/shelves/:pageId', async (ctx) => {
-    const { pageId } = parse(shelfParams, ctx.params);
+  /** The shelf with the prices the BFF knows and whether it sells; 404 for a page WeChat does not know. */
+  const shelfOf = async (pageId: string): Promise<ShelfResponse> => {
     try {
-      const page = await shelves.get(pageId);
+      const [page, onSale] = await Promise.all([shelves.get(pageId), shelves.onSale(pageId)]);
       const prices = await cards.prices(page.theme_list.flatMap((t) => t.item_list.map((i) => i.card_id)));
-      ctx.body = { page_id: pageId, page, prices } satisfies ShelfResponse;
+      return { page_id: pageId, page, prices, on_sale: onSale };
     } catch (e) {
       if (isWechatError(e, 40097) || (e instanceof WechatError && e.kind === 'invalid_request')) throw new HttpError(404, 'not_found', 'no such shelf');
       throw e;
     }
+  };
+
+  // The bound shelf whole: the app's first page needs this one call.
+  router.get('/shelf', async (ctx) => {
+    const bound = await shelves.bound(deps.config.wxaAppid);
+    if (!bound) throw new HttpError(404, 'not_found', 'no shelf is bound to this Mini Program');
+    ctx.body = { wxa_appid: bound.wxa_appid, ...(await shelfOf(bound.page_id)) } satisfies BoundShelfResponse;
+  });
+  router.get('/shelves/:pageId', async (ctx) => {
+    const { pageId } = parse(shelfParams, ctx.params);
+    ctx.body = await shelfOf(pageId);
   });
 
   router.post('/cards/open', async (ctx) => {
@@ -184,7 +196,7 @@ export function createMiniApi(deps: MiniApiDeps) {
     const { orderId } = parse(orderParams, ctx.params);
     const { service, view } = await orderOf(ctx, orderId);
     const infos = await cards.infos(view.cards.map((c) => c.card_id));
-    ctx.body = { ...orderFromView(view, infos), after_sales: view.role === 'buyer' ? await afterSalesOf(view, service) : [] } satisfies OrderResponse;
+    ctx.body = { ...orderFromView(view, infos), ...(await afterSalesOf(view, view.role === 'buyer' ? service : null)) } satisfies OrderResponse;
   });
   router.get('/orders/:orderId/invoice', async (ctx) => {
     const { orderId } = parse(orderParams, ctx.params);
@@ -213,7 +225,14 @@ export function createMiniApi(deps: MiniApiDeps) {
       ctx.set('Allow', [...new Set(match.path.flatMap((l) => l.methods))].join(', '));
       throw new HttpError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`);
     }
-    await routes(ctx as never, next);
+    try {
+      await routes(ctx as never, next);
+    } catch (e) {
+      // WeChat's failures the routes did not handle: busy and timeouts apart, so the app offers a retry.
+      if (!(e instanceof WechatError)) throw e;
+      deps.logger.warn('api: WeChat call failed', { path: ctx.path, endpoint: e.endpoint, kind: e.kind, errcode: e.errcode, errmsg: e.errmsg });
+      throw miniApiErrorOf(e);
+    }
   };
   return { middleware, shelves, cards, identity, tokens, invoices };
 }

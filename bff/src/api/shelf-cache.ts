@@ -1,11 +1,16 @@
-import type { ShelfPage } from '@giftcard/shared';
-import type { BoundShelfResponse } from '@giftcard/shared/api';
+import { PAGE_CONTROL, type ShelfControlInfo, type ShelfPage } from '@giftcard/shared';
 import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
 import type { WechatClient } from '../wechat';
 
 /** A shelf may be stale this long at most when a change bypasses the merchant API. */
 export const SHELF_TTL_SECONDS = 60;
+
+/** The Mini Program's shelf, as the merchant's `wxa/set` named it. */
+export interface ShelfBinding {
+  wxa_appid: string;
+  page_id: string;
+}
 
 /**
  * Shelves (`/card/giftcard/page/get`) cached in Redis for SHELF_TTL_SECONDS, dropped at once when
@@ -41,23 +46,40 @@ export class ShelfCache {
 
   /** Recorded when the merchant's `wxa/set` succeeds. */
   async bind(wxaAppid: string, pageId: string): Promise<void> {
-    const binding: BoundShelfResponse = { wxa_appid: wxaAppid, page_id: pageId };
+    const binding: ShelfBinding = { wxa_appid: wxaAppid, page_id: pageId };
     await this.redis.set(this.keys.wxaShelf(wxaAppid), JSON.stringify(binding));
   }
 
-  async bound(wxaAppid: string): Promise<BoundShelfResponse | null> {
+  async bound(wxaAppid: string): Promise<ShelfBinding | null> {
     const json = await this.redis.get(this.keys.wxaShelf(wxaAppid));
-    return json === null ? null : (JSON.parse(json) as BoundShelfResponse);
+    return json === null ? null : (JSON.parse(json) as ShelfBinding);
+  }
+
+  /**
+   * Whether the shelf sells: page/get (§7.3) does not say, and WeChat has no call that reads it; the
+   * answer of the merchant's last `maintain/set` (§7.6 control_info, over every shelf) does. On sale
+   * until the merchant says otherwise; a shelf made after "all off sale" is off sale too.
+   */
+  async onSale(pageId: string): Promise<boolean> {
+    const json = await this.redis.get(this.keys.shelfControl);
+    if (json === null) return true;
+    const info = JSON.parse(json) as ShelfControlInfo;
+    const normal = (t: string | undefined) => t === undefined || t === PAGE_CONTROL.normal;
+    if (!normal(info.biz_control_type) || !normal(info.system_biz_control_type)) return false;
+    const page = info.list.find((p) => p.page_id === pageId);
+    return !page || (normal(page.page_control_type) && normal(page.system_page_control_type));
   }
 
   /**
    * The merchant API's hook (admin/routes.ts): after a WeChat call succeeded, keep the cache and the
-   * binding true to it. `input` is the request the call was made with.
+   * binding true to it. `input` is the request the call was made with, `result` WeChat's answer.
    */
-  async afterMerchantCall(endpoint: string, input: unknown): Promise<void> {
+  async afterMerchantCall(endpoint: string, input: unknown, result?: unknown): Promise<void> {
     const req = (input ?? {}) as { page?: { page_id?: unknown }; page_id?: unknown; all?: unknown; wxa_appid?: unknown };
     if (endpoint === 'giftcard.updatePage' && typeof req.page?.page_id === 'string') await this.invalidate(req.page.page_id);
     else if (endpoint === 'giftcard.setMaintain') {
+      const control = (result as { control_info?: ShelfControlInfo } | undefined)?.control_info;
+      if (control) await this.redis.set(this.keys.shelfControl, JSON.stringify(control));
       if (typeof req.page_id === 'string') await this.invalidate(req.page_id);
       else await this.invalidateAll();
     } else if (endpoint === 'giftcard.setWxa' && typeof req.wxa_appid === 'string' && typeof req.page_id === 'string') {

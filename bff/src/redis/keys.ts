@@ -43,6 +43,8 @@ export function redisKeys(prefix: string) {
     shelfCache: (pageId: string) => `${prefix}api:shelf:${encodeURIComponent(pageId)}`,
     /** Mini Program API: the set of page ids cached (so the merchant's "all shelves" changes drop them all). */
     shelfCachePages: `${prefix}api:shelf:pages`,
+    /** Mini Program API: the control_info of the merchant's last maintain/set (which shelves are off sale), JSON. */
+    shelfControl: `${prefix}api:shelf:control`,
     /** Prices (fen) of the cards the merchant created through this BFF: a hash card_id → price. */
     cardPrices: `${prefix}cards:price`,
     /** What else the merchant set at `/card/create`: a hash card_id → JSON `{title, notice, description}`. */

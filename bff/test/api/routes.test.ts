@@ -45,7 +45,11 @@ describe('the Mini Program API, end to end against the sandbox', () => {
     expect(await call(bff, 'GET', '/api/shelf', { token })).toMatchObject({ status: 404, body: { error: { code: 'not_found' } } });
     const set = await admin('POST', '/wxa', { wxa_appid: bff.config.wxaAppid, page_id: bought.shop.pageId });
     expect(set.status).toBe(200);
-    expect(await call(bff, 'GET', '/api/shelf', { token })).toEqual(expect.objectContaining({ status: 200, body: { wxa_appid: bff.config.wxaAppid, page_id: bought.shop.pageId } }));
+    // The bound shelf itself, as /api/shelves/:pageId answers it (the app's first page makes one call).
+    const bound = await call(bff, 'GET', '/api/shelf', { token });
+    const byId = await call(bff, 'GET', `/api/shelves/${encodeURIComponent(bought.shop.pageId)}`, { token });
+    expect(bound).toEqual(expect.objectContaining({ status: 200, body: { wxa_appid: bff.config.wxaAppid, ...byId.body } }));
+    expect(bound.body.page_id).toBe(bought.shop.pageId);
   });
 
   it('an unlinked user sees no cards and no orders', async () => {
