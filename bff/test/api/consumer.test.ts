@@ -66,7 +66,7 @@ describe('the Mini Program API for consumer states', () => {
     expect((await call(bff, 'GET', `/api/cards/${bought.code}`, { token })).status).toBe(200);
   }, 20_000);
 
-  it('GET /api/orders/:orderId carries the shelf\'s service phone (the consumer's 联系商家)', async () => {
+  it("GET /api/orders/:orderId carries the shelf's service phone, for the consumer's 联系商家", async () => {
     const withPhone = await admin('PUT', `/shelves/${encodeURIComponent(bought.shop.pageId)}`, { service_phone: '020-88888888' });
     expect(withPhone.status).toBe(200);
     const res = await call(bff, 'GET', `/api/orders/${bought.order.order_id}`, { token });
