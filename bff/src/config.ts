@@ -33,8 +33,22 @@ export interface Config {
   refundPolicy: RefundPolicy;
   /** A built H5 app (`miniprogram/dist-h5`) to serve at /app/; unset: the sandbox serves the repo's own build when there is one. */
   h5Dir: string | undefined;
+  /** Merchant webhooks (CONTRACT.md "Merchant webhooks"); undefined: MERCHANT_WEBHOOK_URL not set. */
+  merchantWebhook: MerchantWebhookConfig | undefined;
   /** Which secrets the sandbox made up (so start-up can print them). */
   generated: string[];
+}
+
+export interface MerchantWebhookConfig {
+  url: string;
+  /** The HMAC-SHA256 key of `Giftcard-Signature`, at least 32 characters. */
+  secret: string;
+  /** First retry delay, ms: doubled per attempt, with jitter, capped at one hour. */
+  retryMs: number;
+  /** After this long (s) since it was stored, a delivery that never got a 2xx is dead. */
+  giveUpS: number;
+  /** How long one attempt may take before it counts as failed (ms; the contract's 10 s, shorter for tests). */
+  timeoutMs: number;
 }
 
 export class ConfigError extends Error {
@@ -82,6 +96,11 @@ const schema = z.object({
   // 0: every list request re-reads (still bounded per request); at most a day.
   PROJECTION_MAX_AGE_S: z.coerce.number('must be a whole number of seconds').int('must be a whole number of seconds').min(0, 'at least 0').max(86400, 'at most 86400 (a day)').default(60),
   REFUND_POLICY: z.enum(['unused', 'any'] satisfies RefundPolicy[], 'must be unused or any').default('unused'),
+  MERCHANT_WEBHOOK_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  MERCHANT_WEBHOOK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  MERCHANT_WEBHOOK_RETRY_MS: z.coerce.number('must be a whole number of ms').int('must be a whole number of ms').min(1, 'at least 1 (ms)').max(3_600_000, 'at most 3600000 (an hour)').default(1000),
+  MERCHANT_WEBHOOK_GIVE_UP_S: z.coerce.number('must be a whole number of seconds').int('must be a whole number of seconds').min(1, 'at least 1 (s)').default(86400),
+  MERCHANT_WEBHOOK_TIMEOUT_MS: z.coerce.number('must be a whole number of ms').int('must be a whole number of ms').min(100, 'at least 100 (ms)').max(10_000, 'at most 10000 (the contract: a 2xx within 10 s)').default(10_000),
 });
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -124,6 +143,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     projectionMaxAgeS: e.PROJECTION_MAX_AGE_S,
     refundPolicy: e.REFUND_POLICY,
     h5Dir: e.H5_DIR === undefined ? undefined : h5Dir(e.H5_DIR),
+    merchantWebhook: merchantWebhook(e),
     generated,
   };
 }
@@ -133,4 +153,17 @@ function h5Dir(dir: string): string {
   const abs = path.resolve(dir);
   if (!existsSync(path.join(abs, 'index.html'))) throw new ConfigError('H5_DIR', `${abs} has no index.html (build it: pnpm build)`);
   return abs;
+}
+
+/** The webhook settings: with a URL, a secret is required (an unsigned webhook would be forgeable). */
+function merchantWebhook(e: z.output<typeof schema>): MerchantWebhookConfig | undefined {
+  if (e.MERCHANT_WEBHOOK_URL === undefined) return undefined;
+  if (e.MERCHANT_WEBHOOK_SECRET === undefined) throw new ConfigError('MERCHANT_WEBHOOK_SECRET', 'is required when MERCHANT_WEBHOOK_URL is set (at least 32 characters)');
+  return {
+    url: e.MERCHANT_WEBHOOK_URL,
+    secret: e.MERCHANT_WEBHOOK_SECRET,
+    retryMs: e.MERCHANT_WEBHOOK_RETRY_MS,
+    giveUpS: e.MERCHANT_WEBHOOK_GIVE_UP_S,
+    timeoutMs: e.MERCHANT_WEBHOOK_TIMEOUT_MS,
+  };
 }

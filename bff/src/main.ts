@@ -10,6 +10,7 @@ import { startProjector } from './projector';
 import { DEMO_SANDBOX_CONFIG, SandboxWorld, startPusher } from './sandbox';
 import { seedDemo } from './sandbox/demo-seed';
 import { createWechat } from './wechat';
+import { startWebhooks } from './webhooks';
 
 /** The BFF process: settings, Redis, the WeChat client, the app, and (SANDBOX=1) the sandbox. */
 async function main() {
@@ -59,6 +60,8 @@ async function main() {
   if (config.generated.includes('ADMIN_TOKEN')) logger.info('sandbox admin token (merchant API bearer)', { adminToken: config.adminToken });
   // The BFF's own consumer of the events stream: per-user orders, cards and invoice state.
   const projector = await startProjector({ redis, keys, client: wechat.client, logger, trimEveryMs: config.eventsTrimEveryMs });
+  // Merchant webhooks: the consumer group `webhooks`, shared with every other BFF process on this Redis.
+  const webhooks = config.merchantWebhook ? await startWebhooks({ redis, keys, config: config.merchantWebhook, logger, metrics }) : undefined;
   if (config.eventsTrimEveryMs === undefined) logger.info('events stream not trimmed: set EVENTS_TRIM_EVERY_MS once every consumer group exists');
   // In sandbox mode WeChat's pushes come from the sandbox, to this process's own callback.
   if (sandbox) startPusher(sandbox, { url: `${origin}/wechat/callback`, token: config.wechatToken, aesKey: config.wechatAesKey });
@@ -86,6 +89,7 @@ async function main() {
     sandbox?.pusher?.stop();
     server.close();
     await projector.stop();
+    await webhooks?.stop();
     redis.disconnect();
   };
   process.once('SIGTERM', stop);

@@ -23,6 +23,34 @@ describe('settings', () => {
     expect(loadConfig({ ...production, PROJECTION_MAX_AGE_S: '300' }).projectionMaxAgeS).toBe(300);
   });
 
+  it('takes the merchant webhook settings with the contract defaults', () => {
+    expect(loadConfig(production).merchantWebhook).toBeUndefined();
+    const secret = 'x'.repeat(32);
+    expect(loadConfig({ ...production, MERCHANT_WEBHOOK_URL: 'https://merchant.example/hooks', MERCHANT_WEBHOOK_SECRET: secret }).merchantWebhook).toEqual({
+      url: 'https://merchant.example/hooks',
+      secret,
+      retryMs: 1000,
+      giveUpS: 86400,
+      timeoutMs: 10_000,
+    });
+    expect(
+      loadConfig({ ...production, MERCHANT_WEBHOOK_URL: 'http://127.0.0.1:9/h', MERCHANT_WEBHOOK_SECRET: secret, MERCHANT_WEBHOOK_RETRY_MS: '50', MERCHANT_WEBHOOK_GIVE_UP_S: '2', MERCHANT_WEBHOOK_TIMEOUT_MS: '500' })
+        .merchantWebhook,
+    ).toMatchObject({ retryMs: 50, giveUpS: 2, timeoutMs: 500 });
+  });
+
+  it.each([
+    [{ MERCHANT_WEBHOOK_URL: 'https://m.example/h' }, 'MERCHANT_WEBHOOK_SECRET'],
+    [{ MERCHANT_WEBHOOK_URL: 'https://m.example/h', MERCHANT_WEBHOOK_SECRET: 'short' }, 'MERCHANT_WEBHOOK_SECRET'],
+    [{ MERCHANT_WEBHOOK_URL: 'ftp://m.example/h', MERCHANT_WEBHOOK_SECRET: 'x'.repeat(32) }, 'MERCHANT_WEBHOOK_URL'],
+    [{ MERCHANT_WEBHOOK_RETRY_MS: '0' }, 'MERCHANT_WEBHOOK_RETRY_MS'],
+    [{ MERCHANT_WEBHOOK_RETRY_MS: 'soon' }, 'MERCHANT_WEBHOOK_RETRY_MS'],
+    [{ MERCHANT_WEBHOOK_GIVE_UP_S: '0' }, 'MERCHANT_WEBHOOK_GIVE_UP_S'],
+    [{ MERCHANT_WEBHOOK_TIMEOUT_MS: '20000' }, 'MERCHANT_WEBHOOK_TIMEOUT_MS'],
+  ])('refuses webhook settings %j, naming %s', (env, name) => {
+    expect(() => loadConfig({ ...production, ...env })).toThrow(new RegExp(`Invalid setting ${name}`));
+  });
+
   it.each([
     ['PORT', 'abc'],
     ['PORT', '70000'],

@@ -17,7 +17,9 @@ export type ServiceName =
   | 'submerchants.list'
   | 'anticounterfeit.import'
   | 'anticounterfeit.query'
-  | 'anticounterfeit.delete';
+  | 'anticounterfeit.delete'
+  | 'webhooks.failed'
+  | 'webhooks.replay';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
@@ -40,9 +42,11 @@ export interface Operation {
   summary: string;
   /** Answers NDJSON progress when asked (`Accept: application/x-ndjson`). */
   streams?: boolean;
+  /** The success status when not 200 (202 for work accepted and done in the background). */
+  status?: 201 | 202;
 }
 
-type Extra = Partial<Pick<Operation, 'nest' | 'coerce' | 'defaults' | 'streams'>> & { summary?: string };
+type Extra = Partial<Pick<Operation, 'nest' | 'coerce' | 'defaults' | 'streams' | 'status'>> & { summary?: string };
 
 /** An operation that is one WeChat call: its help line is the endpoint's own spec reference. */
 function wechat(area: string, name: string, method: HttpMethod, path: string, endpoint: EndpointName, extra: Extra = {}): Operation {
@@ -111,6 +115,12 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
   wechat('submerchants', 'categories', 'GET', '/submerchants/categories', 'submerchant.getApplyProtocol'),
   wechat('submerchants', 'get', 'GET', '/submerchants/:merchant_id', 'submerchant.get', { coerce: { merchant_id: 'number' } }),
   wechat('submerchants', 'update', 'PUT', '/submerchants/:merchant_id', 'submerchant.update', { nest: 'info', coerce: { merchant_id: 'number' } }),
+
+  // Merchant webhooks (CONTRACT.md "Merchant webhooks"): dead deliveries and their replay.
+  service('webhooks', 'failed', 'GET', '/webhooks/failed', 'webhooks.failed', [], 'deliveries that never got a 2xx within MERCHANT_WEBHOOK_GIVE_UP_S: id, type, attempts, last_error, last_attempt_at (ms)', {
+    coerce: { limit: 'number' },
+  }),
+  service('webhooks', 'replay', 'POST', '/webhooks/replay', 'webhooks.replay', [], 'deliver dead webhooks again: {"ids":[…]} or {"all":true}; 202 {replayed:N}', { status: 202 }),
 ];
 
 /**

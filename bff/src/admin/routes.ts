@@ -14,6 +14,7 @@ import { httpErrorOf, invalidRequest } from './errors';
 import { ADMIN_OPERATIONS, type EndpointName, type Operation } from './operations';
 import { ADMIN_SERVICES, orderExport, type ServiceDeps } from './services';
 import type { RefundPolicy } from '../services/refund-policy';
+import { WebhookStore } from '../webhooks/store';
 
 export interface AdminDeps {
   config: { adminToken: string; refundPolicy: RefundPolicy };
@@ -53,6 +54,7 @@ export function adminApi(deps: AdminDeps): Koa.Middleware {
   const services: ServiceDeps = {
     wechat: deps.wechat.client,
     registry: new AntiCounterfeitRegistry(deps.redis, deps.keys),
+    webhooks: new WebhookStore(deps.redis, deps.keys),
     refunds: {
       policy: deps.config.refundPolicy,
       projections: deps.projections,
@@ -108,6 +110,7 @@ function operationHandler(op: Operation, services: ServiceDeps, afterWechatCall?
         const parsed = svc.input.safeParse(input);
         if (!parsed.success) throw invalidRequest(`${op.area} ${op.name}: the input breaks its limits`, parsed.error.issues);
         ctx.body = await svc.run(parsed.data, services);
+        if (op.status) ctx.status = op.status;
       }
     } catch (e) {
       throw e instanceof WechatError ? httpErrorOf(e) : e;

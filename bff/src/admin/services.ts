@@ -4,6 +4,7 @@ import { orderWithState, refundOrder, type RefundDeps } from '../services/refund
 import { exportOrders, orderExportRequest, type OrderExportPage, type OrderExportSummary } from '../services/order-export';
 import { listAllSubmerchants, submerchantListRequest } from '../services/submerchant-list';
 import type { WechatClient } from '../wechat';
+import type { WebhookStore } from '../webhooks/store';
 import type { ServiceName } from './operations';
 
 export interface ServiceDeps {
@@ -11,6 +12,8 @@ export interface ServiceDeps {
   registry: AntiCounterfeitRegistry;
   /** The refund policy and the projections it reads the order through. */
   refunds: Omit<RefundDeps, 'wechat'>;
+  /** The merchant webhooks' schedule in Redis (dead deliveries, replay). */
+  webhooks: Pick<WebhookStore, 'listFailed' | 'replay'>;
 }
 
 /** The most codes one import, query or delete may carry. */
@@ -33,6 +36,12 @@ const codesImport = z.object({
 });
 const codesQuery = z.object({ ...productKey, extinfos: z.array(extinfo).max(MAX_CODES_PER_REQUEST).default([]) });
 const codesDelete = z.object({ ...productKey, extinfos: z.array(extinfo).min(1).max(MAX_CODES_PER_REQUEST) });
+
+/** `{ids:[…]}` (event ids of the failed list) or `{all:true}`, never both. */
+const webhookReplay = z.union([
+  z.strictObject({ ids: z.array(z.string().min(1).max(1024)).min(1).max(10_000) }),
+  z.strictObject({ all: z.literal(true) }),
+]);
 
 interface Service<S extends z.ZodType> {
   input: S;
@@ -60,6 +69,10 @@ export const ADMIN_SERVICES: Record<Exclude<ServiceName, 'orders.export'>, Servi
     deleted: await registry.remove(req.keystandard, req.keystr, req.extinfos),
     total: await registry.count(req.keystandard, req.keystr),
   })),
+  'webhooks.failed': svc(z.object({ limit: z.number().int().min(1).max(10_000).default(1000) }), async (req, { webhooks }) => ({
+    failed: await webhooks.listFailed(req.limit),
+  })),
+  'webhooks.replay': svc(webhookReplay, async (req, { webhooks }) => ({ replayed: await webhooks.replay(req) })),
 };
 
 /** The order export is a stream of pages (for progress), so it stands apart from the others. */

@@ -38,6 +38,8 @@ export interface StreamConsumerOptions {
   keys: RedisKeys;
   /** The consumer group, e.g. `projector`. */
   group: string;
+  /** The stream to read; default `<prefix>events` (the webhooks also read `<prefix>events:unparsed`). */
+  stream?: string;
   /** This consumer's name in the group; unique per process (default host-pid-random). */
   consumer?: string;
   handler: EntryHandler;
@@ -113,7 +115,7 @@ export class StreamConsumer {
 
   constructor(opts: StreamConsumerOptions) {
     this.redis = opts.redis;
-    this.stream = opts.keys.events;
+    this.stream = opts.stream ?? opts.keys.events;
     this.deadStream = opts.keys.eventsDead;
     this.group = opts.group;
     this.consumer = opts.consumer ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;

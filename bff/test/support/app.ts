@@ -7,6 +7,7 @@ import { Metrics } from '../../src/ops/metrics';
 import { startProjector } from '../../src/projector';
 import { DEMO_SANDBOX_CONFIG, SandboxWorld, startPusher } from '../../src/sandbox';
 import { createWechat } from '../../src/wechat';
+import { startWebhooks } from '../../src/webhooks';
 import { testRedis } from './redis';
 
 /**
@@ -21,6 +22,8 @@ export async function startBff(env: Record<string, string> = {}, opts: {
     pushRetryDelayMs?: number;
     /** Start the BFF's projector. */
     projector?: boolean;
+    /** Start the merchant webhook sender (MERCHANT_WEBHOOK_URL and _SECRET in `env`). */
+    webhooks?: boolean;
     /** The till's settle grace (ms). */
     tillSettleGraceMs?: number;
     /** Clock (ms) of projection reads and ages, for the app and the projector alike. */
@@ -42,9 +45,12 @@ export async function startBff(env: Record<string, string> = {}, opts: {
       ? undefined
       : startPusher(world, { url: `${origin}/wechat/callback`, token: config.wechatToken, aesKey: config.wechatAesKey, retryDelayMs: opts.pushRetryDelayMs, timeoutMs: 2000 });
   const projector = opts.projector ? await startProjector({ redis: db.redis, keys: db.keys, client: wechat.client, logger: silentLogger, consumer: { blockMs: 100 }, now: opts.clockMs }) : undefined;
+  const webhooks = opts.webhooks && config.merchantWebhook ? await startWebhooks({ redis: db.redis, keys: db.keys, config: config.merchantWebhook, logger: silentLogger, metrics }) : undefined;
   return {
     origin,
     world,
+    metrics,
+    webhooks,
     db,
     config,
     wechat,
@@ -60,6 +66,7 @@ export async function startBff(env: Record<string, string> = {}, opts: {
     close: async () => {
       pusher?.stop();
       await projector?.stop();
+      await webhooks?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await db.cleanup();
     },
