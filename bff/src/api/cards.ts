@@ -1,6 +1,7 @@
 import type { Card, CardDefinitionInfo, CardsResponse, OpenCardRequest, Order, OrderCard } from '@giftcard/shared/api';
 import { HttpError } from '../http/errors';
 import type { CardProjection, OrderView, ProjectionStore } from '../projector';
+import { orderDisclosure } from '../policy';
 import type { CardCatalog } from '../services/card-catalog';
 import { isWechatError, WechatError, type WechatClient } from '../wechat';
 import type { IdentityLinks } from './identity';
@@ -114,14 +115,15 @@ export function cardFromProjection(c: CardProjection, infos: CardInfos): CardsRe
   };
 }
 
-/** The order without other users' openids (buyer, accepters, holders) or the payment's trans_id. */
+/** The order without other users' openids (buyer, accepters, holders) or the payment's trans_id; total and payment as the policy says. */
 export function orderFromView(v: OrderView, infos: CardInfos): Order {
+  const shown = orderDisclosure(v.role);
   return {
     order_id: v.order_id,
     page_id: v.page_id,
     create_time: v.create_time,
-    pay_finish_time: v.pay_finish_time,
-    total_price: v.total_price,
+    pay_finish_time: shown.payment ? v.pay_finish_time : null,
+    total_price: shown.total ? v.total_price : null,
     state: v.state,
     role: v.role,
     cards: v.cards.map(

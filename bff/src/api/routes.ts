@@ -26,6 +26,7 @@ import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
 import { InvoiceRequests } from '../services/invoice-requests';
 import { isWechatError, WechatError, type WechatClient } from '../wechat';
+import { orderDisclosure } from '../policy';
 import { afterSalesLinks } from './after-sales';
 import { ListCache } from './list-cache';
 import { cardByCode, cardFromProjection, openCard, orderFromView } from './cards';
@@ -86,7 +87,7 @@ export function createMiniApi(deps: MiniApiDeps) {
   /** Invoices are the buyer's alone (a receiver of one card sees the order, not its invoice). */
   const boughtOrder = async (ctx: Koa.Context, orderId: string) => {
     const o = await orderOf(ctx, orderId);
-    if (o.view.role !== 'buyer') throw new HttpError(404, 'not_found', 'no such order');
+    if (!orderDisclosure(o.view.role).invoice) throw new HttpError(404, 'not_found', 'no such order');
     return o;
   };
   /**
@@ -196,7 +197,7 @@ export function createMiniApi(deps: MiniApiDeps) {
     const { orderId } = parse(orderParams, ctx.params);
     const { service, view } = await orderOf(ctx, orderId);
     const infos = await cards.infos(view.cards.map((c) => c.card_id));
-    ctx.body = { ...orderFromView(view, infos), ...(await afterSalesOf(view, view.role === 'buyer' ? service : null)) } satisfies OrderResponse;
+    ctx.body = { ...orderFromView(view, infos), ...(await afterSalesOf(view, orderDisclosure(view.role).afterSales ? service : null)) } satisfies OrderResponse;
   });
   router.get('/orders/:orderId/invoice', async (ctx) => {
     const { orderId } = parse(orderParams, ctx.params);

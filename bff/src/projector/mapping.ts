@@ -1,4 +1,5 @@
 import { parseEvent, type CodeInfo, type GiftCardOrder, type GiftCardOrderCard, type ParseEventResult, type UserAuthInfo, type UserCardStatus, type WechatEvent } from '@giftcard/shared';
+import { cardCodeVisible } from '../policy';
 
 /**
  * The projector's pure half: WeChat's answers (order/get, code/get, getauthdata) → the records the
@@ -250,7 +251,7 @@ export function orderViewFor(order: OrderProjection, openid: string): OrderView 
     role: order.buyer === openid ? 'buyer' : 'receiver',
     state: orderState(cards),
     cards: cards.map((c): CardView =>
-      c.owner === openid
+      cardCodeVisible(c, openid)
         ? { ...c, mine: true }
         : {
             mine: false,

@@ -27,13 +27,18 @@ export type OrderCard =
     }
   | { mine: false; card_id: string; title: string | null; price: number; status: CardStatus; background_pic_url: string; default_gifting_msg: string };
 
-/** An order (money in fen, times Unix seconds). `role`: the user bought it, or received a card of it. */
+/**
+ * An order (money in fen, times Unix seconds). `role`: the user bought it, or received a card of it.
+ * What a receiver is not shown is null (bff/src/policy): the buyer's total and payment time.
+ */
 export interface Order {
   order_id: string;
   page_id: string;
   create_time: number;
-  pay_finish_time: number;
-  total_price: number;
+  /** Null for a receiver: the payment is the buyer's. */
+  pay_finish_time: number | null;
+  /** Null for a receiver: a gift is given without its price. */
+  total_price: number | null;
   /** `refunded`: WeChat refunded the order and took its cards back (002 §12.2.1). */
   state: 'paid' | 'refunded';
   role: 'buyer' | 'receiver';
