@@ -1,22 +1,35 @@
 import { USER_CARD_STATUS_TEXT, formatFen, parseCardJump, type CodeInfo } from '@giftcard/shared';
+import { cardCodeVisible } from '../policy';
 import type { ProjectionStore } from '../projector';
+import type { CardCatalog } from '../services/card-catalog';
 import { isWechatError, type WechatClient } from '../wechat';
-import { formatTime, html, httpUrl, messagePage, type Page } from './html';
+import { cell, cells, formatTime, html, httpUrl, messagePage, retry, type Page } from './html';
+
+export interface CardPageDeps {
+  client: WechatClient;
+  projections: Pick<ProjectionStore, 'card'>;
+  /** The card's title, face value and usage notice, as the merchant created it. */
+  catalog: Pick<CardCatalog, 'info' | 'prices'>;
+}
+
+const CARD_BAG_HINT = '请在微信「我 › 卡包」中打开你的礼品卡。';
 
 /**
  * `GET /landing/card?encrypt_code&card_id&openid&outer_str` (002 §14.1 card button jump).
  * The code is `/card/code/decrypt`ed, then `/card/code/get` (with card_id, so a code of another
  * card is 40056) says who holds it: the card shows only when that holder is the jump's openid.
- * Anyone else gets a refusal that names nothing of the card. A refunded card (WeChat no longer knows
- * the code, 40056) shows as 已退款 to its last holder, as the projections recorded them.
+ * Anyone else gets a refusal that names nothing of the card or of anyone. A refunded card (WeChat
+ * no longer knows the code, 40056) shows as 已退款 to its last holder, as the projections recorded
+ * them. outer_str (the merchant's channel value) is the merchant's, not shown.
  */
-export async function cardPage(deps: { client: WechatClient; projections: Pick<ProjectionStore, 'card'> }, query: string): Promise<Page> {
+export async function cardPage(deps: CardPageDeps, query: string): Promise<Page> {
   const { client } = deps;
   const parsed = parseCardJump(query);
   if (!parsed.ok || parsed.jump.openid === undefined) {
-    return messagePage(400, '链接不完整', '卡券链接缺少必要的参数，请在微信卡包中重新打开这张卡。');
+    return messagePage(400, '链接不完整', '这个卡券链接不完整，无法打开。', { hint: CARD_BAG_HINT });
   }
-  const { encryptCode, cardId, openid, outerStr } = parsed.jump;
+  const { encryptCode, cardId, openid } = parsed.jump;
+  const unknown = () => messagePage(404, '卡券无法识别', '没有找到这张卡券，它可能已被删除。', { hint: CARD_BAG_HINT });
   let info: CodeInfo;
   let code: string | undefined;
   try {
@@ -24,58 +37,83 @@ export async function cardPage(deps: { client: WechatClient; projections: Pick<P
     info = await client.code.getCode({ code, card_id: cardId, check_consume: false });
   } catch (e) {
     if (code !== undefined && isWechatError(e, 40056)) {
-      const refunded = await refundedPage(deps.projections, code, cardId, openid);
+      const refunded = await refundedPage(deps, code, cardId, openid);
       if (refunded) return refunded;
     }
-    if (isWechatError(e) && (e.kind === 'invalid_request' || e.errcode === 40056 || e.errcode === 40097)) {
-      return messagePage(404, '卡券无法识别', `未能识别这张卡券（${cardId}），请在微信卡包中重新打开。`);
+    if (isWechatError(e) && (e.kind === 'invalid_request' || e.errcode === 40056 || e.errcode === 40097)) return unknown();
+    if (isWechatError(e)) {
+      return messagePage(503, '服务繁忙', '暂时无法读取卡券信息，请稍后再试。', { icon: 'waiting', actions: [retry('/landing/card', query)] });
     }
-    if (isWechatError(e)) return messagePage(503, '服务繁忙', '暂时无法读取卡券信息，请稍后刷新重试。');
     throw e;
   }
-  if (info.card.card_id !== cardId) return messagePage(404, '卡券无法识别', `未能识别这张卡券（${cardId}），请在微信卡包中重新打开。`);
+  if (info.card.card_id !== cardId) return unknown();
   if (info.openid !== openid) {
-    return messagePage(403, '无权查看', '这张卡券不属于当前微信用户，无法查看。', `当前用户：${openid}`);
+    return messagePage(403, '这张卡不在你的卡包中', '它可能已转赠给好友，或属于另一个微信账号。', { icon: 'info', hint: CARD_BAG_HINT });
   }
   const c = info.card;
-  const bg = httpUrl(info.background_pic_url);
+  const [definition, prices] = await Promise.all([deps.catalog.info(cardId).catch(() => null), deps.catalog.prices([cardId]).catch(() => ({}) as Record<string, number>)]);
+  const face = httpUrl(info.background_pic_url);
+  const usable = info.user_card_status === 'NORMAL';
+  const price = prices[cardId];
   return {
     status: 200,
     title: '我的礼品卡',
     body: html`
-<section class="card">
-  ${bg ? html`<img src="${bg}" alt="">` : ''}
-  <h1>礼品卡</h1>
-  <p class="muted">余额</p>
-  <p class="amount" id="balance">${formatFen(c.balance)}</p>
-  <dl>
-    <dt>卡号</dt><dd>${c.card_number}</dd>
-    <dt>状态</dt><dd>${USER_CARD_STATUS_TEXT[info.user_card_status]}</dd>
-    <dt>有效期</dt><dd id="validity">${formatTime(c.begin_time, false)} 至 ${c.end_time === undefined ? '长期有效' : formatTime(c.end_time, false)}</dd>
-    ${c.bonus !== undefined ? html`<dt>积分</dt><dd>${c.bonus}</dd>` : ''}
-    ${outerStr !== undefined ? html`<dt>来源渠道</dt><dd>${outerStr}</dd>` : ''}
-  </dl>
-</section>`,
+${face ? html`<div class="face"><img src="${face}" alt="卡面"></div>` : ''}
+<div class="balance" id="summary">
+  <h1>${definition?.title || '礼品卡'}</h1>
+  ${
+    usable && c.balance > 0
+      ? html`<p>余额</p><div class="amount" id="balance">${formatFen(c.balance)}</div>`
+      : html`<div class="amount" id="status">${usable ? '已用完' : USER_CARD_STATUS_TEXT[info.user_card_status]}</div><p>${statusNote(info)}</p>`
+  }
+</div>
+${cells(undefined, [
+  price !== undefined ? cell('面值', formatFen(price)) : html``,
+  usable && c.balance > 0 ? cell('余额', formatFen(c.balance)) : html``,
+  cell('状态', USER_CARD_STATUS_TEXT[info.user_card_status], { id: 'card-status' }),
+  cell('有效期', `${formatTime(c.begin_time, false)} 至 ${c.end_time === undefined ? '长期有效' : formatTime(c.end_time, false)}`, { id: 'validity' }),
+  cardCodeVisible({ owner: info.openid }, openid) ? cell('卡号', c.card_number) : html``,
+  c.bonus !== undefined ? cell('积分', c.bonus) : html``,
+])}
+${definition?.notice ? cells('使用须知', [html`<div class="weui-cell"><div class="weui-cell__bd">${definition.notice}</div></div>`]) : ''}
+<div class="weui-cells__tips">${usable ? '到店消费时，请在微信「我 › 卡包」中打开这张卡，向收银员出示二维码。' : '如有疑问，请在公众号对话中发送“客服”联系我们。'}</div>`,
   };
 }
 
+/** One sentence for a card that cannot be spent now. */
+function statusNote(info: CodeInfo): string {
+  switch (info.user_card_status) {
+    case 'NORMAL':
+      return '这张卡的余额已全部用完。';
+    case 'CONSUMED':
+      return '这张卡已核销，不能再使用。';
+    case 'EXPIRE':
+      return '这张卡已超过有效期，不能再使用。';
+    case 'GIFTING':
+      return '这张卡正在转赠给好友，对方领取前暂不能使用。';
+    case 'GIFT_TIMEOUT':
+      return '转赠超时未被领取，卡券已退回你的卡包。';
+    default:
+      return '这张卡暂时不能使用。';
+  }
+}
+
 /** The card of a refunded order, for its last holder: no balance, 已退款. Null when it is not that. */
-async function refundedPage(projections: Pick<ProjectionStore, 'card'>, code: string, cardId: string, openid: string): Promise<Page | null> {
-  const card = await projections.card(code);
-  if (!card || card.status !== 'REMOVED' || card.card_id !== cardId || card.owner !== openid) return null;
+async function refundedPage(deps: CardPageDeps, code: string, cardId: string, openid: string): Promise<Page | null> {
+  const card = await deps.projections.card(code);
+  if (!card || card.status !== 'REMOVED' || card.card_id !== cardId || !cardCodeVisible(card, openid)) return null;
+  const definition = await deps.catalog.info(cardId).catch(() => null);
   return {
     status: 200,
     title: '我的礼品卡',
     body: html`
-<section class="card">
-  <h1>礼品卡</h1>
-  <p class="amount" id="status">已退款</p>
-  <p class="muted">这张卡所在的订单（${card.order_id}）已退款，卡券已从卡包移除，不能再使用。</p>
-  <dl>
-    <dt>卡号</dt><dd>${card.code}</dd>
-    <dt>面值</dt><dd>${formatFen(card.price)}</dd>
-    <dt>状态</dt><dd>已退款</dd>
-  </dl>
-</section>`,
+<div class="balance" id="summary">
+  <h1>${definition?.title || '礼品卡'}</h1>
+  <div class="amount" id="status">已退款</div>
+  <p>这张卡所在的订单已退款，卡券已从卡包移除，不能再使用。</p>
+</div>
+${cells(undefined, [cell('面值', formatFen(card.price)), cell('状态', '已退款', { id: 'card-status' }), cell('卡号', card.code)])}
+<div class="weui-cells__tips">退款会原路退回到付款账户。如有疑问，请在公众号对话中发送“客服”联系我们。</div>`,
   };
 }

@@ -1,10 +1,14 @@
 import { randomBytes } from 'node:crypto';
+import { version as WEUI_VERSION } from 'weui/package.json';
 
 /**
  * Server-rendered HTML for the landing pages. Every value reaches the page through `escapeHtml`:
  * the `html` template escapes each interpolation unless it is already `SafeHtml` (a fragment built
  * by `html` itself), so no page module concatenates raw strings. Attributes are always quoted, so
  * the same escaping is right in text and attribute contexts.
+ *
+ * The look is WeChat's own: WeUI (the `weui` package, MIT, served from this origin) for cells,
+ * buttons, forms and result pages, and a few lines of our own in WeUI's tokens.
  */
 
 /** A fragment of markup whose every value was escaped. Only `html` and `layout` make one. */
@@ -47,14 +51,29 @@ export function httpUrl(url: string | undefined): string | undefined {
   return /^https?:\/\/[^\s/?#]+[^\s]*$/i.test(u) ? u : undefined;
 }
 
+/** A phone number as a tel: link, when it reads as one (digits, spaces, dashes, a leading +). */
+export function telHref(text: string | undefined): string | undefined {
+  if (typeof text !== 'string') return undefined;
+  const t = text.trim();
+  if (!/^\+?[0-9][0-9 -]{4,24}$/.test(t)) return undefined;
+  return `tel:${t.replace(/[ -]/g, '')}`;
+}
+
 /** A fresh CSP nonce for one response. */
 export function newNonce(): string {
   return randomBytes(16).toString('hex');
 }
 
-/** The strict policy of every landing response: styles only with this response's nonce, no scripts at all. */
+/** Where the landing pages' WeUI stylesheet is served (versioned, so cached for a year). */
+export const WEUI_CSS_PATH = `/landing/assets/weui-${WEUI_VERSION}.min.css`;
+
+/**
+ * The strict policy of every landing response: the WeUI stylesheet from this origin and the inline
+ * style with this response's nonce, no scripts at all; images from this origin and wherever WeChat
+ * or the merchant keeps them (WeUI's icons are data: masks).
+ */
 export function contentSecurityPolicy(nonce: string): string {
-  return `default-src 'none'; style-src 'nonce-${nonce}'; img-src https: http: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
+  return `default-src 'none'; style-src 'self' 'nonce-${nonce}'; img-src 'self' https: http: data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`;
 }
 
 /** What a page module answers; routes.ts wraps it in `layout` and sends it. */
@@ -64,53 +83,124 @@ export interface Page {
   body: SafeHtml;
 }
 
-/** A refusal or error page: a title, one sentence of explanation, nothing else. */
-export function messagePage(status: number, title: string, message: string, hint?: string): Page {
-  return {
-    status,
-    title,
-    body: html`<section class="card notice"><h1>${title}</h1><p>${message}</p>${hint ? html`<p class="muted">${hint}</p>` : ''}</section>`,
-  };
+/** A way forward from a message page: a link, shown as a WeUI button (the first one green). */
+export interface Action {
+  label: string;
+  href: string;
 }
 
-/** "YYYY-MM-DD HH:mm" in China Standard Time (UTC+8, no DST) for Unix seconds. */
+export type MessageIcon = 'success' | 'warn' | 'info' | 'waiting';
+
+export interface MessageOptions {
+  icon?: MessageIcon;
+  /** Ways forward, the first one primary. */
+  actions?: Action[];
+  /** What to do instead, under the buttons. */
+  hint?: string;
+  id?: string;
+  /** More content between the text and the buttons (e.g. the details of a submitted request). */
+  extra?: SafeHtml;
+}
+
+/**
+ * A result or refusal page in WeChat's own form (WeUI msg): an icon, a title, one sentence of
+ * explanation, the ways forward. `retry` only where trying again can help (WeChat busy, a timeout);
+ * otherwise a hint of what to do instead.
+ */
+export function messagePage(status: number, title: string, message: string, opts: MessageOptions = {}): Page {
+  return { status, title, body: messageBody(title, message, opts) };
+}
+
+export function messageBody(title: string, message: string, opts: MessageOptions = {}): SafeHtml {
+  const actions = opts.actions ?? [];
+  return html`<div class="weui-msg"${opts.id ? html` id="${opts.id}"` : ''}>
+  <div class="weui-msg__icon-area"><i class="weui-icon-${opts.icon ?? 'warn'} weui-icon_msg"></i></div>
+  <div class="weui-msg__text-area">
+    <h1 class="weui-msg__title">${title}</h1>
+    <p class="weui-msg__desc">${message}</p>
+  </div>
+  ${opts.extra ?? ''}
+  ${
+    actions.length
+      ? html`<div class="weui-msg__opr-area"><p class="weui-btn-area">${actions.map(
+          (a, i) => html`<a class="weui-btn ${i === 0 ? 'weui-btn_primary' : 'weui-btn_default'}" href="${a.href}">${a.label}</a>`,
+        )}</p></div>`
+      : ''
+  }
+  ${opts.hint ? html`<div class="weui-msg__tips-area"><p class="weui-msg__tips">${opts.hint}</p></div>` : ''}
+</div>`;
+}
+
+/** 重试: the same page again (for a failure that a retry can fix). */
+export const retry = (path: string, query: string): Action => ({ label: '重试', href: query ? `${path}?${query}` : path });
+
+/** A group of WeUI cells, with an optional group title. Nothing for no rows. */
+export function cells(title: string | undefined, rows: SafeHtml[], id?: string): SafeHtml {
+  rows = rows.filter((r) => r.value !== '');
+  if (rows.length === 0) return html``;
+  return html`${title ? html`<div class="weui-cells__title">${title}</div>` : ''}<div class="weui-cells"${id ? html` id="${id}"` : ''}>${rows}</div>`;
+}
+
+/** A label–value row. */
+export function cell(label: string, value: unknown, opts: { id?: string; strong?: boolean } = {}): SafeHtml {
+  return html`<div class="weui-cell"><div class="weui-cell__bd">${label}</div><div class="weui-cell__ft${opts.strong ? ' strong' : ''}"${opts.id ? html` id="${opts.id}"` : ''}>${value}</div></div>`;
+}
+
+/** A tappable row (WeUI's access cell: 56 px high, with its arrow). */
+export function linkCell(label: string, href: string, opts: { id?: string; value?: string; external?: boolean } = {}): SafeHtml {
+  return html`<a class="weui-cell weui-cell_access" href="${href}"${opts.id ? html` id="${opts.id}"` : ''}${opts.external ? html` rel="noopener noreferrer"` : ''}><div class="weui-cell__bd">${label}</div><div class="weui-cell__ft">${opts.value ?? ''}</div></a>`;
+}
+
+/** A note over the page (WeUI information bar): why part of the page is not shown, what to do. */
+export function noticeBar(text: string, opts: { id?: string; strong?: boolean } = {}): SafeHtml {
+  return html`<div class="weui-information-bar ${opts.strong ? 'weui-information-bar_tips-strong' : 'weui-information-bar_warn-weak'}"${opts.id ? html` id="${opts.id}"` : ''}><div class="weui-information-bar__hd"><i class="weui-icon-info-circle"></i></div><div class="weui-information-bar__bd">${text}</div></div>`;
+}
+
+/** "2026年12月1日 14:05" (or the date alone) in China Standard Time (UTC+8, no DST) for Unix seconds. */
 export function formatTime(unixSeconds: number, withTime = true): string {
   const d = new Date((unixSeconds + 8 * 3600) * 1000);
-  const p = (n: number) => String(n).padStart(2, '0');
-  const date = `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())}`;
-  return withTime ? `${date} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}` : date;
+  const date = `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
+  return withTime ? `${date} ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}` : date;
 }
 
+/**
+ * What WeUI has no class for, in its own tokens (so its dark mode follows): safe areas, the big
+ * amount, the verdict's colours, the product's header. WeUI itself gives 17 px body text, hairline
+ * cells, 44 px and up targets and WeChat green primary buttons.
+ */
 const STYLE = `
-*{box-sizing:border-box}
-body{margin:0;background:#f5f6f7;color:#1f2329;font:15px/1.6 -apple-system,BlinkMacSystemFont,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;word-break:break-word}
-header.bar{background:#07c160;color:#fff;padding:12px 16px;font-size:17px;font-weight:600}
-main{max-width:640px;margin:0 auto;padding:12px}
-.card{background:#fff;border-radius:10px;padding:14px 16px;margin:0 0 12px;box-shadow:0 1px 2px rgba(0,0,0,.04)}
-h1{font-size:20px;margin:0 0 8px}
-h2{font-size:16px;margin:0 0 8px;color:#07c160}
-.notice h1{color:#1f2329}
-.muted{color:#8a8f99;font-size:13px}
-.amount{font-size:28px;font-weight:700;color:#07c160}
-dl{margin:0;display:grid;grid-template-columns:auto 1fr;gap:4px 12px}
-dt{color:#8a8f99}
-dd{margin:0}
-ul{margin:0;padding-left:18px}
-img{max-width:100%;border-radius:8px;display:block}
-.thumb{width:96px;height:96px;object-fit:cover;float:right;margin-left:12px}
-.tag{display:inline-block;border:1px solid #07c160;color:#07c160;border-radius:4px;padding:0 6px;font-size:12px;margin-right:6px}
-.tag.off{border-color:#c0c4cc;color:#8a8f99}
-a{color:#07c160}
-a.button,button{display:block;width:100%;text-align:center;background:#07c160;color:#fff;border:0;border-radius:8px;padding:11px;font-size:16px;text-decoration:none;margin-top:10px}
-a.button.secondary{background:#fff;color:#07c160;border:1px solid #07c160}
-label{display:block;margin:10px 0 4px;color:#4e5969}
-input[type=text],input[type=email]{width:100%;padding:10px;border:1px solid #dcdfe6;border-radius:8px;font-size:15px}
-.radio{display:inline-block;margin-right:16px}
-.error{color:#e34d59}
-.clear{clear:both}
+body{background:var(--weui-BG-0);-webkit-text-size-adjust:100%}
+.page{min-height:100vh;padding:0 env(safe-area-inset-right) calc(32px + env(safe-area-inset-bottom)) env(safe-area-inset-left)}
+.weui-msg{padding-top:calc(48px + env(safe-area-inset-top))}
+.weui-msg__desc{font-size:17px}
+.amount{font-size:34px;font-weight:700;line-height:1.3;color:var(--weui-FG-0)}
+.hero{background:var(--weui-BG-2);padding:20px 16px;display:flex;gap:16px;align-items:center}
+.hero img{width:88px;height:88px;object-fit:cover;border-radius:8px;flex:none}
+.hero h1{font-size:20px;font-weight:600;margin:0 0 4px;color:var(--weui-FG-0)}
+.hero p{margin:0;color:var(--weui-FG-1);font-size:14px}
+.hero .price{font-size:20px;font-weight:600;color:var(--weui-FG-0);margin-top:4px}
+.banner img{display:block;width:100%;height:auto}
+.face{padding:16px 16px 0;background:var(--weui-BG-2)}
+.face img{display:block;width:100%;border-radius:12px;aspect-ratio:1.6;object-fit:cover}
+.balance{background:var(--weui-BG-2);padding:16px 16px 20px;text-align:center}
+.balance h1{font-size:17px;font-weight:600;margin:0 0 8px;color:var(--weui-FG-0)}
+.balance p{margin:0;color:var(--weui-FG-1);font-size:14px}
+.verdict{background:var(--weui-BG-2);padding:28px 16px 24px;text-align:center}
+.verdict .weui-icon_msg{margin-bottom:12px}
+.verdict h2{font-size:24px;font-weight:600;margin:0 0 8px}
+.verdict p{margin:0 0 4px;color:var(--weui-FG-1);font-size:15px}
+.verdict-real h2{color:var(--weui-BRAND)}
+.verdict-fake h2{color:var(--weui-RED)}
+.verdict-not_active h2{color:var(--weui-ORANGE)}
+.verdict-not_active .weui-icon_msg{color:var(--weui-ORANGE)}
+.verdict .warn{color:var(--weui-RED)}
+.weui-cell__ft.strong{color:var(--weui-FG-0);font-weight:600}
+.weui-btn-area{margin:24px 16px}
+.weui-btn-area .weui-btn+.weui-btn{margin-top:16px}
+.form-error{color:var(--weui-RED);padding:8px 16px 0;font-size:14px}
 `;
 
-/** The whole document: viewport meta, the inline style under the response's CSP nonce, a green bar. */
+/** The whole document: viewport with safe areas, WeUI, the inline style under the response's CSP nonce. */
 export function layout(page: Page, nonce: string): string {
   return html`<!doctype html>
 <html lang="zh-CN">
@@ -118,12 +208,13 @@ export function layout(page: Page, nonce: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover">
 <meta name="referrer" content="no-referrer">
+<meta name="format-detection" content="telephone=no">
 <title>${page.title}</title>
+<link rel="stylesheet" href="${WEUI_CSS_PATH}">
 <style nonce="${nonce}">${new SafeHtml(STYLE)}</style>
 </head>
 <body>
-<header class="bar">礼品卡服务</header>
-<main>
+<main class="page">
 ${page.body}
 </main>
 </body>

@@ -2,7 +2,9 @@ import { formatFen, parseCellJump, type GiftCardOrder, type GiftCardOrderCard } 
 import { orderState, type OrderState } from '../projector/mapping';
 import type { ProjectionStore } from '../projector';
 import { isWechatError, type WechatClient } from '../wechat';
-import { formatTime, html, messagePage, type Page } from './html';
+import { orderDisclosure, viewerOf } from '../policy';
+import type { CardCatalog } from '../services/card-catalog';
+import { cell, cells, formatTime, html, linkCell, messagePage, retry, type Page } from './html';
 
 /**
  * How the visitor relates to the order, per `/card/giftcard/order/get`: its buyer (`open_id`), the
@@ -28,15 +30,19 @@ export function roleOf(order: GiftCardOrder, openid: string): OrderRole | undefi
  */
 export async function loadOrderFor(client: WechatClient, query: string): Promise<OrderAccess> {
   const parsed = parseCellJump(query);
-  if (!parsed.ok) return { ok: false, page: messagePage(400, '链接不完整', '订单链接缺少必要的参数，请在微信订单详情中重新打开。') };
+  if (!parsed.ok) return { ok: false, page: messagePage(400, '链接不完整', '这个订单链接不完整，无法打开。', { hint: '请在微信「我 › 卡包」中找到礼品卡，从卡券详情里重新打开订单。' }) };
   const { orderId, openid } = parsed.jump;
-  const refused = { ok: false as const, page: messagePage(403, '无法查看订单', `订单（${orderId}）不存在，或不属于当前微信用户。`) };
+  // The same page for an unknown order and someone else's: it names nothing of the order.
+  const refused = {
+    ok: false as const,
+    page: messagePage(403, '无法查看订单', '没有找到你的这笔订单，它可能属于另一个微信账号。', { hint: '请在微信「我 › 卡包」中找到礼品卡，从卡券详情里打开订单。' }),
+  };
   let order: GiftCardOrder;
   try {
     order = (await client.order.getOrder({ order_id: orderId })).order;
   } catch (e) {
     if (isWechatError(e, 40097) || (isWechatError(e) && e.kind === 'invalid_request')) return refused;
-    if (isWechatError(e)) return { ok: false, page: messagePage(503, '服务繁忙', '暂时无法读取订单，请稍后刷新重试。') };
+    if (isWechatError(e)) return { ok: false, page: messagePage(503, '服务繁忙', '暂时无法读取订单，请稍后再试。', { icon: 'waiting', actions: [retry('/landing/order', query)] }) };
     throw e;
   }
   const role = roleOf(order, openid);
@@ -50,7 +56,7 @@ export function invoiceFormPath(orderId: string, openid: string): string {
   return `/landing/order/invoice?order_id=${encodeURIComponent(orderId)}&openid=${encodeURIComponent(openid)}`;
 }
 
-const ROLE: Record<OrderRole, string> = { buyer: '购买人', accepter: '受赠人', card_accepter: '受赠人' };
+const ROLE: Record<OrderRole, string> = { buyer: '我购买的', accepter: '好友赠送', card_accepter: '好友赠送' };
 
 /**
  * Whether WeChat refunded the order: order/get does not say, its cards leaving the card pack does
@@ -62,37 +68,54 @@ async function stateOf(projections: Pick<ProjectionStore, 'freshOrder'>, orderId
   return projected ? orderState(projected.cards) : 'paid';
 }
 
-/** `GET /landing/order?order_id&openid` (002 §14.2 shelf cell jump: refund, invoice, customer service). */
-export async function orderPage(deps: { client: WechatClient; projections: Pick<ProjectionStore, 'freshOrder'> }, query: string): Promise<Page> {
+export interface OrderPageDeps {
+  client: WechatClient;
+  projections: Pick<ProjectionStore, 'freshOrder'>;
+  /** The cards' titles, as the merchant created them. */
+  catalog: Pick<CardCatalog, 'infos'>;
+}
+
+/**
+ * `GET /landing/order?order_id&openid` (002 §14.2 shelf cell jump: refund, invoice, customer service).
+ * What each viewer sees of the order is the policy's (bff/src/policy), as in the Mini Program API: a
+ * gift's receiver sees the cards, not the buyer's total, payment or after-sales.
+ */
+export async function orderPage(deps: OrderPageDeps, query: string): Promise<Page> {
   const access = await loadOrderFor(deps.client, query);
   if (!access.ok) return access.page;
   const { order, openid, role, cards } = access;
   const refunded = (await stateOf(deps.projections, order.order_id)) === 'refunded';
-  // Only the buyer paid: the total and the invoice belong to them.
-  const buyer = role === 'buyer';
+  const shown = orderDisclosure(viewerOf(role));
+  const titles = await deps.catalog.infos(cards.map((c) => c.card_id)).catch(() => ({}) as Record<string, { title: string | null }>);
+  const name = (c: GiftCardOrderCard) => titles[c.card_id]?.title || '礼品卡';
+  const stateText = refunded ? '已退款' : shown.payment ? '已支付' : undefined;
   return {
     status: 200,
     title: '订单详情',
     body: html`
-<section class="card">
-  <h1>订单详情</h1>
-  <dl>
-    <dt>订单号</dt><dd id="order-id">${order.order_id}</dd>
-    <dt>订单状态</dt><dd id="order-state">${refunded ? '已退款' : '已支付'}</dd>
-    <dt>我的身份</dt><dd>${ROLE[role]}</dd>
-    <dt>下单时间</dt><dd>${formatTime(order.create_time)}</dd>
-    ${buyer ? html`<dt>支付时间</dt><dd>${formatTime(order.pay_finish_time)}</dd><dt>实付金额</dt><dd class="amount" id="total">${formatFen(order.total_price)}</dd>` : ''}
-  </dl>
-</section>
-<section class="card">
-  <h2>礼品卡（${cards.length} 张）</h2>
-  <ul>${cards.map((c) => html`<li>面值 ${formatFen(c.price)}${refunded ? ' · 已退款' : ''}${c.default_gifting_msg ? html` · ${c.default_gifting_msg}` : ''}</li>`)}</ul>
-</section>
-<section class="card">
-  <h2>售后服务</h2>
-  ${buyer ? html`<a class="button" id="invoice-link" href="${invoiceFormPath(order.order_id, openid)}">申请开具发票</a>` : ''}
-  ${refunded ? html`<p id="refunded">本订单已退款，礼品卡已从卡包移除。</p>` : html`<p>申请退款：未使用、未转赠的礼品卡可整单退款，请联系客服并提供订单号。</p>`}
-  <p>在线客服：在公众号对话中发送“客服”并附上订单号，我们会尽快处理。</p>
-</section>`,
+${
+  refunded
+    ? html`<div class="balance" id="refunded"><h1>本订单已退款</h1><p>${shown.payment ? '款项已原路退回，礼品卡已从卡包移除。' : '这份礼物已退款，礼品卡已从卡包移除，不能再使用。'}</p></div>`
+    : ''
+}
+${cells(undefined, [
+  cell('订单号', order.order_id, { id: 'order-id' }),
+  cell('订单类型', ROLE[role]),
+  stateText ? cell('订单状态', stateText, { id: 'order-state' }) : html``,
+  cell('下单时间', formatTime(order.create_time)),
+  shown.payment && order.pay_finish_time ? cell('支付时间', formatTime(order.pay_finish_time)) : html``,
+  shown.total ? cell('实付金额', formatFen(order.total_price), { id: 'total', strong: true }) : html``,
+])}
+${cells(
+  `礼品卡（${cards.length} 张）`,
+  cards.map((c) => cell(name(c), refunded ? `面值 ${formatFen(c.price)} · 已退款` : `面值 ${formatFen(c.price)}`)),
+  'cards',
+)}
+${cells('售后服务', [
+  shown.invoice && !refunded ? linkCell('申请开具发票', invoiceFormPath(order.order_id, openid), { id: 'invoice-link' }) : html``,
+  shown.afterSales && !refunded ? cell('申请退款', '未使用、未转赠的卡可退') : html``,
+  cell('联系客服', '公众号内发送“客服”'),
+])}
+<div class="weui-cells__tips">${shown.afterSales ? '退款或开票遇到问题，请在公众号对话中发送“客服”并附上订单号，我们会尽快处理。' : '礼品卡可在微信「我 › 卡包」中查看和使用。'}</div>`,
   };
 }

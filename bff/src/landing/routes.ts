@@ -3,9 +3,12 @@ import type Koa from 'koa';
 import getRawBody from 'raw-body';
 import type { AppDeps } from '../app';
 import type { ProjectionStore } from '../projector';
+import { AntiCounterfeitRegistry } from '../services/anti-counterfeit';
+import { CardCatalog } from '../services/card-catalog';
 import { InvoiceRequests } from '../services/invoice-requests';
+import { readFileSync } from 'node:fs';
 import { cardPage } from './card';
-import { contentSecurityPolicy, layout, messagePage, newNonce, type Page } from './html';
+import { contentSecurityPolicy, layout, messagePage, newNonce, retry, WEUI_CSS_PATH, type Page } from './html';
 import { invoiceFormPage, submitInvoice } from './invoice-form';
 import { orderPage } from './order';
 import { productPage, type CookieJar } from './product';
@@ -19,6 +22,8 @@ export function landingRouter(deps: Pick<AppDeps, 'config' | 'redis' | 'keys' | 
   const client = deps.wechat.client;
   const tickets = new TicketChecker(deps.redis, deps.keys, client);
   const invoices = new InvoiceRequests(deps.redis, deps.keys);
+  const registry = new AntiCounterfeitRegistry(deps.redis, deps.keys);
+  const catalog = new CardCatalog(deps.redis, deps.keys);
   const secret = deps.config.sessionSecret;
   const router = new Router({ prefix: '/landing' });
 
@@ -37,18 +42,26 @@ export function landingRouter(deps: Pick<AppDeps, 'config' | 'redis' | 'keys' | 
     } catch (e) {
       const err = e as Error & { status?: number; expose?: boolean };
       if (typeof err.status === 'number' && err.status < 500 && err.expose) {
-        page = messagePage(err.status, '请求无效', err.status === 413 ? '提交的内容过大。' : '请求格式不正确，请返回重试。');
+        page = messagePage(err.status, '无法处理', err.status === 413 ? '提交的内容太长，请删减后再提交。' : '请求无法处理，请返回上一页重新操作。');
       } else {
         deps.logger.error('landing page failed', { path: ctx.path, error: err.message, stack: err.stack });
-        page = messagePage(500, '页面出错了', '服务暂时出现问题，请稍后重试。');
+        // Something of ours failed, maybe for a moment: trying again can help (a GET only).
+        page = messagePage(500, '页面暂时无法显示', '服务出了点问题，请稍后再试。', { icon: 'waiting', actions: ctx.method === 'GET' ? [retry(ctx.path, ctx.querystring)] : [] });
       }
     }
     send(ctx, page);
   });
 
-  router.get('/product', async (ctx) => send(ctx, await productPage({ client, tickets, sessionSecret: secret }, ctx.querystring, jar(ctx))));
-  router.get('/card', async (ctx) => send(ctx, await cardPage({ client, projections: deps.projections }, ctx.querystring)));
-  router.get('/order', async (ctx) => send(ctx, await orderPage({ client, projections: deps.projections }, ctx.querystring)));
+  // WeUI (weui 2.6.26, MIT): one stylesheet for every landing page, versioned in its URL, cached a year.
+  router.get(WEUI_CSS_PATH.slice('/landing'.length), (ctx) => {
+    ctx.remove('Content-Security-Policy');
+    ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
+    ctx.type = 'text/css; charset=utf-8';
+    ctx.body = weuiCss();
+  });
+  router.get('/product', async (ctx) => send(ctx, await productPage({ client, tickets, registry, sessionSecret: secret }, ctx.querystring, jar(ctx))));
+  router.get('/card', async (ctx) => send(ctx, await cardPage({ client, projections: deps.projections, catalog }, ctx.querystring)));
+  router.get('/order', async (ctx) => send(ctx, await orderPage({ client, projections: deps.projections, catalog }, ctx.querystring)));
   router.get('/order/invoice', async (ctx) => send(ctx, await invoiceFormPage({ client, invoices, sessionSecret: secret }, ctx.querystring)));
   router.post('/order/invoice', async (ctx) => {
     if (!ctx.is('application/x-www-form-urlencoded')) {
@@ -58,6 +71,13 @@ export function landingRouter(deps: Pick<AppDeps, 'config' | 'redis' | 'keys' | 
     send(ctx, await submitInvoice({ client, invoices, sessionSecret: secret }, new URLSearchParams(body)));
   });
   return router;
+}
+
+let weui: Buffer | undefined;
+/** The package's own minified stylesheet, read once. */
+function weuiCss(): Buffer {
+  weui ??= readFileSync(require.resolve('weui/dist/style/weui.min.css'));
+  return weui;
 }
 
 /** Renders the page with this response's CSP nonce. */

@@ -72,11 +72,14 @@ export class TicketChecker {
   }
 
   /**
-   * Records the ticket's first use. True for the first caller only (for the ticket's validity);
-   * the caller binds that browser to the ticket, and later visits must show that binding.
+   * Records the ticket's first use and the code (wxextinfo) it was used with, for the ticket's
+   * validity. `first` is true for the first caller only; the caller binds that browser to the ticket,
+   * and later visits must show that binding and the same code (a ticket is one scan of one code).
    */
-  async claimFirstUse(hash: string): Promise<boolean> {
-    const r = await this.redis.set(this.keys.landingTicketClaim(hash), String(Date.now()), 'EX', TICKET_TTL_SECONDS, 'NX');
-    return r === 'OK';
+  async claim(hash: string, extinfo: string): Promise<{ first: boolean; extinfo: string }> {
+    const key = this.keys.landingTicketClaim(hash);
+    if ((await this.redis.set(key, `x:${extinfo}`, 'EX', TICKET_TTL_SECONDS, 'NX')) === 'OK') return { first: true, extinfo };
+    const stored = (await this.redis.get(key)) ?? '';
+    return { first: false, extinfo: stored.startsWith('x:') ? stored.slice(2) : '' };
   }
 }

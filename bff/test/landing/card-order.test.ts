@@ -2,7 +2,7 @@ import type { GiftCardOrder } from '@giftcard/shared';
 import { startBff } from '../support/app';
 import { buy, openShop } from '../support/giftcards';
 import type { TestSandbox } from '../support/sandbox';
-import { expectSecurityHeaders, get, postForm, q, type Bff } from './helpers';
+import { expectSecurityHeaders, get, postForm, q, visibleText, type Bff } from './helpers';
 
 describe('card and order landing pages (card-button jump, shelf-cell jump)', () => {
   let bff: Bff;
@@ -27,10 +27,23 @@ describe('card and order landing pages (card-button jump, shelf-cell jump)', () 
       expect(r.status).toBe(200);
       expectSecurityHeaders(r);
       expect(r.text).toContain('¥1,234.56');
-      expect(r.text).toMatch(/\d{4}-\d{2}-\d{2} 至 \d{4}-\d{2}-\d{2}/);
-      expect(r.text).toContain(order.card_list[0]!.code);
+      expect(r.text).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 至 \d{4}年\d{1,2}月\d{1,2}日/);
+      expect(r.text).toContain(order.card_list[0]!.code); // the holder's own code (the policy)
       expect(r.text).toContain('可使用');
-      expect(r.text).toContain('moments');
+      // The merchant's channel value (outer_str), the card_id and the openid are not the consumer's to read.
+      expect(r.text).not.toContain('moments');
+      expect(r.text).not.toContain(cardId);
+      expect(visibleText(r.text)).not.toContain('o_buyer');
+    });
+
+    it('WeChat busy reading the card: 服务繁忙 with 重试 to the same link', async () => {
+      const path = await cardPath('o_buyer');
+      await bff.control('faults', { endpoint: 'code.getCode', errcode: -1, times: 4 });
+      const r = await get(bff, path);
+      expect(r.status).toBe(503);
+      expectSecurityHeaders(r);
+      expect(r.text).toContain('服务繁忙');
+      expect(r.text).toContain(`href="${path.replace(/=/g, '&#61;').replace(/&(?!#61;)/g, '&amp;')}">重试</a>`);
     });
 
     it('shows a card of a refunded order as 已退款 to its holder, no balance; to nobody else', async () => {
@@ -52,7 +65,8 @@ describe('card and order landing pages (card-button jump, shelf-cell jump)', () 
     it("gives another openid nothing of the holder's card (IDOR)", async () => {
       const r = await get(bff, await cardPath('o_stranger'));
       expect(r.status).toBe(403);
-      expect(r.text).toContain('无权查看');
+      expect(r.text).toContain('这张卡不在你的卡包中');
+      expect(r.text).not.toContain('o_stranger');
       expect(r.text).not.toContain('¥1,234.56');
       expect(r.text).not.toContain(order.card_list[0]!.code);
       expect(r.text).not.toContain('o_buyer');
@@ -63,6 +77,8 @@ describe('card and order landing pages (card-button jump, shelf-cell jump)', () 
       const unknown = await get(bff, `/landing/card?${q({ encrypt_code: 'bm9wZQ==', card_id: cardId, openid: 'o_buyer' })}`);
       expect(unknown.status).toBe(404);
       expect(unknown.text).toContain('卡券无法识别');
+      expect(unknown.text).not.toContain(cardId);
+      expectSecurityHeaders(unknown);
       const otherCard = await get(bff, await cardPath('o_buyer', order.card_list[0]!.code, 'pOtherCard'));
       expect(otherCard.status).toBe(404);
       expect(otherCard.text).not.toContain('¥1,234.56');
@@ -81,7 +97,8 @@ describe('card and order landing pages (card-button jump, shelf-cell jump)', () 
       expectSecurityHeaders(r);
       expect(r.text).toContain(order.order_id);
       expect(r.text).toContain('¥2,469.12');
-      expect(r.text).toContain('购买人');
+      expect(r.text).toContain('我购买的');
+      expect(r.text).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
       expect(r.text).toContain(`href="/landing/order/invoice?order_id${'&#61;'}`);
     });
 
@@ -91,7 +108,8 @@ describe('card and order landing pages (card-button jump, shelf-cell jump)', () 
       expect(admin.status).toBe(200);
       const r = await get(bff, orderPath('o_buyer'));
       expect(r.status).toBe(200);
-      expect(r.text).toMatch(/<dd id="order-state">已退款<\/dd>/);
+      expect(r.text).toContain('id="order-state">已退款</div>');
+      expectSecurityHeaders(r);
       expect(r.text).toContain('本订单已退款');
       expect(r.text).not.toContain('已支付');
     });
@@ -102,7 +120,9 @@ describe('card and order landing pages (card-button jump, shelf-cell jump)', () 
       expect(r.text).toContain('无法查看订单');
       expect(r.text).not.toContain('¥');
       expect(r.text).not.toContain('o_buyer');
+      expect(r.text).not.toContain(order.order_id);
       expect(r.text).not.toContain('invoice');
+      expectSecurityHeaders(r);
       const unknown = await get(bff, orderPath('o_buyer', 'no-such-order'));
       expect(unknown.status).toBe(403);
       expect(unknown.text).toContain('无法查看订单');
@@ -113,7 +133,8 @@ describe('card and order landing pages (card-button jump, shelf-cell jump)', () 
       await bff.control('orders/accept', { order_id: order.order_id, openid: 'o_friend' });
       const r = await get(bff, orderPath('o_friend'));
       expect(r.status).toBe(200);
-      expect(r.text).toContain('受赠人');
+      expect(r.text).toContain('好友赠送');
+      expectSecurityHeaders(r);
       expect(r.text).not.toContain('¥2,469.12');
       expect(r.text).not.toContain('/landing/order/invoice');
       expect((await get(bff, `/landing/order/invoice?${q({ order_id: order.order_id, openid: 'o_friend' })}`)).status).toBe(403);
@@ -169,7 +190,7 @@ describe('card and order landing pages (card-button jump, shelf-cell jump)', () 
         email: 'not-an-email',
       });
       expect(r.status).toBe(400);
-      expect(r.text).toContain('请检查：税号、电子邮箱');
+      expect(r.text).toContain('请检查：税号、接收邮箱');
       expect(r.text).toContain('value="某公司"');
       expect(await bff.db.redis.get(bff.db.keys.invoiceRequest(order.order_id))).toBeNull();
     });
@@ -190,6 +211,37 @@ describe('card and order landing pages (card-button jump, shelf-cell jump)', () 
       const stranger = await get(bff, formPath('o_stranger'));
       expect(stranger.status).toBe(403);
       expect(stranger.text).not.toContain('csrf');
+    });
+
+    it('upper-cases a lowercase tax number, shows the request as submitted, and again on coming back', async () => {
+      const form = await get(bff, formPath('o_buyer'));
+      expect(form.text).toContain('单位');
+      expect(form.text).toContain('个人');
+      expect(form.text).not.toContain('企业');
+      const r = await postForm(bff, '/landing/order/invoice', {
+        order_id: order.order_id,
+        openid: 'o_buyer',
+        csrf: hidden(form.text, 'csrf'),
+        type: 'company',
+        title: '腾讯科技（深圳）有限公司',
+        tax_no: '91440300708461136t',
+        email: 'finance@example.com',
+      });
+      expect(r.status).toBe(200);
+      expectSecurityHeaders(r);
+      expect(r.text).toContain('发票申请已提交');
+      expect(r.text).toContain('91440300708461136T');
+      expect(r.text).toContain('返回订单');
+      expect(JSON.parse((await bff.db.redis.get(bff.db.keys.invoiceRequest(order.order_id)))!)).toMatchObject({ tax_no: '91440300708461136T' });
+      // Back to the form: the request, not an empty form; 修改申请 opens the form filled in.
+      const back = await get(bff, formPath('o_buyer'));
+      expect(back.text).toContain('已申请发票');
+      expect(back.text).toContain('腾讯科技（深圳）有限公司');
+      expect(back.text).not.toContain('<form');
+      const edit = await get(bff, `${formPath('o_buyer')}&edit=1`);
+      expect(edit.status).toBe(200);
+      expect(edit.text).toContain('<form');
+      expect(edit.text).toContain('value="91440300708461136T"');
     });
 
     it('refuses an oversized body', async () => {
