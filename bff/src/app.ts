@@ -3,7 +3,9 @@ import { adminApi } from './admin/routes';
 import { createMiniApi } from './api/routes';
 import { createCallback } from './callback';
 import type { Config } from './config';
+import { compression } from './http/compression';
 import { errorMiddleware } from './http/errors';
+import { favicon } from './http/favicon';
 import { serveStatic } from './http/static';
 import { landingRouter } from './landing/routes';
 import type { Logger } from './log';
@@ -56,6 +58,8 @@ export function createApp(deps: AppDeps): Koa {
     }
   });
   app.use(errorMiddleware(deps.logger));
+  app.use(compression());
+  app.use(favicon());
   // First: WeChat's pushes are the traffic that comes at full rate.
   app.use(createCallback(deps));
   const ops = opsRouter(deps.redis, deps.metrics);

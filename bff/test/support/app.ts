@@ -28,6 +28,8 @@ export async function startBff(env: Record<string, string> = {}, opts: {
     tillSettleGraceMs?: number;
     /** Clock (ms) of projection reads and ages, for the app and the projector alike. */
     clockMs?: () => number;
+    /** A built H5 app to serve at /app/. */
+    h5Dir?: string;
   } = {}) {
   const db = await testRedis(opts.redisUrl);
   const server = createServer();
@@ -38,7 +40,7 @@ export async function startBff(env: Record<string, string> = {}, opts: {
   const world = new SandboxWorld({ ...DEMO_SANDBOX_CONFIG });
   const metrics = new Metrics();
   const wechat = createWechat({ baseUrl: config.wechatApiBase, appid: config.wechatAppid, secret: config.wechatAppsecret, redis: db.redis, keys: db.keys });
-  const app = createApp({ config, redis: db.redis, keys: db.keys, wechat, metrics, logger: silentLogger, sandbox: world, storeDeadlineMs: opts.storeDeadlineMs, tillSettleGraceMs: opts.tillSettleGraceMs, clockMs: opts.clockMs });
+  const app = createApp({ config, redis: db.redis, keys: db.keys, wechat, metrics, logger: silentLogger, sandbox: world, storeDeadlineMs: opts.storeDeadlineMs, tillSettleGraceMs: opts.tillSettleGraceMs, clockMs: opts.clockMs, h5Dir: opts.h5Dir });
   server.on('request', app.callback());
   const pusher =
     opts.pushRetryDelayMs === undefined
