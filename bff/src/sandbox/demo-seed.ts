@@ -35,15 +35,17 @@ export async function seedDemo(opts: { origin: string; adminToken: string; wxaAp
   };
   const control = <T>(action: string, body: unknown) => call<T>('POST', `/sandbox/_control/${action}`, body, false);
 
+  // Every picture is the sandbox's own (sandbox/assets.ts): the shop looks complete with no internet.
+  const asset = (name: string) => `${opts.origin}/sandbox/assets/${name}.svg`;
   const cards = [
-    { title: '¥50 心意礼品卡', price: 5000, color: 'Color010', notice: '结账时出示卡券' },
-    { title: '¥200 尊享礼品卡', price: 20000, color: 'Color080', notice: '结账时出示卡券' },
+    { title: '¥50 心意礼品卡', price: 5000, color: 'Color010', notice: '结账时出示卡券', background: asset('card-heart') },
+    { title: '¥200 尊享礼品卡', price: 20000, color: 'Color080', notice: '结账时出示卡券', background: asset('card-premium') },
   ];
   const cardIds: string[] = [];
-  for (const c of cards) cardIds.push((await call<{ card_id: string }>('POST', '/admin/cards', giftCard(c))).card_id);
+  for (const c of cards) cardIds.push((await call<{ card_id: string }>('POST', '/admin/cards', giftCard(c, asset('logo')))).card_id);
 
   const items = cardIds.map((card_id, i) => ({ card_id, title: cards[i]!.title }));
-  const { page_id: pageId } = await call<{ page_id: string }>('POST', '/admin/shelves', demoShelf(items, opts.origin));
+  const { page_id: pageId } = await call<{ page_id: string }>('POST', '/admin/shelves', demoShelf(items, opts.origin, asset));
   await call('POST', '/admin/wxa', { wxa_appid: opts.wxaAppid, page_id: pageId });
 
   // A scan product with the anti-counterfeit module (WeChat's platform creates it) and its codes.
@@ -51,9 +53,10 @@ export async function seedDemo(opts: { origin: string; adminToken: string; wxaAp
     ...DEMO_PRODUCT,
     status: 'on',
     brand_info: {
-      base_info: { title: '西湖龙井 250g', brand_tag: '茶园直供', retail_price: '128.00', status: 'on' },
-      detail_info: { detail_list: [{ title: '产地', desc: '浙江杭州西湖' }, { title: '保质期', desc: '18 个月' }] },
-      action_info: { action_list: [{ type: 'Link', name: '官方商城', link: 'https://shop.example.com/tea' }, { type: 'Text', name: '客服电话', text: '400-000-0000' }] },
+      base_info: { title: '西湖龙井 250g', thumb_url: asset('tea-thumb'), brand_tag: '茶园直供', retail_price: '128.00', status: 'on' },
+      detail_info: { banner_list: [{ link: asset('tea-banner') }], detail_list: [{ title: '产地', desc: '浙江杭州西湖' }, { title: '保质期', desc: '18 个月' }] },
+      // The shop link leads to this demo's own shop (the H5 Mini Program).
+      action_info: { action_list: [{ type: 'Link', name: '官方商城', link: `${opts.origin}/app/` }, { type: 'Text', name: '客服电话', text: '400-000-0000' }] },
       module_info: { module_list: [{ type: 'anti_fake', native_show: 'false' }] },
     },
   });
@@ -73,16 +76,16 @@ export async function seedDemo(opts: { origin: string; adminToken: string; wxaAp
   return { cardIds, pageId, order, encryptCode, cardJumpPath: `/app/#/pages/card/index?${q}`, productCodes: codes.map((c) => c.extinfo) };
 }
 
-function giftCard(c: { title: string; price: number; color: string; notice: string }): GiftCardDefinition {
+function giftCard(c: { title: string; price: number; color: string; notice: string; background: string }, logo: string): GiftCardDefinition {
   return {
     card_type: 'GENERAL_CARD',
     general_card: {
       sub_card_type: 'GIFT_CARD',
-      background_pic_url: 'https://mmbiz.qlogo.cn/mmbiz/demo-bg',
+      background_pic_url: c.background,
       base_info: {
         max_give_friend_times: 1,
         giftcard_info: { price: c.price },
-        logo_url: 'https://mmbiz.qlogo.cn/mmbiz/demo-logo',
+        logo_url: logo,
         brand_name: '微信咖啡厅',
         code_type: 'CODE_TYPE_QRCODE',
         title: c.title,
@@ -103,19 +106,19 @@ function giftCard(c: { title: string; price: number; color: string; notice: stri
 }
 
 /** The shelf's after-sales cells lead to this BFF's order landing page (WeChat appends order_id and openid). */
-function demoShelf(items: { card_id: string; title: string }[], origin: string): ShelfPageInput {
+function demoShelf(items: { card_id: string; title: string }[], origin: string, asset: (name: string) => string): ShelfPageInput {
   const faces = [
-    { background_pic_url: 'http://mmbiz.qpic.cn/mmbiz_jpg/demo-face-1/0', default_gifting_msg: '生日快乐，愿你每天都有好心情', outer_img_id: 'birthday' },
-    { background_pic_url: 'http://mmbiz.qpic.cn/mmbiz_jpg/demo-face-2/0', default_gifting_msg: '感谢有你' },
+    { background_pic_url: asset('face-birthday'), default_gifting_msg: '生日快乐，愿你每天都有好心情', outer_img_id: 'birthday' },
+    { background_pic_url: asset('face-thanks'), default_gifting_msg: '感谢有你' },
   ];
   return {
     page_title: '微信咖啡厅礼品卡',
     support_multi: true,
-    banner_pic_url: 'http://mmbiz.qpic.cn/mmbiz_jpg/demo-banner/0',
+    banner_pic_url: asset('banner'),
     category_list: [{ title: '生日' }, { title: '感谢' }],
     theme_list: [
-      { theme_pic_url: 'http://mmbiz.qpic.cn/mmbiz_jpg/demo-theme-1/0', title: '生日快乐', title_color: '#FB966E', category_index: 0, item_list: items, pic_item_list: faces },
-      { theme_pic_url: 'http://mmbiz.qpic.cn/mmbiz_jpg/demo-theme-2/0', title: '谢谢你', title_color: '#07C160', category_index: 1, item_list: [items[0]!], pic_item_list: [faces[1]!] },
+      { theme_pic_url: asset('theme-birthday'), title: '生日快乐', title_color: '#FB966E', category_index: 0, item_list: items, pic_item_list: faces },
+      { theme_pic_url: asset('theme-thanks'), title: '谢谢你', title_color: '#07C160', category_index: 1, item_list: [items[0]!], pic_item_list: [faces[1]!] },
     ],
     address: '广州市海珠区新港中路 397 号',
     service_phone: '020-88888888',

@@ -3,6 +3,7 @@ import type Koa from 'koa';
 import getRawBody from 'raw-body';
 import { sleep } from '../util/sleep';
 import { answer, routeTable } from './core/dispatch';
+import { serveDemoAsset } from './assets';
 import { controlRoutes } from './control';
 import type { SandboxWorld } from './world';
 
@@ -12,6 +13,8 @@ import type { SandboxWorld } from './world';
  */
 export function sandboxRouter(world: SandboxWorld, prefix = '/sandbox'): Router {
   const router = new Router({ prefix });
+  // The demo shop's own pictures (the demo seed points at them): it runs offline.
+  router.get('/assets/:name', (ctx) => serveDemoAsset(ctx, ctx.params.name ?? ''));
   router.use(controlRoutes(world).routes());
   for (const [key, routes] of routeTable()) {
     const [method, path] = key.split(' ') as ['GET' | 'POST', string];
