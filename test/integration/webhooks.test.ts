@@ -14,8 +14,8 @@ const SECRET = 'integration-webhook-secret-'.padEnd(48, 'w');
 const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const root = path.resolve(__dirname, '../..');
 
-function fieldsOf(flat: string[]): Record<string, string> {
-  return Object.fromEntries(Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i]!, flat[2 * i + 1]!]));
+function fieldsOf(flat: string[]): Record<string, string> & { id: string; type: string; received_at: string; payload: string } {
+  return Object.fromEntries(Array.from({ length: flat.length / 2 }, (_, i) => [flat[2 * i]!, flat[2 * i + 1]!])) as ReturnType<typeof fieldsOf>;
 }
 
 /**

@@ -43,6 +43,11 @@ export interface StreamConsumerOptions {
   /** This consumer's name in the group; unique per process (default host-pid-random). */
   consumer?: string;
   handler: EntryHandler;
+  /**
+   * Optional: handles a whole read batch at once (one Redis call for many entries), all acknowledged
+   * together when it succeeds. When it throws, each entry goes through `handler` as usual.
+   */
+  batchHandler?: (entries: StreamEntry[]) => Promise<void>;
   logger: Logger;
   /** XREADGROUP COUNT. Default 10. */
   batchSize?: number;
@@ -93,6 +98,7 @@ export class StreamConsumer {
   private readonly stream: string;
   private readonly deadStream: string;
   private readonly handler: EntryHandler;
+  private readonly batchHandler: ((entries: StreamEntry[]) => Promise<void>) | undefined;
   private readonly logger: Logger;
   private readonly batchSize: number;
   private readonly blockMs: number;
@@ -120,6 +126,7 @@ export class StreamConsumer {
     this.group = opts.group;
     this.consumer = opts.consumer ?? `${hostname()}-${process.pid}-${randomBytes(3).toString('hex')}`;
     this.handler = opts.handler;
+    this.batchHandler = opts.batchHandler;
     this.logger = opts.logger;
     this.batchSize = opts.batchSize ?? 10;
     this.blockMs = opts.blockMs ?? 2000;
@@ -191,7 +198,7 @@ export class StreamConsumer {
         }
         if (this.stopping) break;
         const entries = await this.readNew();
-        for (const entry of entries) await this.process(entry);
+        if (!(await this.processBatch(entries))) for (const entry of entries) await this.process(entry);
         backoff = this.backoffMs;
       } catch (e) {
         const message = errorMessage(e);
@@ -273,6 +280,19 @@ export class StreamConsumer {
       if (row) counts.set(ids[i]!, Number(row[3]));
     });
     return counts;
+  }
+
+  /** The batch handler over new entries, acknowledged in one call; false: none, or it failed (each entry then goes alone). */
+  private async processBatch(entries: StreamEntry[]): Promise<boolean> {
+    if (!this.batchHandler || entries.length === 0) return false;
+    try {
+      await this.batchHandler(entries);
+    } catch (e) {
+      this.logger.warn('event consumer: batch handler failed, handling entries one by one', { group: this.group, entries: entries.length, error: errorMessage(e) });
+      return false;
+    }
+    await this.redis.xack(this.stream, this.group, ...entries.map((e) => e.entryId));
+    return true;
   }
 
   private async process(entry: StreamEntry): Promise<void> {

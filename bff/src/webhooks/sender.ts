@@ -75,6 +75,7 @@ export class WebhookSender {
   private running = false;
   private loop: Promise<void> | undefined;
   private wakeUp: (() => void) | undefined;
+  private done: Array<{ id: string; resolve: () => void; reject: (e: Error) => void }> = [];
   /** Set by a wake that came while the loop was not asleep: its next sleep returns at once. */
   private woken = false;
   private readonly attempts;
@@ -96,7 +97,8 @@ export class WebhookSender {
         stream,
         group: WEBHOOKS_GROUP,
         consumer: deps.consumer,
-        handler: (entry) => this.schedule(entry),
+        handler: (entry) => this.schedule([entry]),
+        batchHandler: (entries) => this.schedule(entries),
         logger: deps.logger,
         batchSize: 64,
         blockMs: 1000,
@@ -122,18 +124,21 @@ export class WebhookSender {
     await this.loop;
   }
 
-  private async schedule(entry: StreamEntry): Promise<void> {
-    const state: DeliveryState = {
-      id: entry.id,
-      entry_id: entry.entryId,
-      type: entry.type,
-      body: webhookBody(entry),
-      attempts: 0,
-      first_at: Date.now(),
-      last_error: null,
-      last_attempt_at: null,
-    };
-    await this.store.schedule([state]);
+  private async schedule(entries: StreamEntry[]): Promise<void> {
+    const now = Date.now();
+    const states = entries.map(
+      (entry): DeliveryState => ({
+        id: entry.id,
+        entry_id: entry.entryId,
+        type: entry.type,
+        body: webhookBody(entry),
+        attempts: 0,
+        first_at: now,
+        last_error: null,
+        last_attempt_at: null,
+      }),
+    );
+    await this.store.schedule(states, now);
     this.wake();
   }
 
@@ -143,10 +148,11 @@ export class WebhookSender {
       this.woken = false;
       try {
         const free = this.concurrency - this.inFlight;
-        let claimed: DeliveryState[] = [];
-        if (free > 0) {
+        let wait = this.pollMs;
+        // With attempts in flight, claim once a quarter of the slots is free: one script call for several.
+        if (free > 0 && (this.inFlight === 0 || free >= this.concurrency / 4)) {
           const now = Date.now();
-          claimed = await this.store.claim(now, now + this.leaseMs, free);
+          const { claimed, nextDueAt } = await this.store.claim(now, now + this.leaseMs, free);
           for (const state of claimed) {
             this.inFlight++;
             void this.attempt(state).finally(() => {
@@ -154,14 +160,10 @@ export class WebhookSender {
               this.wake();
             });
           }
+          if (claimed.length > 0 && claimed.length === free) continue; // more may be due
+          if (nextDueAt !== undefined) wait = Math.max(0, Math.min(wait, nextDueAt - Date.now()));
         }
         backoff = 100;
-        if (claimed.length > 0 && claimed.length === free) continue; // more may be due
-        let wait = this.pollMs;
-        if (this.inFlight < this.concurrency) {
-          const next = await this.store.nextDueAt();
-          if (next !== undefined) wait = Math.max(0, Math.min(wait, next - Date.now()));
-        }
         if (wait > 0) await this.sleep(wait);
       } catch (e) {
         this.deps.logger.warn('webhooks: redis error, retrying', { error: (e as Error).message, retryInMs: backoff });
@@ -197,7 +199,7 @@ export class WebhookSender {
     this.attempts.add({ outcome });
     try {
       if (error === undefined) {
-        await this.store.delivered(state.id);
+        await this.forget(state.id);
         this.outcomes.add({ outcome: 'delivered' });
         return;
       }
@@ -211,6 +213,26 @@ export class WebhookSender {
       // The lease runs out and the delivery is tried again: at least once.
       this.deps.logger.warn('webhooks: outcome not recorded', { id: state.id, error: (e as Error).message });
     }
+  }
+
+  /**
+   * Group commit of "delivered": the attempts that end in one turn of the event loop are forgotten
+   * by one script call (up to 256), each caller still waiting for its own write.
+   */
+  private forget(id: string): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.done.push({ id, resolve, reject });
+      if (this.done.length === 1) setImmediate(() => this.flushDone());
+    });
+  }
+
+  private flushDone(): void {
+    const batch = this.done.splice(0, 256);
+    if (this.done.length) setImmediate(() => this.flushDone());
+    this.store.delivered(batch.map((d) => d.id)).then(
+      () => batch.forEach((d) => d.resolve()),
+      (e: Error) => batch.forEach((d) => d.reject(e)),
+    );
   }
 
   private wake(): void {

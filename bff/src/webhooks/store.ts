@@ -45,11 +45,12 @@ return n
 `;
 
 // Takes up to ARGV[3] deliveries due by ARGV[1], leasing each until ARGV[2] (its due time moves
-// there: if this process dies mid-attempt, another takes it once the lease is over). Returns id,
-// state pairs. Atomic, so two processes never take the same due delivery.
+// there: if this process dies mid-attempt, another takes it once the lease is over). Returns the
+// earliest due time left ('' = none), then id, state pairs. Atomic, so two processes never take the
+// same due delivery.
 const CLAIM = `
 local ids = redis.call('ZRANGE', KEYS[2], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, tonumber(ARGV[3]))
-local out = {}
+local out = {''}
 for _, id in ipairs(ids) do
   local state = redis.call('HGET', KEYS[1], id)
   if state then
@@ -60,14 +61,16 @@ for _, id in ipairs(ids) do
     redis.call('ZREM', KEYS[2], id)
   end
 end
+local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
+if #first == 2 then out[1] = first[2] end
 return out
 `;
 
-// Delivered: forgotten. ARGV[1] id.
+// Delivered: forgotten. ARGV: the ids.
 const DONE = `
-redis.call('ZREM', KEYS[2], ARGV[1])
-redis.call('ZREM', KEYS[3], ARGV[1])
-return redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], unpack(ARGV))
+redis.call('ZREM', KEYS[3], unpack(ARGV))
+return redis.call('HDEL', KEYS[1], unpack(ARGV))
 `;
 
 // A failed attempt: ARGV[1] id, ARGV[2] state, ARGV[3] next due time ('' = dead), ARGV[4] now.
@@ -125,22 +128,20 @@ export class WebhookStore {
     return Number(await this.redis.eval(SCHEDULE, 3, ...this.threeKeys, String(now), ...states.flatMap((s) => [s.id, JSON.stringify(s)])));
   }
 
-  /** Takes up to `count` due deliveries, each leased to the caller until `leaseUntil`. */
-  async claim(now: number, leaseUntil: number, count: number): Promise<DeliveryState[]> {
-    const flat = (await this.redis.eval(CLAIM, 3, ...this.threeKeys, now, leaseUntil, count)) as string[];
-    const out: DeliveryState[] = [];
-    for (let i = 0; i + 1 < flat.length; i += 2) out.push(JSON.parse(flat[i + 1]!) as DeliveryState);
-    return out;
+  /**
+   * Takes up to `count` due deliveries, each leased to the caller until `leaseUntil`; says when the
+   * next delivery left in the schedule is due (ms; undefined: none).
+   */
+  async claim(now: number, leaseUntil: number, count: number): Promise<{ claimed: DeliveryState[]; nextDueAt: number | undefined }> {
+    const flat = (await this.redis.eval(CLAIM, 3, ...this.threeKeys, String(now), String(leaseUntil), String(count))) as string[];
+    const claimed: DeliveryState[] = [];
+    for (let i = 1; i + 1 < flat.length; i += 2) claimed.push(JSON.parse(flat[i + 1]!) as DeliveryState);
+    return { claimed, nextDueAt: flat[0] === '' || flat[0] === undefined ? undefined : Number(flat[0]) };
   }
 
-  /** When the next delivery is due (ms), or undefined when none is scheduled. */
-  async nextDueAt(): Promise<number | undefined> {
-    const first = await this.redis.zrange(this.keys.webhookDue, '0', '0', 'WITHSCORES');
-    return first.length >= 2 ? Number(first[1]) : undefined;
-  }
-
-  async delivered(id: string): Promise<void> {
-    await this.redis.eval(DONE, 3, ...this.threeKeys, id);
+  /** Forgets delivered deliveries (at most a few hundred ids a call: Lua's unpack has a limit). */
+  async delivered(ids: string[]): Promise<void> {
+    if (ids.length) await this.redis.eval(DONE, 3, ...this.threeKeys, ...ids);
   }
 
   /** Records a failed attempt: due again at `nextAt`, or dead (`undefined`). */
