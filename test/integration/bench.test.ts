@@ -74,6 +74,7 @@ describe('pnpm bench', () => {
           BENCH_ROUNDS: '1',
           BENCH_CALLS: '200',
           BENCH_LIMIT_MS: '90000',
+          BENCH_WEBHOOKS: '200',
           ...SMALL_TILL_AND_LISTS,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -86,7 +87,7 @@ describe('pnpm bench', () => {
       expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
 
       const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(lines.map((l) => l.bench).sort()).toEqual(['api_lists', 'callback_ingest_aes', 'callback_ingest_plain', 'redeem', 'wechat_client_calls']);
+      expect(lines.map((l) => l.bench).sort()).toEqual(['api_lists', 'callback_ingest_aes', 'callback_ingest_plain', 'redeem', 'wechat_client_calls', 'webhooks']);
       for (const line of lines.filter((l) => String(l.bench).startsWith('callback_ingest'))) {
         expect(line).toMatchObject({ pushes: 300, rounds: 1, connections: 64, non_200: 0 });
         for (const figure of ['rps', 'p50_ms', 'p99_ms', 'bare_koa_rps', 'ratio', 'ratio_ceiling']) expect(line[figure]).toBeGreaterThan(0);
@@ -98,6 +99,10 @@ describe('pnpm bench', () => {
       expect(lines.find((l) => l.bench === 'wechat_client_calls')).toMatchObject({ calls: 200, token_fetches: 1 });
       checkRedeem(lines.find((l) => l.bench === 'redeem')!);
       checkApiLists(lines.find((l) => l.bench === 'api_lists')!);
+      const webhooks = lines.find((l) => l.bench === 'webhooks')!;
+      expect(webhooks).toMatchObject({ events: 200, attempts_per_event: 1, bad_signatures: 0, all_delivered: true });
+      expectNumbers(webhooks, ['events_per_s', 'p50_ms', 'p99_ms']);
+      expectNumbers(webhooks.paced as Record<string, unknown>, ['events', 'p50_ms', 'p99_ms']);
       expect(await benchKeys(redis)).toBe(keysBefore);
     } finally {
       redis.disconnect();
