@@ -1,5 +1,5 @@
 export default defineAppConfig({
-  pages: ['pages/shelf/index', 'pages/orders/index', 'pages/order/index', 'pages/card/index', 'pages/cards/index', 'pages/invoice/index', 'pages/web/index'],
+  pages: ['pages/shelf/index', 'pages/orders/index', 'pages/order/index', 'pages/card/index', 'pages/cards/index', 'pages/invoice/index', 'pages/web/index', 'pages/not-found/index'],
   window: {
     backgroundTextStyle: 'light',
     backgroundColor: '#f7f7f7',

@@ -61,7 +61,9 @@ test('a non-JSON error and a network failure are ApiErrors too', async () => {
   serve({ 'GET /api/cards': () => ({ status: 502, data: 'Bad Gateway' }) })
   await expect(api.cards()).rejects.toMatchObject({ status: 502, code: 'http_502' })
   ;(Taro.request as jest.Mock).mockRejectedValueOnce({ errMsg: 'request:fail timeout' })
-  await expect(api.cards()).rejects.toMatchObject({ status: 0, code: 'network', message: 'request:fail timeout' })
+  await expect(api.cards()).rejects.toMatchObject({ status: 0, code: 'timeout', message: 'request:fail timeout' })
+  ;(Taro.request as jest.Mock).mockRejectedValueOnce({ errMsg: 'request:fail' })
+  await expect(api.cards()).rejects.toMatchObject({ status: 0, code: 'network' })
 })
 
 test('orders are paged with offset and limit', async () => {

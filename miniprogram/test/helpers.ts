@@ -46,6 +46,7 @@ export const order = (id: string, over: Partial<Record<string, unknown>> = {}) =
     { mine: false, card_id: 'pCard1', title: '心意礼品卡', price: 10000, status: 'GIFTING', background_pic_url: 'u', default_gifting_msg: '新年快乐' },
   ],
   after_sales: [],
+  service_phone: null,
   ...over,
 })
 

@@ -177,10 +177,11 @@ describe('Mini Program H5 in Chromium', () => {
     for (let i = 0; i < 20 && !listed; i++) {
       await open('/app/#/pages/orders/index');
       await settled('[data-testid=order-item], [data-testid=state-empty], [data-testid=state-error]');
-      listed = (await page.locator(`[data-testid=order-item]:has-text("${order.order_id}")`).count()) > 0;
+      // Rows are titled by their cards; the order id is only the row's data attribute.
+      listed = (await page.locator(`[data-testid=order-item][data-order-id="${order.order_id}"]`).count()) > 0;
     }
     expect(listed).toBe(true);
-    await settled('[data-testid=order-item]', order.order_id);
+    await settled(`[data-testid=order-item][data-order-id="${order.order_id}"]`);
     await shot('orders');
 
     await open(`/app/#/pages/order/index?order_id=${encodeURIComponent(order.order_id)}`);

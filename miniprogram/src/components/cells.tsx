@@ -17,11 +17,13 @@ export interface CellProps {
   /** Shows an arrow and makes the cell tappable. */
   onClick?: () => void
   testId?: string
+  /** data-* attributes to carry (e.g. `{'data-order-id': id}`), for tests to find a row without showing an id. */
+  data?: Record<`data-${string}`, string>
 }
 
-export function Cell({ label, value, onClick, testId }: CellProps) {
+export function Cell({ label, value, onClick, testId, data }: CellProps) {
   return (
-    <View className={onClick ? 'cell cell--link' : 'cell'} onClick={onClick} data-testid={testId}>
+    <View className={onClick ? 'cell cell--link' : 'cell'} onClick={onClick} data-testid={testId} {...data}>
       <View className='cell__label'>{label}</View>
       {value !== undefined && <View className='cell__value'>{value}</View>}
       {onClick && <Text className='cell__arrow'>›</Text>}

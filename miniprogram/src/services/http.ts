@@ -5,6 +5,9 @@ import { bffOrigin } from '../env'
 
 export type Method = 'GET' | 'POST'
 
+/** The BFF answers within WeChat's own 5 s timeout (504 past it); no answer at all by this is a timeout. */
+export const REQUEST_TIMEOUT_MS = 15_000
+
 /** Every failure of the BFF API: its HTTP status (0: no answer), the BFF's stable code and a message. */
 export class ApiError extends Error {
   constructor(
@@ -27,10 +30,11 @@ export async function send(method: Method, path: string, data?: unknown, token?:
   const header: Record<string, string> = { 'Content-Type': 'application/json' }
   if (token) header.Authorization = `Bearer ${token}`
   try {
-    const res = await Taro.request({ url: `${bffOrigin}${path}`, method, data: data as never, header, dataType: 'json' })
+    const res = await Taro.request({ url: `${bffOrigin}${path}`, method, data: data as never, header, dataType: 'json', timeout: REQUEST_TIMEOUT_MS })
     return { status: res.statusCode, data: res.data }
   } catch (e) {
-    throw new ApiError(0, 'network', (e as { errMsg?: string; message?: string }).errMsg ?? (e as Error).message ?? '网络异常')
+    const message = (e as { errMsg?: string; message?: string }).errMsg ?? (e as Error).message ?? 'request failed'
+    throw new ApiError(0, /timeout|timed out/i.test(message) ? 'timeout' : 'network', message)
   }
 }
 

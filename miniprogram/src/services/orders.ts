@@ -55,11 +55,10 @@ export function useOrderPages(): OrderPages {
   }
 }
 
-/** "已赠出 1 张" style summary of an order's cards. */
+/** The cards of an order in a few words: "共 2 张 · 已赠送 1 张". */
 export function orderCardsText(order: Order): string {
-  const mine = order.cards.filter((c) => c.mine).length
-  const others = order.cards.length - mine
-  return others > 0 ? `共 ${order.cards.length} 张，已赠出/他人持有 ${others} 张` : `共 ${order.cards.length} 张`
+  const given = order.role === 'buyer' ? order.cards.filter((c) => !c.mine).length : 0
+  return given > 0 ? `共 ${order.cards.length} 张 · 已赠送 ${given} 张` : `共 ${order.cards.length} 张`
 }
 
 /** What the order bought, by its first card's title: "¥50 心意礼品卡", "¥50 心意礼品卡 等 3 张". */
@@ -70,17 +69,50 @@ export function orderTitle(order: Order): string {
   return order.cards.length > 1 ? `${title} 等 ${order.cards.length} 张` : title
 }
 
-/** 已退款 once WeChat refunded the order, else 已支付 (or 待支付 before payment finished). */
+/** 已退款 once WeChat refunded the order; a receiver sees 好友赠送 (the payment is the buyer's); else 已支付. */
 export function orderStateText(order: Order): string {
   if (order.state === 'refunded') return '已退款'
+  if (order.role === 'receiver') return '好友赠送'
   return order.pay_finish_time ? '已支付' : '待支付'
 }
 
 export function roleText(order: Order): string {
-  return order.role === 'buyer' ? '我购买的' : '我收到的'
+  return order.role === 'buyer' ? '我购买的' : '好友赠送'
 }
 
 /** Who holds a card of the order, as the buyer sees it. */
 export function holderText(card: OrderCard): string {
   return card.mine ? '我持有' : '已赠送给好友'
+}
+
+export type TimelineKey = 'paid' | 'received' | 'sent' | 'accepted' | 'used' | 'refunded'
+
+export interface TimelineStep {
+  key: TimelineKey
+  label: string
+  /** Unix seconds, where the order says when. */
+  time?: number
+  detail?: string
+}
+
+/**
+ * What happened to the order, as far as it says: paid (or received from a friend), sent, accepted,
+ * used, refunded. Only the steps that happened; WeChat gives a time for the payment alone.
+ */
+export function orderTimeline(order: Order): TimelineStep[] {
+  const steps: TimelineStep[] = []
+  const mine = order.cards.filter((c) => c.mine)
+  if (order.role === 'buyer') {
+    steps.push({ key: 'paid', label: '已支付', time: order.pay_finish_time ?? order.create_time, detail: orderCardsText(order) })
+    const sending = mine.filter((c) => c.status === 'GIFTING').length
+    const accepted = order.cards.length - mine.length
+    if (sending + accepted > 0) steps.push({ key: 'sent', label: '已赠送', detail: `赠送给好友 ${sending + accepted} 张` })
+    if (accepted > 0) steps.push({ key: 'accepted', label: '好友已领取', detail: `好友已领取 ${accepted} 张` })
+  } else {
+    steps.push({ key: 'received', label: '已领取', detail: `收到好友赠送的礼品卡 ${mine.length} 张` })
+  }
+  const used = mine.filter((c) => c.status === 'CONSUMED' || (c.status !== 'REMOVED' && c.balance !== null && c.balance < c.price))
+  if (used.length > 0) steps.push({ key: 'used', label: '已使用', detail: `已使用 ${used.length} 张` })
+  if (order.state === 'refunded') steps.push({ key: 'refunded', label: '已退款', detail: '商家已退款，礼品卡已收回' })
+  return steps
 }

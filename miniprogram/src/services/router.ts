@@ -25,6 +25,7 @@ export const routes = {
   card: (code: string) => `/pages/card/index?code=${encodeURIComponent(code)}`,
   invoice: (orderId: string) => `/pages/invoice/index?order_id=${encodeURIComponent(orderId)}`,
   web: (url: string) => `/pages/web/index?url=${encodeURIComponent(url)}`,
+  notFound: '/pages/not-found/index',
 }
 
 export function go(url: string): void {

@@ -6,18 +6,18 @@ import { api, ApiError } from './api'
 export type Shelf = ShelfResponse['page']
 export type Theme = Shelf['theme_list'][number]
 
-/** The shelf to show: `page_id` from the launch query, else the one bound to this Mini Program; null when none is. */
+/**
+ * The shelf to show: `page_id` from the launch query, else the one bound to this Mini Program (one
+ * call: the BFF answers the bound shelf whole); null when none is bound.
+ */
 export async function loadShelf(pageIdFromQuery: string): Promise<ShelfResponse | null> {
-  let pageId = pageIdFromQuery
-  if (!pageId) {
-    try {
-      pageId = (await api.boundShelf()).page_id
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 404) return null
-      throw e
-    }
+  if (pageIdFromQuery) return api.shelf(pageIdFromQuery)
+  try {
+    return await api.boundShelf()
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return null
+    throw e
   }
-  return api.shelf(pageId)
 }
 
 /** The link that opens the shelf in WeChat (002 §7.2), with this Mini Program as the sales channel. */
@@ -41,6 +41,19 @@ export function groupThemes(shelf: Shelf): ThemeGroup[] {
     else rest.themes.push(t)
   }
   return [...groups, rest].filter((g) => g.themes.length > 0)
+}
+
+/**
+ * An item's name beside its price: a title that starts with the same amount ("¥50 心意礼品卡" at
+ * ¥50.00) drops it, so the price shows once.
+ */
+export function itemName(title: string | undefined, fen: number | undefined): string {
+  const name = title?.trim() || '礼品卡'
+  if (fen === undefined || fen % 100 !== 0) return name
+  const yuan = String(fen / 100)
+  const m = new RegExp(`^(?:¥|￥)\\s*${yuan}(?:\\.00?)?(?:\\s*元)?\\s*`).exec(name)
+  const rest = m ? name.slice(m[0].length).trim() : ''
+  return rest || name
 }
 
 /** An item's price in fen, when the BFF knows it (`page/get` itself carries none, 002 §7.3). */

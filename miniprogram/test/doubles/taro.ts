@@ -21,6 +21,7 @@ const state = {
     throw new Error(`no request handler for ${o.method} ${o.url}`)
   }) as Handler,
   didShow: new Set<(options: ShowOptions) => void>(),
+  pageNotFound: new Set<(res: { path: string; isEntryPage: boolean }) => void>(),
   enterOptions: { path: '', query: {} } as ShowOptions,
   showOptions: { path: '', query: {} } as ShowOptions,
 }
@@ -43,6 +44,8 @@ const Taro = {
   removeStorageSync: jest.fn((key: string) => void state.storage.delete(key)),
   getCurrentInstance: () => ({ router: { params: { ...state.params }, path: '' } }),
   navigateTo: jest.fn(async (_: { url: string }) => ({ errMsg: 'navigateTo:ok' })),
+  redirectTo: jest.fn(async (_: { url: string }) => ({ errMsg: 'redirectTo:ok' })),
+  reLaunch: jest.fn(async (_: { url: string }) => ({ errMsg: 'reLaunch:ok' })),
   setClipboardData: jest.fn(async (_: { data: string }) => ({ errMsg: 'setClipboardData:ok' })),
   showToast: jest.fn(async () => ({})),
   makePhoneCall: jest.fn(async () => ({})),
@@ -63,6 +66,23 @@ export function useDidShow(cb: (options: ShowOptions) => void): void {
     fire(state.showOptions)
     return () => void state.didShow.delete(fire)
   }, [])
+}
+
+/** The App's onPageNotFound; a test fires it with `triggerPageNotFound`. */
+export function usePageNotFound(cb: (res: { path: string; isEntryPage: boolean }) => void): void {
+  const ref = useRef(cb)
+  ref.current = cb
+  useEffect(() => {
+    const fire = (res: { path: string; isEntryPage: boolean }) => ref.current(res)
+    state.pageNotFound.add(fire)
+    return () => void state.pageNotFound.delete(fire)
+  }, [])
+}
+
+export async function triggerPageNotFound(path: string): Promise<void> {
+  await act(async () => {
+    state.pageNotFound.forEach((f) => f({ path, isEntryPage: true }))
+  })
 }
 
 export function useRouter() {
@@ -100,6 +120,7 @@ export function resetTaro(): void {
   state.params = {}
   state.storage.clear()
   state.didShow.clear()
+  state.pageNotFound.clear()
   state.enterOptions = { path: '', query: {} }
   state.showOptions = { path: '', query: {} }
   state.handler = (o) => {

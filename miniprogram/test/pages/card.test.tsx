@@ -141,7 +141,7 @@ describe('Card page: spending history', () => {
     setRouterParams({ encrypt_code: 'enc', card_id: 'pCard1' })
     serve({
       'POST /api/cards/open': card(),
-      [HISTORY]: () => (fail ? { status: 404, data: { error: { code: 'not_found', message: 'no such card' } } } : { status: 200, data: { history: [historyEntry()] } }),
+      [HISTORY]: () => (fail ? { status: 503, data: { error: { code: 'wechat_busy', message: 'WeChat is busy' } } } : { status: 200, data: { history: [historyEntry()] } }),
     })
     render(<CardPage />)
     const err = await screen.findByTestId('history-error')
@@ -216,6 +216,35 @@ describe('Card page: without a card', () => {
     expect(state.textContent).toMatch(CJK_ONLY)
     fireEvent.click(screen.getByTestId('card-list'))
     expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/cards/index' })
+  })
+
+  test('a card the user gave to a friend (410 given_away) says so, not "not found", with the ways to the cards and orders', async () => {
+    setRouterParams({ encrypt_code: 'enc', card_id: 'pCard1' })
+    serve({ 'POST /api/cards/open': () => ({ status: 410, data: { error: { code: 'given_away', message: 'the card was given to a friend' } } }) })
+    render(<CardPage />)
+    const state = await screen.findByTestId('card-given-away')
+    expect(state.textContent).toContain('这张礼品卡已赠送给朋友')
+    expect(state.textContent).not.toContain('没有找到')
+    expect(state.textContent).toMatch(CJK_ONLY)
+    expect(screen.queryByTestId('retry')).toBeNull()
+    fireEvent.click(screen.getByTestId('go-orders'))
+    expect(Taro.navigateTo).toHaveBeenLastCalledWith({ url: '/pages/orders/index' })
+  })
+
+  test('WeChat busy on opening is 系统繁忙 with 重试 (not "no such card"), and the retry opens the card', async () => {
+    let busy = true
+    setRouterParams({ encrypt_code: 'enc', card_id: 'pCard1' })
+    serve({
+      'POST /api/cards/open': () => (busy ? { status: 503, data: { error: { code: 'wechat_busy', message: 'WeChat is busy' } } } : { status: 200, data: card() }),
+      [HISTORY]: { history: [] },
+    })
+    render(<CardPage />)
+    const err = await screen.findByTestId('state-error')
+    expect(err.textContent).toContain('系统繁忙')
+    expect(err.textContent).not.toContain('没有找到')
+    busy = false
+    fireEvent.click(screen.getByTestId('retry'))
+    expect((await screen.findByTestId('card-balance')).textContent).toBe('¥100.00')
   })
 
   test('a failed open is the error state, in Chinese, with a retry', async () => {

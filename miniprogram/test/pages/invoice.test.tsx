@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/react'
+import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 
 import { resetTaro, setRouterParams, storage } from '../doubles/taro'
 import { serve } from '../helpers'
@@ -24,30 +24,51 @@ test('a company invoice without a tax number is refused before any request, with
   type('invoice-title', '腾讯科技')
   type('invoice-email', 'not-an-email')
   fireEvent.click(screen.getByTestId('invoice-submit'))
-  expect((await screen.findByTestId('error-tax-no')).textContent).toBe('企业发票需填写税号')
+  expect((await screen.findByTestId('error-tax-no')).textContent).toBe('单位发票需填写税号')
   expect(screen.getByTestId('error-email').textContent).toBe('邮箱格式不正确')
   type('invoice-tax-no', '91440300abc')
   fireEvent.click(screen.getByTestId('invoice-submit'))
-  expect((await screen.findByTestId('error-tax-no')).textContent).toBe('税号应为 15–20 位大写字母或数字')
+  expect((await screen.findByTestId('error-tax-no')).textContent).toBe('税号应为 15–20 位字母或数字')
   expect(seen.map((o) => o.method)).toEqual(['GET'])
 })
 
-test('a valid company request is sent and the status shows it', async () => {
+test('单位 and 个人, as on the landing form; a lowercase tax number is upper-cased; one request however often tapped; then 提交成功 and no form', async () => {
+  let posts = 0
+  let release!: () => void
+  const held = new Promise<void>((r) => (release = r))
   const seen = serve({
     'GET /api/orders/ord-1/invoice': none,
-    'POST /api/orders/ord-1/invoice': (o) => ({ status: 201, data: { order_id: 'ord-1', authorization: null, request: { ...(o.data as object), order_id: 'ord-1', submitted_at: 1 } } }),
-  })
+    'POST /api/orders/ord-1/invoice': async (o) => {
+      posts++
+      await held
+      return { status: 201, data: { order_id: 'ord-1', authorization: null, request: { ...(o.data as object), order_id: 'ord-1', submitted_at: 1_764_570_300 } } }
+    },
+  } as never)
   render(<InvoicePage />)
   await screen.findByTestId('invoice-status')
+  expect(screen.getByTestId('invoice-type-personal').textContent).toBe('个人')
+  expect(screen.getByTestId('invoice-type-company').textContent).toBe('单位')
   fireEvent.click(screen.getByTestId('invoice-type-company'))
   await screen.findByTestId('invoice-tax-no')
   type('invoice-title', ' 腾讯科技 ')
-  type('invoice-tax-no', '91440300MA5ABCDE1X')
+  type('invoice-tax-no', '91440300ma5abcde1x')
+  expect((screen.getByTestId('invoice-tax-no') as HTMLInputElement).value).toBe('91440300MA5ABCDE1X')
   type('invoice-email', 'fp@example.com')
   fireEvent.click(screen.getByTestId('invoice-submit'))
-  await screen.findByText(/已提交开票申请/)
+  fireEvent.click(screen.getByTestId('invoice-submit'))
+  fireEvent.click(screen.getByTestId('invoice-submit'))
+  await waitFor(() => expect(posts).toBe(1))
+  expect(screen.getByTestId('invoice-submit').textContent).toBe('正在提交')
+  release()
+  expect((await screen.findByTestId('invoice-success')).textContent).toContain('提交成功')
+  expect(posts).toBe(1)
   expect(seen[1]).toMatchObject({ method: 'POST', data: { type: 'company', title: '腾讯科技', tax_no: '91440300MA5ABCDE1X', email: 'fp@example.com' } })
-  expect(screen.getByTestId('invoice-status').textContent).toBe('已提交开票申请（企业）：腾讯科技，发送至 fp@example.com')
+  expect(screen.getByTestId('invoice-status').textContent).toBe('已提交开票申请，等待商家开具')
+  // The form is gone: the request is shown instead.
+  expect(screen.queryByTestId('invoice-submit')).toBeNull()
+  expect(screen.getByTestId('request-type').textContent).toBe('单位')
+  expect(screen.getByTestId('request-tax-no').textContent).toBe('91440300MA5ABCDE1X')
+  expect(screen.getByTestId('invoice-step-submitted').textContent).toMatch(/已提交开票申请2025年12月1日 \d{2}:\d{2}/)
 })
 
 test('a personal request needs no tax number; a BFF refusal is shown inline', async () => {
@@ -68,10 +89,24 @@ test('a personal request needs no tax number; a BFF refusal is shown inline', as
   expect(screen.getByTestId('invoice-status').textContent).toBe('尚未申请发票')
 })
 
-test('an existing request is shown; an unknown order is the error state; no order_id is empty', async () => {
-  serve({ 'GET /api/orders/ord-1/invoice': { ...none, request: { order_id: 'ord-1', type: 'personal', title: '李四', email: 'l@s.cn', submitted_at: 1 } } })
+test('coming back shows the request and where it stands (authorized in WeChat), never the form; an unknown order is the error state; no order_id is empty', async () => {
+  serve({
+    'GET /api/orders/ord-1/invoice': {
+      order_id: 'ord-1',
+      authorization: { state: 'authorized', invoice_status: 'auth success', auth_time: 1_764_570_400 },
+      request: { order_id: 'ord-1', type: 'personal', title: '李四', email: 'l@s.cn', submitted_at: 1_764_570_300 },
+    },
+  })
   const first = render(<InvoicePage />)
-  expect((await screen.findByTestId('invoice-status')).textContent).toContain('李四')
+  expect((await screen.findByTestId('invoice-status')).textContent).toBe('已授权开票，等待商家开具')
+  expect(screen.getByTestId('request-title').textContent).toBe('李四')
+  expect(screen.getByTestId('request-type').textContent).toBe('个人')
+  expect(screen.getByTestId('invoice-step-authorized').textContent).toContain('已在微信中授权开票')
+  expect(screen.getByTestId('invoice-step-issued').textContent).toBe('商家开具后发送至 l@s.cn')
+  expect(screen.queryByTestId('invoice-submit')).toBeNull()
+  expect(screen.queryByTestId('invoice-success')).toBeNull()
+  // WeChat's own status words are not the consumer's.
+  expect(document.body.textContent).not.toContain('auth success')
   first.unmount()
   serve({})
   const second = render(<InvoicePage />)

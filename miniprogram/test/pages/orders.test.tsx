@@ -1,4 +1,4 @@
-import { fireEvent, render, screen } from '@testing-library/react'
+import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 
 import Taro, { resetTaro, setRouterParams, storage } from '../doubles/taro'
 import { order, serve } from '../helpers'
@@ -23,11 +23,16 @@ describe('My orders', () => {
     render(<OrdersPage />)
     expect(screen.getByTestId('state-loading')).toBeTruthy()
     expect(await screen.findAllByTestId('order-item')).toHaveLength(10)
-    expect(screen.getAllByTestId('order-item')[0]!.textContent).toContain('ord-0')
-    expect(screen.getAllByTestId('order-item')[0]!.textContent).toContain('¥200.00')
-    expect(screen.getAllByTestId('order-item')[0]!.textContent).toContain('心意礼品卡 等 2 张')
+    const first = screen.getAllByTestId('order-item')[0]!
+    // Named by its cards, dated with the time; the order id is for tests (data-order-id), not a title.
+    expect(first.getAttribute('data-order-id')).toBe('ord-0')
+    expect(first.textContent).not.toContain('ord-0')
+    expect(first.textContent).toContain('¥200.00')
+    expect(first.textContent).toContain('心意礼品卡 等 2 张')
+    expect(first.textContent).toContain('共 2 张 · 已赠送 1 张')
+    expect(screen.getAllByTestId('order-time')[0]!.textContent).toMatch(/^2023年11月1[45]日 \d{2}:\d{2}$/)
     fireEvent.click(screen.getByTestId('load-more'))
-    await screen.findByText(/ord-11/)
+    await waitFor(() => expect(screen.getAllByTestId('order-item')).toHaveLength(12))
     expect(screen.getAllByTestId('order-item')).toHaveLength(12)
     expect(screen.queryByTestId('load-more')).toBeNull()
     fireEvent.click(screen.getAllByTestId('order-item')[11]!)
@@ -42,16 +47,37 @@ describe('My orders', () => {
     expect(items[1]!.textContent).not.toContain('已退款')
   })
 
-  test('no orders is the empty state', async () => {
-    serve({ 'GET /api/orders?offset=0&limit=10': { total: 0, offset: 0, limit: 10, orders: [] } })
+  test('a received order shows no total, and says 好友赠送', async () => {
+    serve({ 'GET /api/orders?offset=0&limit=10': { total: 1, offset: 0, limit: 10, orders: [order('ord-r', { role: 'receiver', total_price: null, pay_finish_time: null })] } })
     render(<OrdersPage />)
-    expect(await screen.findByTestId('state-empty')).toBeTruthy()
+    const [item] = await screen.findAllByTestId('order-item')
+    expect(item!.textContent).toContain('好友赠送')
+    expect(item!.textContent).not.toMatch(/¥|NaN|null|undefined/)
   })
 
-  test('a failure is the error state', async () => {
-    serve({ 'GET /api/orders?offset=0&limit=10': () => ({ status: 503, data: { error: { code: 'unavailable', message: '稍后再试' } } }) })
+  test('no orders is the empty state, with the card-bag hint and the way to the shelf', async () => {
+    serve({ 'GET /api/orders?offset=0&limit=10': { total: 0, offset: 0, limit: 10, orders: [] } })
     render(<OrdersPage />)
-    expect((await screen.findByTestId('state-error')).textContent).toContain('稍后再试')
+    const empty = await screen.findByTestId('state-empty')
+    expect(empty.textContent).toContain('还没有订单')
+    expect(empty.textContent).toContain('请先从微信卡包打开一次礼品卡')
+    fireEvent.click(screen.getByTestId('go-shelf'))
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/shelf/index' })
+  })
+
+  test('WeChat busy is 系统繁忙 with 重试; a network failure says so, with 重试 too', async () => {
+    let answer: () => { status: number; data?: unknown } = () => ({ status: 503, data: { error: { code: 'wechat_busy', message: 'WeChat is busy' } } })
+    serve({ 'GET /api/orders?offset=0&limit=10': () => answer() })
+    render(<OrdersPage />)
+    const busy = await screen.findByTestId('state-error')
+    expect(busy.textContent).toContain('系统繁忙')
+    expect(busy.textContent).not.toMatch(/[A-Za-z]/)
+    answer = () => {
+      throw { errMsg: 'request:fail' }
+    }
+    fireEvent.click(screen.getByTestId('retry'))
+    await waitFor(() => expect(screen.getByTestId('state-error').textContent).toContain('网络连接不可用'))
+    expect(screen.getByTestId('retry')).toBeTruthy()
   })
 })
 
@@ -71,6 +97,8 @@ describe('Order detail', () => {
     expect(cards[1]!.textContent).toContain('已赠送')
     expect(cards[1]!.textContent).not.toContain('余额')
     expect(screen.getByTestId('refund-entry')).toBeTruthy()
+    expect(screen.getByTestId('order-total').textContent).toBe('¥200.00')
+    expect(screen.getByTestId('order-created').textContent).toMatch(/^2023年11月1[45]日 \d{2}:\d{2}$/)
     fireEvent.click(screen.getByTestId('invoice-entry'))
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/invoice/index?order_id=ord-7' })
   })
@@ -141,12 +169,47 @@ describe('Order detail', () => {
     expect(screen.getByTestId('order-card-balance').className).not.toContain('accent')
   })
 
-  test('a received order has no invoice entry', async () => {
+  test("a received order has no invoice entry and shows none of the buyer's payment", async () => {
     setRouterParams({ order_id: 'ord-8' })
-    serve({ 'GET /api/orders/ord-8': order('ord-8', { role: 'receiver' }) })
+    const o = order('ord-8')
+    serve({ 'GET /api/orders/ord-8': order('ord-8', { role: 'receiver', total_price: null, pay_finish_time: null, cards: [o.cards[0]] }) })
     render(<OrderPage />)
     await screen.findByTestId('order-id')
     expect(screen.queryByTestId('invoice-entry')).toBeNull()
+    expect(screen.queryByTestId('order-total')).toBeNull()
+    expect(screen.getByTestId('order-state').textContent).toBe('好友赠送')
+    expect(screen.getByTestId('order-timeline').textContent).toContain('收到好友赠送的礼品卡 1 张')
+    expect(document.body.textContent).not.toMatch(/已支付|NaN|null|undefined/)
+  })
+
+  test('the timeline: paid with its time, sent, accepted, used, refunded, as far as the order says', async () => {
+    setRouterParams({ order_id: 'ord-t' })
+    const o = order('ord-t')
+    // One card still mine and partly spent, one a friend accepted.
+    serve({ 'GET /api/orders/ord-t': order('ord-t') , 'GET /api/orders/ord-r': order('ord-r', { state: 'refunded', cards: [{ ...o.cards[0], balance: null, status: 'REMOVED' }] }) })
+    const { unmount } = render(<OrderPage />)
+    const timeline = await screen.findByTestId('order-timeline')
+    expect([...timeline.querySelectorAll('[data-testid^=timeline-]')].map((e) => e.getAttribute('data-testid'))).toEqual(['timeline-paid', 'timeline-sent', 'timeline-accepted', 'timeline-used'])
+    expect(screen.getByTestId('timeline-paid').textContent).toMatch(/已支付2023年11月1[45]日 \d{2}:\d{2}共 2 张 · 已赠送 1 张/)
+    expect(screen.getByTestId('timeline-accepted').textContent).toContain('好友已领取 1 张')
+    unmount()
+    setRouterParams({ order_id: 'ord-r' })
+    render(<OrderPage />)
+    await screen.findByTestId('order-timeline')
+    expect([...screen.getByTestId('order-timeline').querySelectorAll('[data-testid^=timeline-]')].map((e) => e.getAttribute('data-testid'))).toEqual(['timeline-paid', 'timeline-refunded'])
+  })
+
+  test('the order number copies; the merchant is a tap away (makePhoneCall with the shelf phone)', async () => {
+    setRouterParams({ order_id: 'ord-c' })
+    serve({ 'GET /api/orders/ord-c': order('ord-c', { service_phone: '020-88888888' }) })
+    render(<OrderPage />)
+    fireEvent.click(await screen.findByTestId('copy-order-id'))
+    expect(Taro.setClipboardData).toHaveBeenCalledWith({ data: 'ord-c' })
+    await waitFor(() => expect(Taro.showToast).toHaveBeenCalledWith({ title: '订单号已复制', icon: 'none' }))
+    fireEvent.click(screen.getByTestId('call-merchant'))
+    expect(Taro.makePhoneCall).toHaveBeenCalledWith({ phoneNumber: '020-88888888' })
+    // With a phone, the vague "ask the merchant" cell is not needed.
+    expect(screen.queryByTestId('refund-entry')).toBeNull()
   })
 
   test('without order_id it is empty; an unknown order is the error state', async () => {
@@ -156,6 +219,11 @@ describe('Order detail', () => {
     setRouterParams({ order_id: 'nope' })
     serve({})
     render(<OrderPage />)
-    expect(await screen.findByTestId('state-error')).toBeTruthy()
+    const err = await screen.findByTestId('state-error')
+    // Not found: no 重试 (it cannot help), the way to my orders instead.
+    expect(err.textContent).toContain('没有找到这个订单')
+    expect(screen.queryByTestId('retry')).toBeNull()
+    fireEvent.click(screen.getByTestId('go-orders'))
+    expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/orders/index' })
   })
 })

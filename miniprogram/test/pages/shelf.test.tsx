@@ -28,14 +28,16 @@ afterEach(() => {
   process.env.TARO_ENV = 'weapp'
 })
 
-test('shows loading, then the bound shelf with categories, items, faces, merchant info and the buy link (H5)', async () => {
+const bound = (over: Record<string, unknown> = {}) => ({ wxa_appid: 'wxa', page_id: 'abc=+d', page, prices: { pCard1: 10000 }, on_sale: true, ...over })
+
+test('a skeleton, then the bound shelf in one call, with categories, items, faces, merchant info and the buy link (H5)', async () => {
   process.env.TARO_ENV = 'h5'
-  const seen = serve({ 'GET /api/shelf': { wxa_appid: 'wxa', page_id: 'abc=+d' }, 'GET /api/shelves/abc%3D%2Bd': { page_id: 'abc=+d', page, prices: { pCard1: 10000 } } })
+  const seen = serve({ 'GET /api/shelf': bound() })
   render(<ShelfPage />)
-  expect(screen.getByTestId('state-loading')).toBeTruthy()
+  expect(screen.getByTestId('state-loading').className).toContain('skeleton')
   const buy = await screen.findByTestId('buy')
   expect(buy.getAttribute('href')).toBe('https://mp.weixin.qq.com/bizmall/giftcard?action=homepage&page_id=abc%3d%2bd&outer_str=miniprogram#wechat_redirect')
-  expect(seen.map((o) => o.url)).toEqual(['/api/shelf', '/api/shelves/abc%3D%2Bd'])
+  expect(seen.map((o) => o.url)).toEqual(['/api/shelf'])
   expect(screen.getByText('节日')).toBeTruthy()
   expect(screen.getByText('心意')).toBeTruthy()
   expect(screen.getAllByTestId('shelf-item')).toHaveLength(2)
@@ -49,30 +51,61 @@ test('shows loading, then the bound shelf with categories, items, faces, merchan
   expect(screen.queryByTestId('state-loading')).toBeNull()
 })
 
-test('page_id from the launch query wins over the bound shelf; weapp copies the link', async () => {
+test('the price shows once: an item titled with its own amount drops it beside the price', async () => {
+  const withAmounts = { ...page, theme_list: [{ ...page.theme_list[0]!, item_list: [{ card_id: 'pCard1', title: '¥50 心意礼品卡' }, { card_id: 'pCard2', title: '¥200 尊享礼品卡' }] }] }
+  serve({ 'GET /api/shelf': bound({ page: withAmounts, prices: { pCard1: 5000 } }) })
+  render(<ShelfPage />)
+  const items = await screen.findAllByTestId('shelf-item')
+  expect(items[0]!.textContent).toBe('心意礼品卡¥50.00›')
+  // No known price: the title is all there is, amount included.
+  expect(items[1]!.textContent).toBe('¥200 尊享礼品卡›')
+})
+
+test('page_id from the launch query wins over the bound shelf; weapp copies the link from the buy bar, an item and a face', async () => {
   setRouterParams({ page_id: 'p%2B1' })
-  const seen = serve({ 'GET /api/shelves/p%2B1': { page_id: 'p+1', page, prices: {} } })
+  const seen = serve({ 'GET /api/shelves/p%2B1': { page_id: 'p+1', page, prices: {}, on_sale: true } })
   render(<ShelfPage />)
   const buy = await screen.findByTestId('buy')
   expect(seen.map((o) => o.url)).toEqual(['/api/shelves/p%2B1'])
+  const link = 'https://mp.weixin.qq.com/bizmall/giftcard?action=homepage&page_id=p%2b1&outer_str=miniprogram#wechat_redirect'
   fireEvent.click(buy)
-  expect(Taro.setClipboardData).toHaveBeenCalledWith({ data: 'https://mp.weixin.qq.com/bizmall/giftcard?action=homepage&page_id=p%2b1&outer_str=miniprogram#wechat_redirect' })
+  fireEvent.click(screen.getAllByTestId('shelf-item')[0]!)
+  fireEvent.click(screen.getAllByTestId('card-face')[1]!)
+  expect(Taro.setClipboardData).toHaveBeenCalledTimes(3)
+  for (const [arg] of (Taro.setClipboardData as jest.Mock).mock.calls) expect(arg).toEqual({ data: link })
 })
 
-test('no bound shelf (404) is the empty state', async () => {
+test('a shelf the merchant took off sale says so, sells nothing, and leads to the cards and orders', async () => {
+  serve({ 'GET /api/shelf': bound({ on_sale: false }) })
+  render(<ShelfPage />)
+  const off = await screen.findByTestId('shelf-off-sale')
+  expect(off.textContent).toContain('礼品卡暂停销售')
+  expect(off.textContent).toContain('已购买的礼品卡不受影响')
+  expect(screen.queryByTestId('buy')).toBeNull()
+  expect(screen.queryByTestId('shelf-item')).toBeNull()
+  fireEvent.click(screen.getByTestId('cell-cards'))
+  expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/cards/index' })
+  fireEvent.click(screen.getByTestId('service-phone'))
+  expect(Taro.makePhoneCall).toHaveBeenCalledWith({ phoneNumber: '020-12345678' })
+})
+
+test('no bound shelf (404) is the empty state, with the way to the cards', async () => {
   serve({ 'GET /api/shelf': () => ({ status: 404, data: { error: { code: 'not_found', message: 'none' } } }) })
   render(<ShelfPage />)
-  expect(await screen.findByTestId('state-empty')).toBeTruthy()
+  expect((await screen.findByTestId('state-empty')).textContent).toContain('暂无在售的礼品卡')
+  fireEvent.click(screen.getByTestId('cell-cards'))
+  expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/cards/index' })
 })
 
-test('a failing BFF is the error state, and retry loads again', async () => {
+test('WeChat busy is 系统繁忙 in Chinese with 重试, and retry loads again', async () => {
   let fail = true
   serve({
-    'GET /api/shelf': () => (fail ? { status: 500, data: { error: { code: 'internal', message: '服务异常' } } } : { status: 200, data: { wxa_appid: 'w', page_id: 'p1' } }),
-    'GET /api/shelves/p1': { page_id: 'p1', page, prices: {} },
+    'GET /api/shelf': () => (fail ? { status: 503, data: { error: { code: 'wechat_busy', message: 'WeChat is busy, retry shortly' } } } : { status: 200, data: bound() }),
   })
   render(<ShelfPage />)
-  expect((await screen.findByTestId('state-error')).textContent).toContain('服务异常')
+  const err = await screen.findByTestId('state-error')
+  expect(err.textContent).toContain('系统繁忙')
+  expect(err.textContent).not.toMatch(/[A-Za-z]/)
   fail = false
   fireEvent.click(screen.getByTestId('retry'))
   expect(await screen.findByTestId('buy')).toBeTruthy()

@@ -7,7 +7,8 @@ import { CardSummary } from '../../components/card-summary'
 import { Cell, CellGroup } from '../../components/cells'
 import { Empty, Failure, Loading } from '../../components/states'
 import { Barcode, QrCode } from '../../components/till-codes'
-import { api, ApiError } from '../../services/api'
+import { api } from '../../services/api'
+import { failureKind } from '../../services/errors'
 import { cardState, offerCardBag, openCardFromQuery, openInCardBag } from '../../services/card'
 import { formatValidity } from '../../services/format'
 import { jumpKey, jumpPicker } from '../../services/launch'
@@ -55,21 +56,37 @@ export default function CardPage() {
     if (card) void reloadHistory()
   }, [card, reloadHistory])
 
-  if (res.state === 'error' && res.error instanceof ApiError && res.error.status === 404) {
-    // WeChat no longer gives this user the code: refunded (taken back), received by a friend, or another user's.
+  if (res.state === 'error' && failureKind(res.error) === 'given_away') {
+    // The user bought it and a friend holds it now: theirs to use.
     return (
-      <View className='state' data-testid='card-gone'>
-        <Text className='state__text'>没有找到这张礼品卡</Text>
-        <Text className='state__hint'>它可能已退款、已赠送给朋友，或不属于当前微信账号</Text>
-        <Button className='btn btn--plain' size='mini' data-testid='card-list' onClick={() => go(routes.cards)}>
-          查看我的礼品卡
-        </Button>
-      </View>
+      <Empty
+        testId='card-given-away'
+        text='这张礼品卡已赠送给朋友'
+        hint='朋友领取后，礼品卡由朋友使用；赠送记录可在订单中查看'
+        action='查看我的礼品卡'
+        actionTestId='card-list'
+        onAction={() => go(routes.cards)}
+        way={{ label: '查看我的订单', url: routes.orders, testId: 'go-orders' }}
+      />
     )
   }
-  if (res.state === 'error') return <Failure error={res.error} onRetry={reload} />
+  if (res.state === 'error' && failureKind(res.error) === 'not_found') {
+    // WeChat no longer gives this user the code: refunded (taken back), received by a friend, or another user's.
+    return (
+      <Empty
+        testId='card-gone'
+        text='没有找到这张礼品卡'
+        hint='它可能已退款、已被朋友领取，或不属于当前微信账号'
+        action='查看我的礼品卡'
+        actionTestId='card-list'
+        onAction={() => go(routes.cards)}
+        way={{ label: '去选购礼品卡', url: routes.shelf, testId: 'go-shelf' }}
+      />
+    )
+  }
+  if (res.state === 'error') return <Failure error={res.error} onRetry={reload} way={{ label: '查看我的礼品卡', url: routes.cards, testId: 'card-list' }} />
   if (res.data === undefined || res.data.key !== wanted.current) return <Loading />
-  if (card === null) return <Empty text='请从微信卡包中的礼品卡打开' action='查看我的礼品卡' onAction={() => go(routes.cards)} actionTestId='card-list' />
+  if (card === null) return <Empty text='请从微信卡包中的礼品卡打开' hint='也可以在“我的礼品卡”中选择一张查看' action='查看我的礼品卡' onAction={() => go(routes.cards)} actionTestId='card-list' />
   const state = cardState(card)
   const h5 = process.env.TARO_ENV === 'h5'
   return (

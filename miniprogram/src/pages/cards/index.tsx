@@ -2,7 +2,7 @@ import { Text, View } from '@tarojs/components'
 
 import { Cell, CellGroup } from '../../components/cells'
 import { Pic } from '../../components/pic'
-import { Empty, Failure, Loading } from '../../components/states'
+import { Empty, FIRST_OPEN_HINT, Failure, Loading } from '../../components/states'
 import { api } from '../../services/api'
 import { cardState, cardTitle } from '../../services/card'
 import { formatExpiry, formatFen } from '../../services/format'
@@ -12,10 +12,12 @@ import { useResource } from '../../services/use-resource'
 /** My cards: each one's title, face value, balance and state; refunded ones too, said so. */
 export default function CardsPage() {
   const [res, reload] = useResource(() => api.cards())
-  if (res.state === 'loading') return <Loading />
-  if (res.state === 'error') return <Failure error={res.error} onRetry={reload} />
+  if (res.state === 'loading') return <Loading shape='list' />
+  if (res.state === 'error') return <Failure error={res.error} onRetry={reload} way={{ label: '去选购礼品卡', url: routes.shelf }} />
   const { cards } = res.data
-  if (cards.length === 0) return <Empty text='暂无礼品卡' action='去选购礼品卡' onAction={() => go(routes.shelf)} />
+  if (cards.length === 0) {
+    return <Empty text='还没有礼品卡' hint={FIRST_OPEN_HINT} action='去选购礼品卡' onAction={() => go(routes.shelf)} actionTestId='go-shelf' way={{ label: '查看我的订单', url: routes.orders }} />
+  }
   return (
     <View className='page'>
       <CellGroup title={`共 ${cards.length} 张`}>

@@ -1,31 +1,75 @@
-import { useState } from 'react'
+import { useRef, useState } from 'react'
 import { Button, Input, Text, View } from '@tarojs/components'
 import type { InvoiceResponse } from '@giftcard/shared/api'
 
-import { CellGroup } from '../../components/cells'
+import { Cell, CellGroup } from '../../components/cells'
 import { Empty, Failure, Loading, failureText } from '../../components/states'
 import { api } from '../../services/api'
-import { invoiceStatusText, validateInvoiceForm, type InvoiceForm, type InvoiceFormErrors } from '../../services/invoice-form'
-import { routerParam } from '../../services/router'
+import { formatDateTime } from '../../services/format'
+import { INVOICE_TYPE_TEXT, invoiceStatusText, invoiceSteps, normaliseTaxNo, validateInvoiceForm, type InvoiceForm, type InvoiceFormErrors } from '../../services/invoice-form'
+import { go, routerParam, routes } from '../../services/router'
 import { useResource } from '../../services/use-resource'
+import './index.css'
 
-/** The invoice of one order: where it stands, and the request form (personal or company title). */
+/**
+ * The invoice of one order: the request form (个人 or 单位) until one is submitted; then the request
+ * itself and where it stands, on every return. One request per order, so the form is gone once sent.
+ */
 export default function InvoicePage() {
   const orderId = routerParam('order_id')
   const [res, reload] = useResource(async () => (orderId ? api.invoice(orderId) : null))
   const [submitted, setSubmitted] = useState<InvoiceResponse>()
   if (res.state === 'loading') return <Loading />
-  if (res.state === 'error') return <Failure error={res.error} onRetry={reload} />
-  if (!res.data) return <Empty text='未指定订单' />
+  if (res.state === 'error') {
+    return <Failure error={res.error} onRetry={reload} notFound={{ title: '没有找到这个订单', hint: '只有购买人可以为订单申请发票' }} way={{ label: '查看我的订单', url: routes.orders, testId: 'go-orders' }} />
+  }
+  if (!res.data) return <Empty text='没有找到这个订单' way={{ label: '查看我的订单', url: routes.orders, testId: 'go-orders' }} />
   const invoice = submitted ?? res.data
   return (
     <View className='page'>
+      {submitted && (
+        <View className='invoice-success' data-testid='invoice-success'>
+          <View className='invoice-success__icon' />
+          <Text className='invoice-success__title'>提交成功</Text>
+          <Text className='invoice-success__hint'>商家开具发票后，将发送到你的邮箱</Text>
+        </View>
+      )}
       <CellGroup title='开票状态'>
         <View className='cell'>
           <Text data-testid='invoice-status'>{invoiceStatusText(invoice)}</Text>
         </View>
       </CellGroup>
-      <InvoiceFormView orderId={orderId} onSubmitted={setSubmitted} />
+      {invoice.request ? <SubmittedRequest invoice={invoice} /> : <InvoiceFormView orderId={orderId} onSubmitted={setSubmitted} />}
+      {invoice.request && (
+        <Button className='btn btn--plain btn--block' data-testid='back-to-order' onClick={() => go(routes.order(orderId))}>
+          返回订单
+        </Button>
+      )}
+    </View>
+  )
+}
+
+function SubmittedRequest({ invoice }: { invoice: InvoiceResponse }) {
+  const req = invoice.request!
+  return (
+    <View>
+      <CellGroup title='进度'>
+        <View className='invoice-steps' data-testid='invoice-steps'>
+          {invoiceSteps(invoice).map((s) => (
+            <View key={s.key} className={s.done ? 'invoice-step invoice-step--done' : 'invoice-step'} data-testid={`invoice-step-${s.key}`}>
+              <View className='invoice-step__dot' />
+              <Text className='invoice-step__label'>{s.label}</Text>
+              {s.time !== undefined && <Text className='invoice-step__time'>{formatDateTime(s.time)}</Text>}
+            </View>
+          ))}
+        </View>
+      </CellGroup>
+      <CellGroup title='申请信息'>
+        <Cell label='抬头类型' value={<Text data-testid='request-type'>{INVOICE_TYPE_TEXT[req.type]}</Text>} />
+        <Cell label={req.type === 'company' ? '单位名称' : '发票抬头'} value={<Text data-testid='request-title'>{req.title}</Text>} />
+        {req.tax_no && <Cell label='税号' value={<Text data-testid='request-tax-no'>{req.tax_no}</Text>} />}
+        <Cell label='接收邮箱' value={<Text data-testid='request-email'>{req.email}</Text>} />
+      </CellGroup>
     </View>
   )
 }
@@ -34,19 +78,23 @@ function InvoiceFormView({ orderId, onSubmitted }: { orderId: string; onSubmitte
   const [form, setForm] = useState<InvoiceForm>({ type: 'personal', title: '', taxNo: '', email: '' })
   const [errors, setErrors] = useState<InvoiceFormErrors>({})
   const [sending, setSending] = useState(false)
+  // A second tap before React re-renders must not send a second request.
+  const inFlight = useRef(false)
   const [failure, setFailure] = useState('')
-  const set = (k: keyof InvoiceForm) => (e: { detail: { value: string } }) => setForm((f) => ({ ...f, [k]: e.detail.value }))
+  const set = (k: keyof InvoiceForm, normalise: (v: string) => string = (v) => v) => (e: { detail: { value: string } }) => setForm((f) => ({ ...f, [k]: normalise(e.detail.value) }))
   const submit = async () => {
+    if (inFlight.current) return
     const v = validateInvoiceForm(form)
     setFailure('')
     if (!v.ok) return setErrors(v.errors)
     setErrors({})
+    inFlight.current = true
     setSending(true)
     try {
       onSubmitted(await api.submitInvoice(orderId, v.input))
     } catch (e) {
       setFailure(failureText(e as Error))
-    } finally {
+      inFlight.current = false
       setSending(false)
     }
   }
@@ -60,22 +108,23 @@ function InvoiceFormView({ orderId, onSubmitted }: { orderId: string; onSubmitte
               size='mini'
               className={form.type === t ? 'btn segmented__item segmented__item--on' : 'btn btn--plain segmented__item'}
               data-testid={`invoice-type-${t}`}
+              disabled={sending}
               onClick={() => setForm((f) => ({ ...f, type: t }))}
             >
-              {t === 'personal' ? '个人' : '企业'}
+              {INVOICE_TYPE_TEXT[t]}
             </Button>
           ))}
         </View>
-        <Field label={form.type === 'company' ? '公司名称' : '发票抬头'} error={errors.title} errorId='error-title'>
-          <Input className='field__input' data-testid='invoice-title' value={form.title} placeholder='请输入抬头' onInput={set('title')} />
+        <Field label={form.type === 'company' ? '单位名称' : '发票抬头'} error={errors.title} errorId='error-title'>
+          <Input className='field__input' data-testid='invoice-title' value={form.title} disabled={sending} placeholder={form.type === 'company' ? '请输入单位名称' : '请输入个人姓名'} onInput={set('title')} />
         </Field>
         {form.type === 'company' && (
           <Field label='税号' error={errors.tax_no} errorId='error-tax-no'>
-            <Input className='field__input' data-testid='invoice-tax-no' value={form.taxNo} placeholder='15–20 位大写字母或数字' onInput={set('taxNo')} />
+            <Input className='field__input' data-testid='invoice-tax-no' value={form.taxNo} disabled={sending} placeholder='纳税人识别号' onInput={set('taxNo', normaliseTaxNo)} />
           </Field>
         )}
         <Field label='接收邮箱' error={errors.email} errorId='error-email'>
-          <Input className='field__input' data-testid='invoice-email' type='text' value={form.email} placeholder='name@example.com' onInput={set('email')} />
+          <Input className='field__input' data-testid='invoice-email' type='text' value={form.email} disabled={sending} placeholder='用于接收电子发票' onInput={set('email')} />
         </Field>
       </CellGroup>
       {failure && (
@@ -84,7 +133,7 @@ function InvoiceFormView({ orderId, onSubmitted }: { orderId: string; onSubmitte
         </Text>
       )}
       <Button className='btn btn--block' data-testid='invoice-submit' loading={sending} disabled={sending} onClick={() => void submit()}>
-        提交申请
+        {sending ? '正在提交' : '提交申请'}
       </Button>
     </View>
   )

@@ -1,15 +1,17 @@
+import Taro from '@tarojs/taro'
 import { Text, View } from '@tarojs/components'
 import type { OrderCard } from '@giftcard/shared/api'
 
 import { Cell, CellGroup } from '../../components/cells'
-import { Empty, Failure, Loading } from '../../components/states'
+import { Empty, Failure, Loading, callMerchant } from '../../components/states'
 import { WebLinkCell } from '../../components/web-link-cell'
 import { api } from '../../services/api'
 import { cardState, cardTitle } from '../../services/card'
-import { formatDate, formatFen } from '../../services/format'
-import { holderText, orderStateText, roleText } from '../../services/orders'
+import { formatDateTime, formatFen } from '../../services/format'
+import { holderText, orderStateText, orderTimeline, orderTitle, roleText, type TimelineStep } from '../../services/orders'
 import { go, routerParam, routes } from '../../services/router'
 import { useResource } from '../../services/use-resource'
+import './index.css'
 
 /** A card of the order: the holder's own with its state and balance; one given away as 已赠送. */
 function OrderCardCell({ card }: { card: OrderCard }) {
@@ -17,6 +19,7 @@ function OrderCardCell({ card }: { card: OrderCard }) {
   return (
     <Cell
       testId='order-card'
+      onClick={card.mine && card.code ? () => go(routes.card(card.code)) : undefined}
       label={
         <View>
           <View className='card-row__head'>
@@ -40,28 +43,81 @@ function OrderCardCell({ card }: { card: OrderCard }) {
   )
 }
 
-/** One order: its cards and who holds them, the merchant's after-sales links (or where to ask) and the invoice entry. */
+/** What happened to the order, newest last, the last step marked current. */
+function Timeline({ steps }: { steps: TimelineStep[] }) {
+  return (
+    <View className='timeline' data-testid='order-timeline'>
+      {steps.map((s, i) => (
+        <View key={s.key} className={i === steps.length - 1 ? 'timeline__step timeline__step--current' : 'timeline__step'} data-testid={`timeline-${s.key}`}>
+          <View className='timeline__dot' />
+          <View className='timeline__body'>
+            <Text className='timeline__label'>{s.label}</Text>
+            {s.time !== undefined && <Text className='timeline__time'>{formatDateTime(s.time)}</Text>}
+            {s.detail && <Text className='timeline__detail'>{s.detail}</Text>}
+          </View>
+        </View>
+      ))}
+    </View>
+  )
+}
+
+function copyOrderId(orderId: string): void {
+  Taro.setClipboardData({ data: orderId })
+    .then(() => Taro.showToast({ title: '订单号已复制', icon: 'none' }))
+    .catch(() => undefined)
+}
+
+/**
+ * One order: what happened to it, its cards and who holds them, the number to quote, the merchant's
+ * phone and after-sales links, and the invoice entry (buyer). A receiver is not shown the buyer's total.
+ */
 export default function OrderPage() {
   const orderId = routerParam('order_id')
   const [res, reload] = useResource(async () => (orderId ? api.order(orderId) : null))
   if (res.state === 'loading') return <Loading />
-  if (res.state === 'error') return <Failure error={res.error} onRetry={reload} />
+  if (res.state === 'error') {
+    return <Failure error={res.error} onRetry={reload} notFound={{ title: '没有找到这个订单', hint: '订单可能不属于当前微信账号' }} way={{ label: '查看我的订单', url: routes.orders, testId: 'go-orders' }} />
+  }
   const order = res.data
-  if (!order) return <Empty text='未指定订单' action='查看我的订单' onAction={() => go(routes.orders)} />
+  if (!order) return <Empty text='没有找到这个订单' way={{ label: '查看我的订单', url: routes.orders, testId: 'go-orders' }} />
+  const refunded = order.state === 'refunded'
   return (
     <View className='page'>
-      <CellGroup title='订单信息'>
-        <Cell label='订单号' value={<Text data-testid='order-id'>{order.order_id}</Text>} />
-        <Cell label='订单状态' value={<Text data-testid='order-state'>{orderStateText(order)}</Text>} />
-        <Cell label='类型' value={roleText(order)} />
-        <Cell label='下单时间' value={formatDate(order.create_time)} />
-        <Cell label='金额' value={<Text className={order.state === 'refunded' ? '' : 'accent'}>{formatFen(order.total_price)}</Text>} />
-      </CellGroup>
-      <CellGroup title={`礼品卡（${order.cards.length}）`}>
-        {order.cards.length === 0 && <Empty text='该订单暂无礼品卡' />}
+      <View className='order-hero'>
+        <Text className='order-hero__title' data-testid='order-title'>
+          {orderTitle(order)}
+        </Text>
+        <View className='order-hero__row'>
+          <Text className={refunded ? 'tag' : 'tag tag--ok'} data-testid='order-state'>
+            {orderStateText(order)}
+          </Text>
+          {order.total_price !== null && (
+            <Text className={refunded ? 'order-hero__total' : 'order-hero__total accent'} data-testid='order-total'>
+              {formatFen(order.total_price)}
+            </Text>
+          )}
+        </View>
+        <Timeline steps={orderTimeline(order)} />
+      </View>
+      <CellGroup title={`礼品卡（${order.cards.length} 张）`}>
         {order.cards.map((c, i) => (
           <OrderCardCell key={`${c.card_id}-${i}`} card={c} />
         ))}
+      </CellGroup>
+      <CellGroup title='订单信息'>
+        <Cell
+          label='订单号'
+          value={
+            <View className='order-id'>
+              <Text data-testid='order-id'>{order.order_id}</Text>
+              <Text className='order-id__copy' data-testid='copy-order-id' onClick={() => copyOrderId(order.order_id)}>
+                复制
+              </Text>
+            </View>
+          }
+        />
+        <Cell label='类型' value={roleText(order)} />
+        <Cell label={order.role === 'buyer' ? '下单时间' : '订单时间'} value={<Text data-testid='order-created'>{formatDateTime(order.create_time)}</Text>} />
       </CellGroup>
       {order.after_sales.length > 0 && (
         <CellGroup title='商家售后'>
@@ -71,8 +127,13 @@ export default function OrderPage() {
         </CellGroup>
       )}
       <CellGroup title='服务'>
-        {order.after_sales.length === 0 && <Cell label='退款/售后' value='请联系商家客服' testId='refund-entry' />}
+        {order.service_phone ? (
+          <Cell label='联系商家' value={<Text className='accent'>{order.service_phone}</Text>} testId='call-merchant' onClick={() => callMerchant(order.service_phone!)} />
+        ) : (
+          order.after_sales.length === 0 && <Cell label='退款/售后' value='请联系商家客服' testId='refund-entry' />
+        )}
         {order.role === 'buyer' && <Cell label='申请发票' testId='invoice-entry' onClick={() => go(routes.invoice(order.order_id))} />}
+        <Cell label='我的礼品卡' testId='card-list' onClick={() => go(routes.cards)} />
       </CellGroup>
     </View>
   )

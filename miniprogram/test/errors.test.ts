@@ -1,0 +1,25 @@
+import { ApiError } from '../src/services/http'
+import { describeFailure, failureText } from '../src/services/errors'
+
+const LATIN = /[A-Za-z]/
+
+/** Every failure a consumer meets, from the BFF's code and status (bff/src/api/wechat-failures.ts) to Chinese copy. */
+test.each([
+  [new ApiError(503, 'wechat_busy', 'WeChat is busy, retry shortly'), 'busy', '系统繁忙', true],
+  [new ApiError(504, 'wechat_timeout', 'WeChat did not answer in time'), 'timeout', '请求超时', true],
+  [new ApiError(0, 'timeout', 'request:fail timeout'), 'timeout', '请求超时', true],
+  [new ApiError(0, 'network', 'Failed to fetch'), 'network', '网络连接不可用', true],
+  [new ApiError(502, 'wechat_unavailable', 'WeChat could not answer'), 'unavailable', '服务暂时不可用', true],
+  [new ApiError(500, 'internal', 'internal error'), 'unknown', '出了点问题', true],
+  [new ApiError(429, 'rate_limited', 'too many requests'), 'busy', '系统繁忙', true],
+  [new ApiError(404, 'not_found', 'no such card'), 'not_found', '没有找到相关内容', false],
+  [new ApiError(410, 'given_away', 'the card was given to a friend'), 'given_away', '这张礼品卡已赠送给朋友', false],
+  [new ApiError(400, 'invalid_request', 'email: Invalid email'), 'invalid', '填写的信息有误', false],
+  [new ApiError(401, 'unauthorized', 'bad token'), 'session', '登录已失效', true],
+  [new Error('Cannot read properties of undefined'), 'unknown', '出了点问题', true],
+])('%s → %s', (error, kind, title, retry) => {
+  const copy = describeFailure(error)
+  expect(copy).toMatchObject({ kind, title, retry })
+  expect(`${copy.title}${copy.hint}`).not.toMatch(LATIN)
+  expect(failureText(error)).toBe(`${copy.title}，${copy.hint}`)
+})
