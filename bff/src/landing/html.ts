@@ -151,11 +151,6 @@ export function linkCell(label: string, href: string, opts: { id?: string; value
   return html`<a class="weui-cell weui-cell_access" href="${href}"${opts.id ? html` id="${opts.id}"` : ''}${opts.external ? html` rel="noopener noreferrer"` : ''}><div class="weui-cell__bd">${label}</div><div class="weui-cell__ft">${opts.value ?? ''}</div></a>`;
 }
 
-/** A note over the page (WeUI information bar): why part of the page is not shown, what to do. */
-export function noticeBar(text: string, opts: { id?: string; strong?: boolean } = {}): SafeHtml {
-  return html`<div class="weui-information-bar ${opts.strong ? 'weui-information-bar_tips-strong' : 'weui-information-bar_warn-weak'}"${opts.id ? html` id="${opts.id}"` : ''}><div class="weui-information-bar__hd"><i class="weui-icon-info-circle"></i></div><div class="weui-information-bar__bd">${text}</div></div>`;
-}
-
 /** "2026年12月1日 14:05" (or the date alone) in China Standard Time (UTC+8, no DST) for Unix seconds. */
 export function formatTime(unixSeconds: number, withTime = true): string {
   const d = new Date((unixSeconds + 8 * 3600) * 1000);
@@ -185,18 +180,22 @@ body{background:var(--weui-BG-0);-webkit-text-size-adjust:100%}
 .balance{background:var(--weui-BG-2);padding:16px 16px 20px;text-align:center}
 .balance h1{font-size:17px;font-weight:600;margin:0 0 8px;color:var(--weui-FG-0)}
 .balance p{margin:0;color:var(--weui-FG-1);font-size:14px}
-.verdict{background:var(--weui-BG-2);padding:28px 16px 24px;text-align:center}
+.verdict{background:var(--weui-BG-2);padding:28px 24px 24px;text-align:center;margin-bottom:8px}
 .verdict .weui-icon_msg{margin-bottom:12px}
-.verdict h2{font-size:24px;font-weight:600;margin:0 0 8px}
-.verdict p{margin:0 0 4px;color:var(--weui-FG-1);font-size:15px}
+.verdict h2{font-size:24px;font-weight:600;margin:0 0 8px;color:var(--weui-FG-0)}
+.verdict p{margin:0 0 8px;color:var(--weui-FG-1);font-size:17px}
+.verdict p.small{margin:0 0 2px;font-size:14px}
+.verdict-none .weui-icon_msg{color:var(--weui-BLUE)}
+.verdict-none h2{font-size:20px}
 .verdict-real h2{color:var(--weui-BRAND)}
 .verdict-fake h2{color:var(--weui-RED)}
 .verdict-not_active h2{color:var(--weui-ORANGE)}
 .verdict-not_active .weui-icon_msg{color:var(--weui-ORANGE)}
-.verdict .warn{color:var(--weui-RED)}
+.verdict p.warn{color:var(--weui-RED);font-size:14px;margin-top:4px}
 .weui-cell__ft.strong{color:var(--weui-FG-0);font-weight:600}
 .weui-btn-area{margin:24px 16px}
 .weui-btn-area .weui-btn+.weui-btn{margin-top:16px}
+input[name=tax_no]{text-transform:uppercase}
 .form-error{color:var(--weui-RED);padding:8px 16px 0;font-size:14px}
 `;
 

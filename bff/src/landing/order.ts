@@ -4,7 +4,7 @@ import type { ProjectionStore } from '../projector';
 import { isWechatError, type WechatClient } from '../wechat';
 import { orderDisclosure, viewerOf } from '../policy';
 import type { CardCatalog } from '../services/card-catalog';
-import { cell, cells, formatTime, html, linkCell, messagePage, retry, type Page } from './html';
+import { cell, cells, formatTime, html, linkCell, messagePage, retry, type Page, type SafeHtml } from './html';
 
 /**
  * How the visitor relates to the order, per `/card/giftcard/order/get`: its buyer (`open_id`), the
@@ -93,16 +93,12 @@ export async function orderPage(deps: OrderPageDeps, query: string): Promise<Pag
     status: 200,
     title: '订单详情',
     body: html`
-${
-  refunded
-    ? html`<div class="balance" id="refunded"><h1>本订单已退款</h1><p>${shown.payment ? '款项已原路退回，礼品卡已从卡包移除。' : '这份礼物已退款，礼品卡已从卡包移除，不能再使用。'}</p></div>`
-    : ''
-}
+${summary(refunded, shown.total ? formatFen(order.total_price) : undefined)}
 ${cells(undefined, [
   cell('订单号', order.order_id, { id: 'order-id' }),
   cell('订单类型', ROLE[role]),
   stateText ? cell('订单状态', stateText, { id: 'order-state' }) : html``,
-  cell('下单时间', formatTime(order.create_time)),
+  shown.payment ? cell('下单时间', formatTime(order.create_time)) : html``,
   shown.payment && order.pay_finish_time ? cell('支付时间', formatTime(order.pay_finish_time)) : html``,
   shown.total ? cell('实付金额', formatFen(order.total_price), { id: 'total', strong: true }) : html``,
 ])}
@@ -116,6 +112,18 @@ ${cells('售后服务', [
   shown.afterSales && !refunded ? cell('申请退款', '未使用、未转赠的卡可退') : html``,
   cell('联系客服', '公众号内发送“客服”'),
 ])}
-<div class="weui-cells__tips">${shown.afterSales ? '退款或开票遇到问题，请在公众号对话中发送“客服”并附上订单号，我们会尽快处理。' : '礼品卡可在微信「我 › 卡包」中查看和使用。'}</div>`,
+<div class="weui-cells__tips">${shown.afterSales ? '退款或开票遇到问题，请在公众号对话中发送“客服”并附上订单号，我们会尽快处理。' : '如有疑问，请在公众号对话中发送“客服”并附上订单号。'}</div>`,
   };
+}
+
+/** The page's head: what the order is to this viewer, at a glance. */
+function summary(refunded: boolean, total: string | undefined): SafeHtml {
+  if (total !== undefined) {
+    return refunded
+      ? html`<div class="balance" id="refunded"><h1>本订单已退款</h1><p>${total} 已原路退回，礼品卡已从卡包移除。</p></div>`
+      : html`<div class="balance"><p>实付金额</p><div class="amount">${total}</div><p>已支付，礼品卡已放入卡包。</p></div>`;
+  }
+  return refunded
+    ? html`<div class="balance" id="refunded"><h1>这份礼物已退款</h1><p>礼品卡已从卡包移除，不能再使用。</p></div>`
+    : html`<div class="balance"><h1>好友送你的礼品卡</h1><p>可在微信「我 › 卡包」中查看和使用。</p></div>`;
 }

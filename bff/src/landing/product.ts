@@ -1,7 +1,7 @@
 import { parseScanRedirect, yuanToFen, formatFen, type BrandInfo } from '@giftcard/shared';
 import type { AntiCounterfeitRegistry, CodeQueries } from '../services/anti-counterfeit';
 import { isWechatError, type WechatClient } from '../wechat';
-import { cell, cells, formatTime, html, httpUrl, linkCell, messagePage, noticeBar, retry, telHref, type Page, type SafeHtml } from './html';
+import { cell, cells, formatTime, html, httpUrl, linkCell, messagePage, retry, telHref, type Page, type SafeHtml } from './html';
 import { sign, verify } from '../util/signing';
 import { TICKET_TTL_SECONDS, type TicketChecker } from './ticket-check';
 
@@ -27,7 +27,7 @@ export const ticketCookieName = (hash: string) => `gc_wxt_${hash.slice(0, 16)}`;
 const BINDING = 'landing-ticket-binding';
 
 /** What the page may say of the code: the verdict (a valid scan of it), or why not. */
-type Scan = { kind: 'verdict'; queries: CodeQueries | null; result: CodeQueries['result'] } | { kind: 'note'; text: string; retry?: boolean } | { kind: 'none' };
+type Scan = { kind: 'verdict'; queries: CodeQueries | null; result: CodeQueries['result'] } | { kind: 'note'; title: string; text: string; retry?: boolean } | { kind: 'none' };
 
 const SCAN_AGAIN = '请扫描你手中商品上的防伪二维码查询真伪。';
 
@@ -70,24 +70,24 @@ export async function productPage(deps: ProductPageDeps, query: string, cookies:
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
 async function scanOf(deps: ProductPageDeps, r: { keyStandard: string; keyStr: string; ticket?: string; extInfo?: string }, cookies: CookieJar): Promise<Scan> {
-  if (r.ticket === undefined) return { kind: 'note', text: `这是分享的商品链接，防伪结果只向扫码本人显示。${SCAN_AGAIN}` };
+  if (r.ticket === undefined) return { kind: 'note', title: '扫码查询真伪', text: `这是分享的商品链接，防伪结果只向扫码本人显示。${SCAN_AGAIN}` };
   const check = await deps.tickets.check(r.ticket);
-  if (check.kind === 'malformed') return { kind: 'note', text: `这个扫码链接无效。${SCAN_AGAIN}` };
-  if (check.kind === 'unavailable') return { kind: 'note', text: '暂时无法查询防伪结果，请稍后重试。', retry: true };
-  if (check.kind === 'invalid') return { kind: 'note', text: `扫码已超过 20 分钟，防伪结果不再显示。重新扫描商品上的防伪二维码即可再次查询。` };
+  if (check.kind === 'malformed') return { kind: 'note', title: '请重新扫码', text: `这个扫码链接无效。${SCAN_AGAIN}` };
+  if (check.kind === 'unavailable') return { kind: 'note', title: '暂时无法查询', text: '暂时无法查询防伪结果，请稍后重试。', retry: true };
+  if (check.kind === 'invalid') return { kind: 'note', title: '扫码已过期', text: '扫码已超过 20 分钟，防伪结果不再显示。重新扫描商品上的防伪二维码即可再次查询。' };
   const facts = check.facts;
-  if (facts.keystandard !== r.keyStandard || facts.keystr !== r.keyStr) return { kind: 'note', text: `这个扫码链接属于另一件商品。${SCAN_AGAIN}` };
+  if (facts.keystandard !== r.keyStandard || facts.keystr !== r.keyStr) return { kind: 'note', title: '请重新扫码', text: `这个扫码链接属于另一件商品。${SCAN_AGAIN}` };
   const extinfo = r.extInfo ?? '';
   const cookieName = ticketCookieName(check.hash);
   const claim = await deps.tickets.claim(check.hash, extinfo);
   if (claim.first) {
     cookies.set(cookieName, sign(deps.sessionSecret, BINDING, check.hash, facts.openid), TICKET_TTL_SECONDS);
   } else if (!verify(deps.sessionSecret, cookies.get(cookieName), BINDING, check.hash, facts.openid)) {
-    return { kind: 'note', text: `这是他人转发的扫码链接，防伪结果只向扫码本人显示。${SCAN_AGAIN}` };
+    return { kind: 'note', title: '仅扫码本人可见', text: `这是他人转发的扫码链接，防伪结果只向扫码本人显示。${SCAN_AGAIN}` };
   } else if (claim.extinfo !== extinfo) {
-    return { kind: 'note', text: `链接中的防伪码与扫码时不一致。${SCAN_AGAIN}` };
+    return { kind: 'note', title: '请重新扫码', text: `链接中的防伪码与扫码时不一致。${SCAN_AGAIN}` };
   }
-  if (!extinfo) return { kind: 'note', text: '你扫描的是商品条码，不含防伪码。扫描包装上的防伪二维码即可查询真伪。' };
+  if (!extinfo) return { kind: 'note', title: '扫码查询真伪', text: '你扫描的是商品条码，不含防伪码。扫描包装上的防伪二维码即可查询真伪。' };
   const now = (deps.now ?? nowSeconds)();
   const queries = claim.first ? await deps.registry.recordQuery(r.keyStandard, r.keyStr, extinfo, now) : await deps.registry.queries(r.keyStandard, r.keyStr, extinfo);
   // A code the registry does not know was never activated by the merchant (as the callback answers).
@@ -106,7 +106,13 @@ function render(brand: BrandInfo, scan: Scan, query: string): SafeHtml {
   const phone = actions.map((a) => telHref(a.text)).find((t) => t !== undefined);
   return html`
 ${scan.kind === 'verdict' ? verdict(scan, phone) : ''}
-${scan.kind === 'note' ? html`${noticeBar(scan.text, { id: 'scan-note' })}${scan.retry ? html`<div class="weui-btn-area"><a class="weui-btn weui-btn_default" href="${retry('/landing/product', query).href}">重试</a></div>` : ''}` : ''}
+${
+  scan.kind === 'note'
+    ? html`<div class="verdict verdict-none" id="scan-note"><i class="weui-icon-info weui-icon_msg"></i><h2>${scan.title}</h2><p>${scan.text}</p>${
+        scan.retry ? html`<div class="weui-btn-area"><a class="weui-btn weui-btn_primary" href="${retry('/landing/product', query).href}">重试</a></div>` : ''
+      }</div>`
+    : ''
+}
 <div class="hero" id="product">
   ${thumb ? html`<img src="${thumb}" alt="">` : ''}
   <div>
@@ -134,7 +140,7 @@ function verdict(scan: Extract<Scan, { kind: 'verdict' }>, phone: string | undef
   <i class="weui-icon-${v.icon} weui-icon_msg"></i>
   <h2 id="verdict-title">${v.title}</h2>
   <p>${v.text}</p>
-  ${q && q.count > 0 ? html`<p id="scan-count">该防伪码已被查询 ${q.count} 次${q.first_at ? html`，首次查询时间 ${formatTime(q.first_at)}` : ''}</p>` : ''}
+  ${q && q.count > 0 ? html`<p class="small" id="scan-count">该防伪码已被查询 ${q.count} 次</p>${q.first_at ? html`<p class="small">首次查询：${formatTime(q.first_at)}</p>` : ''}` : ''}
   ${q && q.count > 1 && scan.result === 'real' ? html`<p class="warn" id="scan-warning">如果之前的查询不是你本人，请谨防假冒。</p>` : ''}
   ${scan.result !== 'real' && phone ? html`<div class="weui-btn-area"><a class="weui-btn weui-btn_primary" id="call-brand" href="${phone}">联系品牌客服</a></div>` : ''}
 </div>`;

@@ -44,7 +44,7 @@ describe('GET /landing/product (scan redirect URL: the verdict for a checked wxt
     expect(r.status).toBe(200);
     expectSecurityHeaders(r);
     expect(r.text).toContain('<h2 id="verdict-title">正品</h2>');
-    expect(r.text).toMatch(/该防伪码已被查询 1 次，首次查询时间 \d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
+    expect(r.text).toMatch(/该防伪码已被查询 1 次<\/p><p class="small">首次查询：\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}<\/p>/);
     expect(r.text).not.toContain('scan-warning');
     expectPublicInfo(r.text);
     expect(r.text).toContain('https://mmbiz.qpic.cn/banner.jpg');
@@ -164,7 +164,7 @@ describe('GET /landing/product (scan redirect URL: the verdict for a checked wxt
     const busy = await get(bff, path);
     expect(busy.status).toBe(200);
     expect(busy.text).toContain('暂时无法查询防伪结果');
-    expect(busy.text).toMatch(/<a class="weui-btn weui-btn_default" href="[^"]+">重试<\/a>/);
+    expect(busy.text).toMatch(/<a class="weui-btn weui-btn_primary" href="[^"]+">重试<\/a>/);
     expectPublicInfo(busy.text);
     expectSecurityHeaders(busy);
     const retried = await get(bff, path);
