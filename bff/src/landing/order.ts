@@ -100,7 +100,6 @@ ${cells(undefined, [
   stateText ? cell('订单状态', stateText, { id: 'order-state' }) : html``,
   shown.payment ? cell('下单时间', formatTime(order.create_time)) : html``,
   shown.payment && order.pay_finish_time ? cell('支付时间', formatTime(order.pay_finish_time)) : html``,
-  shown.total ? cell('实付金额', formatFen(order.total_price), { id: 'total', strong: true }) : html``,
 ])}
 ${cells(
   `礼品卡（${cards.length} 张）`,
@@ -120,8 +119,8 @@ ${cells('售后服务', [
 function summary(refunded: boolean, total: string | undefined): SafeHtml {
   if (total !== undefined) {
     return refunded
-      ? html`<div class="balance" id="refunded"><h1>本订单已退款</h1><p>${total} 已原路退回，礼品卡已从卡包移除。</p></div>`
-      : html`<div class="balance"><p>实付金额</p><div class="amount">${total}</div><p>已支付，礼品卡已放入卡包。</p></div>`;
+      ? html`<div class="balance" id="refunded"><h1>本订单已退款</h1><p><span id="total">${total}</span> 已原路退回，礼品卡已从卡包移除。</p></div>`
+      : html`<div class="balance"><p>实付金额</p><div class="amount" id="total">${total}</div><p>已支付，礼品卡已放入卡包。</p></div>`;
   }
   return refunded
     ? html`<div class="balance" id="refunded"><h1>这份礼物已退款</h1><p>礼品卡已从卡包移除，不能再使用。</p></div>`
