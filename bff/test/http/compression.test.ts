@@ -57,6 +57,14 @@ describe('compression and favicon', () => {
     expect(gunzipSync(gz.body).toString()).toBe(bundle);
   });
 
+  it("lets the H5 app show the sandbox's demo pictures (same origin under its CSP)", async () => {
+    const index = await rawGet(bff.origin, '/app/');
+    expect(index.status).toBe(200);
+    const imgSrc = /img-src ([^;]+)/.exec(String(index.headers['content-security-policy']))![1]!.split(' ');
+    expect(imgSrc).toContain("'self'");
+    expect((await rawGet(bff.origin, '/sandbox/assets/face-birthday.svg')).status).toBe(200);
+  });
+
   it('compresses the landing pages and their WeUI stylesheet, keeping the strict CSP', async () => {
     const page = await rawGet(bff.origin, '/landing/product?wxkeystr=1', { 'accept-encoding': 'br' });
     expect(page.status).toBe(400);
