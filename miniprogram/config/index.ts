@@ -1,5 +1,7 @@
 import { defineConfig, type UserConfigExport } from '@tarojs/cli'
 
+import { PreloadFirstPage } from './preload-pages'
+
 // One config for both targets. TARO_ENV is 'weapp' or 'h5' (set by `taro build --type`).
 const target = process.env.TARO_ENV === 'h5' ? 'h5' : 'weapp'
 
@@ -69,6 +71,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
       webpackChain(chain) {
         // The weapp main package has its own budget (scripts/check-size.js); webpack's 244 KiB hint is noise here.
         chain.performance.hints(false)
+        // The first page's lazy chunks download beside the main bundle, not after it.
+        chain.plugin('preload-first-page').use(PreloadFirstPage, ['pages/shelf/index'])
       },
     },
   }

@@ -1,0 +1,46 @@
+import type { Compiler } from 'webpack'
+
+const NAME = 'PreloadFirstPage'
+
+/**
+ * H5 only. Taro loads each page as a lazy chunk, which the browser only learns of once the main
+ * bundle has run: two round trips in series before the first content. This adds a small inline
+ * script to index.html that, before the main bundle runs, preloads the chunks (JS and CSS) of the page
+ * the URL opens (the hash route, else the app's first page), so they download alongside the main one.
+ * The BFF's CSP admits the script by its hash (bff/src/http/static.ts).
+ */
+export class PreloadFirstPage {
+  /** `firstPage`: app.config's pages[0], opened for an empty route. */
+  constructor(private readonly firstPage: string) {}
+
+  apply(compiler: Compiler): void {
+    const { Compilation, sources } = compiler.webpack
+    compiler.hooks.thisCompilation.tap(NAME, (compilation) => {
+      // After HtmlWebpackPlugin wrote index.html (it works at OPTIMIZE_INLINE).
+      compilation.hooks.processAssets.tap({ name: NAME, stage: Compilation.PROCESS_ASSETS_STAGE_OPTIMIZE_TRANSFER }, () => {
+        const html = compilation.getAsset('index.html')
+        if (!html) return
+        const byPage: Record<string, string[]> = {}
+        for (const group of compilation.chunkGroups) {
+          if (group.isInitial()) continue
+          for (const origin of group.origins) {
+            const page = /(pages\/[\w-]+\/index)(?:\.[jt]sx?)?$/.exec(origin.request ?? '')?.[1]
+            if (!page) continue
+            const files = group.chunks.flatMap((c) => [...c.files]).filter((f) => /\.(js|css)$/.test(f))
+            byPage[page] = [...new Set([...(byPage[page] ?? []), ...files])]
+          }
+        }
+        if (!byPage[this.firstPage]) {
+          compilation.warnings.push(new compiler.webpack.WebpackError(`${NAME}: no lazy chunk found for ${this.firstPage}; nothing preloaded`))
+          return
+        }
+        const script =
+          `!function(m,d){var r=location.hash.replace(/^#\\/?/,"").split("?")[0],f=m[r]||m[${JSON.stringify(this.firstPage)}];` +
+          `f.forEach(function(u){var l=d.createElement("link");l.rel="preload";l.as=/\\.css$/.test(u)?"style":"script";l.href="./"+u;d.head.appendChild(l)})}(${JSON.stringify(byPage)},document);`
+        const source = html.source.source().toString()
+        if (!source.includes('</head>')) return
+        compilation.updateAsset('index.html', new sources.RawSource(source.replace('</head>', `<script>${script}</script></head>`)))
+      })
+    })
+  }
+}
