@@ -338,7 +338,7 @@ describe('Mini Program H5: every consumer state', () => {
     await expectVisible('[data-testid=copy-order-id]', '复制');
     await expectVisible('[data-testid=call-merchant]', '联系商家');
     await expectVisible('[data-testid=invoice-entry]', '申请发票');
-    expect(await page.textContent('[data-testid=timeline-paid]')).toMatch(/已支付\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
+    expect(await page.textContent('[data-testid=timeline-paid]')).toMatch(/下单并付款\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
     await check('order-timeline', [order.order_id]);
   });
 

@@ -103,7 +103,7 @@ export function orderTimeline(order: Order): TimelineStep[] {
   const steps: TimelineStep[] = []
   const mine = order.cards.filter((c) => c.mine)
   if (order.role === 'buyer') {
-    steps.push({ key: 'paid', label: '已支付', time: order.pay_finish_time ?? order.create_time, detail: orderCardsText(order) })
+    steps.push({ key: 'paid', label: '下单并付款', time: order.pay_finish_time ?? order.create_time, detail: orderCardsText(order) })
     const sending = mine.filter((c) => c.status === 'GIFTING').length
     const accepted = order.cards.length - mine.length
     if (sending + accepted > 0) steps.push({ key: 'sent', label: '已赠送', detail: `赠送给好友 ${sending + accepted} 张` })

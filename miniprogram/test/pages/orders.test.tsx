@@ -190,7 +190,7 @@ describe('Order detail', () => {
     const { unmount } = render(<OrderPage />)
     const timeline = await screen.findByTestId('order-timeline')
     expect([...timeline.querySelectorAll('[data-testid^=timeline-]')].map((e) => e.getAttribute('data-testid'))).toEqual(['timeline-paid', 'timeline-sent', 'timeline-accepted', 'timeline-used'])
-    expect(screen.getByTestId('timeline-paid').textContent).toMatch(/已支付2023年11月1[45]日 \d{2}:\d{2}共 2 张 · 已赠送 1 张/)
+    expect(screen.getByTestId('timeline-paid').textContent).toMatch(/下单并付款2023年11月1[45]日 \d{2}:\d{2}共 2 张 · 已赠送 1 张/)
     expect(screen.getByTestId('timeline-accepted').textContent).toContain('好友已领取 1 张')
     unmount()
     setRouterParams({ order_id: 'ord-r' })
