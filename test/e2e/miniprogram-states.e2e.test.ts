@@ -474,12 +474,15 @@ describe('Mini Program H5: every consumer state', () => {
       await js.arrayBuffer();
 
       await coldLoad(false); // the BFF's first requests warm nothing the browser keeps
-      const loopback = await coldLoad(false);
+      // The fastest of three cold loads: a slow page is slow every time, one scheduler stall on a busy
+      // 2-core run (other suites beside this one) is not.
+      const loads = [await coldLoad(false), await coldLoad(false), await coldLoad(false)];
+      const loopback = loads.reduce((best, l) => (l.contentMs < best.contentMs ? l : best));
       const throttled = await coldLoad(true);
       const kb = (n: number) => `${(n / 1024).toFixed(1)} KB`;
       console.log(
         [
-          `first page (shelf), cold, loopback: ${kb(loopback.bytes)} transferred (${Object.entries(loopback.byType).map(([t, n]) => `${t} ${kb(n)}`).join(', ')}), content at ${Math.round(loopback.contentMs)} ms`,
+          `first page (shelf), cold, loopback: ${kb(loopback.bytes)} transferred (${Object.entries(loopback.byType).map(([t, n]) => `${t} ${kb(n)}`).join(', ')}), content at ${Math.round(loopback.contentMs)} ms (fastest of ${loads.map((l) => Math.round(l.contentMs)).join(', ')})`,
           `first page (shelf), cold, 4G-like (150 ms RTT, 1.6 Mbps) with 4× CPU slowdown: ${kb(throttled.bytes)}, content at ${Math.round(throttled.contentMs)} ms (target ≤ ${THROTTLED_TARGET_MS} ms${throttled.contentMs <= THROTTLED_TARGET_MS ? ', met' : ', NOT met'})`,
         ].join('\n'),
       );
