@@ -1,7 +1,13 @@
 import { z } from 'zod';
 
-/** A Chinese unified social credit code or older tax number: 15–20 uppercase letters or digits. */
-export const taxNo = z.string().trim().regex(/^[0-9A-Z]{15,20}$/, 'a tax number: 15–20 uppercase letters or digits');
+/**
+ * A Chinese unified social credit code or older tax number: 15–20 letters or digits, kept upper-case.
+ * Typed in lower case or with spaces, it is the same number: normalised, not refused.
+ */
+export const taxNo = z
+  .string()
+  .transform((s) => s.replace(/\s+/g, '').toUpperCase())
+  .pipe(z.string().regex(/^[0-9A-Z]{15,20}$/, 'a tax number: 15–20 letters or digits'));
 
 /**
  * `POST /api/orders/:orderId/invoice`: the invoice the buyer asks the merchant for. `tax_no` is
