@@ -52,7 +52,7 @@ export class CallbackService {
     if (!record.ok) return this.refuse(400, record.reason);
 
     // An unparsed scan_product_callback is still answered: from its fields as they came.
-    const scan = record.family === 'scan_callback' ? ((record.event ?? scanFieldsOf(opened.fields)) as EventOf<'scan_product_callback'>) : undefined;
+    const scan = record.family === 'scanproduct' ? ((record.event ?? scanFieldsOf(opened.fields)) as EventOf<'scan_product_callback'>) : undefined;
     let verdict: CodeResult | undefined;
     try {
       const [stored, result] = await this.withinDeadline(
@@ -70,7 +70,7 @@ export class CallbackService {
     const reply =
       record.family === 'card'
         ? CARD_ACK
-        : record.family === 'scan_callback'
+        : record.family === 'scanproduct'
           ? scanProductReplyXml(scan!, verdict ?? 'not_active', this.now())
           : PLAIN_ACK;
     return { status: 200, body: opened.encrypted ? sealReply(reply, this.deps.secrets, this.now()) : reply };

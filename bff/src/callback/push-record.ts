@@ -1,22 +1,17 @@
 import { createHash } from 'node:crypto';
-import { CARD_EVENT_NAMES, eventDedupKeyParts, parseEvent, type WechatEvent } from '@giftcard/shared';
+import { WECHAT_EVENTS, eventDedupKeyParts, parseEvent, type EventAck, type WechatEvent } from '@giftcard/shared';
 import type { InboundPush } from './inbox';
 
-export type PushFamily = 'card' | 'scan_callback' | 'other';
+export type PushFamily = EventAck;
 
 export type PushRecord =
   | { ok: true; push: InboundPush; event: WechatEvent | undefined; family: PushFamily }
   | { ok: false; reason: string };
 
-const CARD_EVENTS = new Set<string>(CARD_EVENT_NAMES);
-
-/** How a push is acknowledged, by its Event name: the gift card family, the scan callback, or `success`. */
+/** How a push is acknowledged, by its Event name: the table's `ack` (`card`, `scanproduct`, `success`). */
 function familyOf(name: string | undefined): PushFamily {
-  if (name === undefined) return 'other';
-  if (CARD_EVENTS.has(name)) return 'card';
-  if (name === 'scan_product_callback') return 'scan_callback';
-  // Card events the typed union does not know yet still get WeChat's expected `<xml>ok</xml>`.
-  return name.startsWith('card_') || name.startsWith('giftcard_') ? 'card' : 'other';
+  // Card events the table does not know yet still get WeChat's expected `<xml>ok</xml>`.
+  return WECHAT_EVENTS.ackOf(name) ?? (name?.startsWith('card_') || name?.startsWith('giftcard_') ? 'card' : 'success');
 }
 
 /**

@@ -1,10 +1,11 @@
+import { parseEvent } from '@giftcard/shared';
 import { PermanentFailure, StreamConsumer, type EntryHandler, type StreamConsumerOptions, type StreamEntry } from '../events/consumer';
 import { trimAcknowledged } from '../events/trim';
 import type { Logger } from '../log';
 import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
 import type { WechatClient } from '../wechat';
-import { eventFromPayload, PROJECTED_EVENT_TYPES, projectionTarget } from './mapping';
+import { projectionTarget, projectionTargets } from './mapping';
 import { ProjectionStore } from './store';
 import { ProjectionWriter } from './writer';
 
@@ -34,18 +35,13 @@ export interface ProjectorDeps {
 
 /**
  * The stream handler of the projector: an event is a hint naming what to re-read from WeChat.
- * Events of other types are acknowledged untouched. A payload that is not JSON, or a known event
- * with bad fields, can never be projected: it goes to the dead-letter stream at once.
+ * Events without a handler (`projectionTargets`) are acknowledged untouched. A payload that is not
+ * JSON, or a known event with bad fields, can never be projected: it goes to the dead-letter stream at once.
  */
 export function projectorHandler(writer: ProjectionWriter): EntryHandler {
   return async (entry: StreamEntry) => {
-    if (!PROJECTED_EVENT_TYPES.has(entry.type)) return;
-    let parsed;
-    try {
-      parsed = eventFromPayload(entry.payload);
-    } catch (e) {
-      throw new PermanentFailure(`payload is not a JSON object: ${(e as Error).message}`);
-    }
+    if (!projectionTargets.has(entry.type)) return;
+    const parsed = parseEvent(entry.payload);
     if (!parsed.ok) throw new PermanentFailure(parsed.error.message);
     const target = projectionTarget(parsed.event);
     switch (target.kind) {

@@ -1,4 +1,4 @@
-import { parseEvent, type CodeInfo, type GiftCardOrder, type GiftCardOrderCard, type ParseEventResult, type UserAuthInfo, type UserCardStatus, type WechatEvent } from '@giftcard/shared';
+import { WECHAT_EVENTS, type CodeInfo, type GiftCardOrder, type GiftCardOrderCard, type UserAuthInfo, type UserCardStatus, type WechatEvent } from '@giftcard/shared';
 import { cardCodeVisible } from '../policy';
 
 /**
@@ -266,16 +266,6 @@ export function orderViewFor(order: OrderProjection, openid: string): OrderView 
   };
 }
 
-/** Event types the projector acts on; every other entry is acknowledged as it comes. */
-export const PROJECTED_EVENT_TYPES: ReadonlySet<string> = new Set([
-  'giftcard_pay_done',
-  'giftcard_send_to_friend',
-  'giftcard_user_accept',
-  'user_gifting_card',
-  'user_get_card',
-  'user_authorize_invoice',
-]);
-
 /** What an event asks to re-read: a hint only, WeChat's answer decides what is written. */
 export type ProjectionTarget =
   | { kind: 'order'; orderId: string }
@@ -283,20 +273,17 @@ export type ProjectionTarget =
   | { kind: 'invoice'; orderId: string }
   | { kind: 'none' };
 
+/**
+ * The projector's handlers, registered per event name: what each event asks to re-read. Events
+ * without one are acknowledged as they come.
+ */
+export const projectionTargets = WECHAT_EVENTS.handlers<ProjectionTarget>()
+  .on(['giftcard_pay_done', 'giftcard_send_to_friend', 'giftcard_user_accept'], (e) => ({ kind: 'order', orderId: e.OrderId }))
+  .on(['user_get_card', 'user_gifting_card'], (e) => ({ kind: 'code', code: e.UserCardCode, cardId: e.CardId }))
+  .on('user_authorize_invoice', (e) => ({ kind: 'invoice', orderId: e.SuccOrderId || e.FailOrderId }));
+
 export function projectionTarget(event: WechatEvent): ProjectionTarget {
-  switch (event.Event) {
-    case 'giftcard_pay_done':
-    case 'giftcard_send_to_friend':
-    case 'giftcard_user_accept':
-      return { kind: 'order', orderId: event.OrderId };
-    case 'user_get_card':
-    case 'user_gifting_card':
-      return { kind: 'code', code: event.UserCardCode, cardId: event.CardId };
-    case 'user_authorize_invoice':
-      return { kind: 'invoice', orderId: event.SuccOrderId || event.FailOrderId };
-    default:
-      return { kind: 'none' };
-  }
+  return projectionTargets.handle(event) ?? { kind: 'none' };
 }
 
 /**
@@ -341,21 +328,4 @@ export function staleOrderIds(records: Iterable<FreshnessRecord>, now: number, m
     .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
     .slice(0, Math.max(0, limit))
     .map(([id]) => id);
-}
-
-/**
- * A stream entry's `payload` (JSON, WeChat's field names; the callback stores the parsed event, so
- * numbers and flags may be JSON numbers and booleans) → the typed event. Values are read back as the
- * strings WeChat sent (`true`, `1`, `1447848568`), then through the shared event schemas.
- * Throws on a payload that is not a JSON object.
- */
-export function eventFromPayload(payload: string): ParseEventResult {
-  const raw: unknown = JSON.parse(payload);
-  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) throw new Error('payload is not a JSON object');
-  const fields: Record<string, string> = {};
-  for (const [k, v] of Object.entries(raw)) {
-    if (typeof v === 'string') fields[k] = v;
-    else if (typeof v === 'number' || typeof v === 'boolean') fields[k] = String(v);
-  }
-  return parseEvent(fields);
 }

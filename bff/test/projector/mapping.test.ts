@@ -1,6 +1,5 @@
-import type { CodeInfo, GiftCardOrder } from '@giftcard/shared';
+import { parseEvent, type CodeInfo, type GiftCardOrder } from '@giftcard/shared';
 import {
-  eventFromPayload,
   invoiceProjection,
   merchantChangeTarget,
   orderProjection,
@@ -197,29 +196,29 @@ describe('projection mapping (pure: WeChat answers → records)', () => {
     expect(invoiceProjection('Z1', null, 8)).toEqual({ order_id: 'Z1', state: 'not_authorized', invoice_status: null, auth_time: null, user_auth_info: null, read_at: 8 });
   });
 
-  it('reads stream payloads in either shape (XML strings, or the parsed event the callback stores) and names what to re-read', () => {
+  it('reads stream payloads with the one parseEvent, in either shape (XML strings, or the parsed event the callback stores), and names what to re-read', () => {
     const asXml = { ToUserName: 'gh', FromUserName: 'o_x', CreateTime: 1447848568, MsgType: 'event', Event: 'giftcard_send_to_friend', PageId: 'P', OrderId: 'Z9', IsChatRoom: 'false', IsReturnBack: '1' };
-    const parsed = eventFromPayload(JSON.stringify(asXml));
+    const parsed = parseEvent(JSON.stringify(asXml));
     expect(parsed).toMatchObject({ ok: true, event: { Event: 'giftcard_send_to_friend', IsReturnBack: true, CreateTime: 1447848568 } });
     const asParsed = { ...asXml, IsChatRoom: false, IsReturnBack: true };
-    expect(eventFromPayload(JSON.stringify(asParsed))).toEqual(parsed);
+    expect(parseEvent(JSON.stringify(asParsed))).toEqual(parsed);
     if (!parsed.ok) throw new Error('unreachable');
     expect(projectionTarget(parsed.event)).toEqual({ kind: 'order', orderId: 'Z9' });
 
-    const getCard = eventFromPayload(
+    const getCard = parseEvent(
       JSON.stringify({ ToUserName: 'gh', FromUserName: 'o_x', CreateTime: 1, MsgType: 'event', Event: 'user_get_card', CardId: 'c1', UserCardCode: '00123', IsGiveByFriend: 1, FriendUserName: 'o_y', OldUserCardCode: '' }),
     );
     expect(getCard.ok && projectionTarget(getCard.event)).toEqual({ kind: 'code', code: '00123', cardId: 'c1' });
-    const invoice = eventFromPayload(
+    const invoice = parseEvent(
       JSON.stringify({ ToUserName: 'gh', FromUserName: 'o_x', CreateTime: 1, MsgType: 'event', Event: 'user_authorize_invoice', SuccOrderId: '', FailOrderId: 'Z7', AppId: 'wx', Source: 'web' }),
     );
     expect(invoice.ok && projectionTarget(invoice.event)).toEqual({ kind: 'invoice', orderId: 'Z7' });
-    const merchant = eventFromPayload(JSON.stringify({ ToUserName: 'gh', FromUserName: 'o_x', CreateTime: 1, MsgType: 'event', Event: 'card_merchant_check_result', MerchantId: 12, IsPass: 1, Reason: '' }));
+    const merchant = parseEvent(JSON.stringify({ ToUserName: 'gh', FromUserName: 'o_x', CreateTime: 1, MsgType: 'event', Event: 'card_merchant_check_result', MerchantId: 12, IsPass: 1, Reason: '' }));
     expect(merchant.ok && projectionTarget(merchant.event)).toEqual({ kind: 'none' });
 
-    expect(eventFromPayload(JSON.stringify({ ...asXml, OrderId: '' }))).toMatchObject({ ok: false, error: { kind: 'invalid' } });
-    expect(() => eventFromPayload('[1]')).toThrow(/not a JSON object/);
-    expect(() => eventFromPayload('{')).toThrow();
+    expect(parseEvent(JSON.stringify({ ...asXml, OrderId: '' }))).toMatchObject({ ok: false, error: { kind: 'invalid' } });
+    expect(parseEvent('[1]')).toMatchObject({ ok: false, error: { kind: 'malformed', message: /not a JSON object/ } });
+    expect(parseEvent('{')).toMatchObject({ ok: false, error: { kind: 'malformed' } });
   });
 
   it('a change made through the merchant API names what to re-read: the code (balance, consume) or the order (refund)', () => {
