@@ -1,3 +1,4 @@
+import { WECHAT_EVENTS, type WechatEventName, type WireEventOf, type WireFieldsOf } from '@giftcard/shared';
 import { MiniProgramLogins } from './areas/auth/logins';
 import { CardWorld } from './areas/cards/state';
 import { InvoiceWorld } from './areas/invoice/state';
@@ -37,5 +38,16 @@ export class SandboxWorld {
     this.tokens = new TokenRegistry(this.clock, config.tokenTtlSeconds);
     this.scan = new ScanState(this.clock, () => this.config.ticketTtlSeconds);
     if (config.callback) startPusher(this, config.callback);
+  }
+
+  /**
+   * The sandbox's typed emitter: WeChat pushes the event `name` (of the event table, with exactly
+   * the fields the table gives it) from `from`, whoever acted, to the Service Account, at the
+   * sandbox clock's time unless `createTime` says otherwise. Published to the outbox, and returned.
+   */
+  emit<N extends WechatEventName>(name: N, from: string, fields: WireFieldsOf<N>, createTime = this.clock.now()): WireEventOf<N> {
+    const event = WECHAT_EVENTS.wireEvent(name, { ToUserName: this.config.serviceAccount.originalId, FromUserName: from, CreateTime: createTime }, fields);
+    this.outbox.publish(event);
+    return event;
   }
 }

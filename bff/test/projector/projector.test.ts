@@ -208,7 +208,7 @@ describe('projector (consumer group `projector`: projections re-read from WeChat
   it('a forged event naming an order or a code of another user gives that user nothing (order/get and code/get say whose it is)', async () => {
     const order = await purchase('o_victim', [{ card: 0, count: 1 }]);
     drain(); // the genuine push never arrives; only the forged ones do
-    const head = { ToUserName: sandbox.world.config.serviceAccount.originalId, FromUserName: 'o_attacker', CreateTime: sandbox.world.clock.now(), MsgType: 'event' };
+    const head = { ToUserName: sandbox.world.config.serviceAccount.originalId, FromUserName: 'o_attacker', CreateTime: sandbox.world.clock.now(), MsgType: 'event' as const };
     await deliver(
       { ...head, Event: 'giftcard_pay_done', PageId: shop.pageId, OrderId: order.order_id },
       { ...head, Event: 'giftcard_user_accept', PageId: shop.pageId, OrderId: order.order_id, IsChatRoom: 'false' },
@@ -234,7 +234,7 @@ describe('projector (consumer group `projector`: projections re-read from WeChat
   });
 
   it('acknowledges other events without projecting; a malformed payload goes to the dead letters; a WeChat failure is retried', async () => {
-    const head = { ToUserName: 'gh', FromUserName: 'o_x', CreateTime: sandbox.world.clock.now(), MsgType: 'event' };
+    const head = { ToUserName: 'gh', FromUserName: 'o_x', CreateTime: sandbox.world.clock.now(), MsgType: 'event' as const };
     await deliver({ ...head, Event: 'user_scan_product', KeyStandard: 'ean13', KeyStr: '6901481811083', Country: '', Province: '', City: '', ExtInfo: '' });
     await db.redis.xadd(db.keys.events, '*', 'type', 'text', 'id', 'o_x|1|text|1', 'received_at', Date.now(), 'payload', JSON.stringify({ MsgType: 'text', Content: 'hi', CreateTime: 1 }));
     await settled();

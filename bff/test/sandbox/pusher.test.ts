@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { parseEvent } from '@giftcard/shared';
+import { parseEvent, type WireEventOf } from '@giftcard/shared';
 import { decryptMessage, encryptMessage, parseEncodingAesKey } from '../../src/callback/protocol/aes';
 import { callbackSignature, msgSignature } from '../../src/callback/protocol/signature';
 import { encryptedReplyXml, parseEncryptedEnvelope, parsePushXml } from '../../src/callback/protocol/xml';
@@ -64,7 +64,7 @@ const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const APPID = DEMO_SANDBOX_CONFIG.serviceAccount.appid;
 const ORIGINAL_ID = DEMO_SANDBOX_CONFIG.serviceAccount.originalId;
 
-const payDone = (orderId = 'Z2y2rY74ksZX1ceuGA'): OutgoingEvent => ({
+const payDone = (orderId = 'Z2y2rY74ksZX1ceuGA'): WireEventOf<'giftcard_pay_done'> => ({
   ToUserName: ORIGINAL_ID,
   FromUserName: 'obLatjgoYejavUtHsWwrX-2GtFJE',
   CreateTime: 1472631550,
@@ -135,7 +135,7 @@ describe('the sandbox pushes events to the callback URL (001 "Event Push", 002 Â
     it('writes flags bare, as the spec samples do, and the pushed event reads back through the typed events', async () => {
       startWorld();
       receiver.answer = () => ({ body: '<xml>ok</xml>' });
-      const event = { ...payDone(), Event: 'giftcard_send_to_friend', IsChatRoom: true, IsReturnBack: false };
+      const event: OutgoingEvent = { ...payDone(), Event: 'giftcard_send_to_friend', IsChatRoom: true, IsReturnBack: false };
       world.outbox.publish(event);
       await world.pusher!.idle();
       expect(receiver.requests[0]!.body).toContain('<IsChatRoom>true</IsChatRoom><IsReturnBack>false</IsReturnBack>');

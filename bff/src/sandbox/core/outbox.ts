@@ -1,10 +1,13 @@
+import type { WireEvent } from '@giftcard/shared';
+
 /**
- * Event pushes WeChat would send to the merchant's callback URL, as WeChat's own field names
- * (`Event`, `FromUserName`, `CreateTime`, …). Handlers and user actions publish here; the event
- * pusher (callback delivery with WeChat's retries) subscribes. Without a subscriber they wait.
- * A boolean is written bare (`<IsChatRoom>true</IsChatRoom>`, 002 §10.2), as WeChat's samples show.
+ * Event pushes WeChat would send to the merchant's callback URL: only events of the event table,
+ * with WeChat's own field names (`Event`, `FromUserName`, `CreateTime`, …), each value as the table
+ * allows it. Handlers and user actions publish here (`SandboxWorld.emit`); the event pusher
+ * (callback delivery with WeChat's retries) subscribes. Without a subscriber they wait. A boolean
+ * is written bare (`<IsChatRoom>true</IsChatRoom>`, 002 §10.2), as WeChat's samples show.
  */
-export type OutgoingEvent = Record<string, string | number | boolean | Record<string, unknown>> & { Event: string };
+export type OutgoingEvent = WireEvent;
 
 export class EventOutbox {
   private pending: OutgoingEvent[] = [];

@@ -1,4 +1,4 @@
-import { CARD_EVENT_NAMES } from '@giftcard/shared';
+import { WECHAT_EVENTS } from '@giftcard/shared';
 import { CryptoError, decryptMessage, encryptMessage } from '../../callback/protocol/aes';
 import { callbackSignature, msgSignature, safeEqualHex } from '../../callback/protocol/signature';
 import { cdata, parseEncryptedEnvelope } from '../../callback/protocol/xml';
@@ -22,8 +22,8 @@ export interface PushSecrets {
  * every other push (001 "Event Push") is retried 3 times when no 200 came within the timeout.
  */
 export type PushFamily = 'card' | 'ordinary';
-const CARD_EVENTS: ReadonlySet<string> = new Set(CARD_EVENT_NAMES);
-export const familyOf = (eventName: string): PushFamily => (CARD_EVENTS.has(eventName) ? 'card' : 'ordinary');
+/** The table's `ack`: the events answered `<xml>ok</xml>` are the card family. */
+export const familyOf = (eventName: string): PushFamily => (WECHAT_EVENTS.ackOf(eventName) === 'card' ? 'card' : 'ordinary');
 export const MAX_ATTEMPTS: Readonly<Record<PushFamily, number>> = { card: 30, ordinary: 1 + 3 };
 
 const ELEMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -1,5 +1,4 @@
 import type Router from '@koa/router';
-import type { GiftCardOrder } from '@giftcard/shared';
 import { z } from 'zod';
 import type { ControlRoute } from '../../core/control-router';
 import type { OutgoingEvent } from '../../core/outbox';
@@ -33,7 +32,8 @@ export function registerCardControls(post: ControlRoute, router: Router, world: 
     }),
     (purchase, w) => {
       const order = w.cards.buy(purchase);
-      w.outbox.publish(payDoneEvent(order, w.config.serviceAccount.originalId));
+      // §10.1: FromUserName is the buyer; the push is dated when the payment finished.
+      w.emit('giftcard_pay_done', order.open_id, { PageId: order.page_id, OrderId: order.order_id }, order.pay_finish_time);
       return order;
     },
   );
@@ -44,8 +44,7 @@ export function registerCardControls(post: ControlRoute, router: Router, world: 
     z.object({ order_id: z.string().min(1), openid: z.string().min(1).optional(), is_chat_room: z.boolean().default(false) }),
     (s, w) => {
       const { order, giver } = w.cards.gifts.sendOrder(s.order_id, s.openid, s.is_chat_room);
-      const event = { ...header(w, giver, 'giftcard_send_to_friend'), PageId: order.page_id, OrderId: order.order_id, IsChatRoom: s.is_chat_room, IsReturnBack: false };
-      w.outbox.publish(event);
+      const event = w.emit('giftcard_send_to_friend', giver, { PageId: order.page_id, OrderId: order.order_id, IsChatRoom: s.is_chat_room, IsReturnBack: false });
       return { order, event };
     },
   );
@@ -55,10 +54,9 @@ export function registerCardControls(post: ControlRoute, router: Router, world: 
   post('/_control/orders/accept', z.object({ order_id: z.string().min(1), openid: z.string().min(1) }), (a, w) => {
     const { order, giver, isChatRoom, received } = w.cards.gifts.acceptOrder(a.order_id, a.openid);
     const events: OutgoingEvent[] = [
-      { ...header(w, a.openid, 'giftcard_user_accept'), PageId: order.page_id, OrderId: order.order_id, IsChatRoom: isChatRoom },
-      ...received.map((c) => getCardEvent(w, a.openid, c.card_id, c.code, giver)),
+      w.emit('giftcard_user_accept', a.openid, { PageId: order.page_id, OrderId: order.order_id, IsChatRoom: isChatRoom }),
+      ...received.map((c) => emitGetCard(w, a.openid, c.card_id, c.code, giver)),
     ];
-    for (const e of events) w.outbox.publish(e);
     return { order, events };
   });
 
@@ -68,15 +66,13 @@ export function registerCardControls(post: ControlRoute, router: Router, world: 
     z.object({ code: z.string().min(1), openid: z.string().min(1), friend_openid: z.string().min(1).optional(), is_chat_room: z.boolean().default(false) }),
     (g, w) => {
       const { code } = w.cards.gifts.giftCard(g.code, g.openid, g.friend_openid, g.is_chat_room);
-      const event = {
-        ...header(w, g.openid, 'user_gifting_card'),
+      const event = w.emit('user_gifting_card', g.openid, {
         CardId: code.card_id,
         UserCardCode: code.code,
         IsReturnBack: 0,
         FriendUserName: g.friend_openid ?? '',
         IsChatRoom: g.is_chat_room ? 1 : 0,
-      };
-      w.outbox.publish(event);
+      });
       return { event };
     },
   );
@@ -84,8 +80,7 @@ export function registerCardControls(post: ControlRoute, router: Router, world: 
   // The friend takes the given card: it moves to their card pack (§10.4 "Receive", IsGiveByFriend 1).
   post('/_control/codes/accept', z.object({ code: z.string().min(1), openid: z.string().min(1) }), (a, w) => {
     const { code, gift } = w.cards.gifts.acceptCard(a.code, a.openid);
-    const event = getCardEvent(w, a.openid, code.card_id, code.code, gift.giver);
-    w.outbox.publish(event);
+    const event = emitGetCard(w, a.openid, code.card_id, code.code, gift.giver);
     return { event };
   });
 
@@ -99,25 +94,7 @@ export function registerCardControls(post: ControlRoute, router: Router, world: 
   });
 }
 
-/** The head every push carries; FromUserName is whoever acted. */
-function header(w: SandboxWorld, from: string, event: string) {
-  return { ToUserName: w.config.serviceAccount.originalId, FromUserName: from, CreateTime: w.clock.now(), MsgType: 'event', Event: event };
-}
-
 /** §10.4 "Receive": a card from a friend landed in `receiver`'s card pack; the code is unchanged (OldUserCardCode empty). */
-function getCardEvent(w: SandboxWorld, receiver: string, cardId: string, code: string, giver: string): OutgoingEvent {
-  return { ...header(w, receiver, 'user_get_card'), CardId: cardId, IsGiveByFriend: 1, UserCardCode: code, FriendUserName: giver, OldUserCardCode: '' };
-}
-
-/** §10.1 giftcard_pay_done, with WeChat's field names; FromUserName is the buyer. */
-export function payDoneEvent(order: GiftCardOrder, originalId: string): OutgoingEvent {
-  return {
-    ToUserName: originalId,
-    FromUserName: order.open_id,
-    CreateTime: order.pay_finish_time,
-    MsgType: 'event',
-    Event: 'giftcard_pay_done',
-    PageId: order.page_id,
-    OrderId: order.order_id,
-  };
+function emitGetCard(w: SandboxWorld, receiver: string, cardId: string, code: string, giver: string): OutgoingEvent {
+  return w.emit('user_get_card', receiver, { CardId: cardId, IsGiveByFriend: 1, UserCardCode: code, FriendUserName: giver, OldUserCardCode: '' });
 }

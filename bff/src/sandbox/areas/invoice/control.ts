@@ -24,18 +24,12 @@ export function registerInvoiceControls(post: ControlRoute): void {
     (a, w) => {
       const info = { ...(a.user_field ? { user_field: a.user_field } : {}), ...(a.biz_field ? { biz_field: a.biz_field } : {}) };
       const openid = a.fail ? w.invoice.failAuthorization(a.order_id, a.openid) : w.invoice.authorize(a.order_id, a.openid, info, a.source).openid;
-      const event = {
-        ToUserName: w.config.serviceAccount.originalId,
-        FromUserName: openid,
-        CreateTime: w.clock.now(),
-        MsgType: 'event',
-        Event: 'user_authorize_invoice',
+      const event = w.emit('user_authorize_invoice', openid, {
         SuccOrderId: a.fail ? '' : a.order_id,
         FailOrderId: a.fail ? a.order_id : '',
         AppId: w.config.serviceAccount.appid,
         Source: a.source,
-      };
-      w.outbox.publish(event);
+      });
       return { event };
     },
   );

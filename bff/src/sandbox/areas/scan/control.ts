@@ -29,8 +29,7 @@ export function registerScanControls(post: ControlRoute): void {
   // WeChat's review verdict, pushed as user_scan_product_verify_action (001 §1.5).
   post('/_control/products/review', z.object({ ...key, pass: z.boolean(), reason: z.string().default('') }), (r, w) => {
     const product = w.scan.review(r.keystandard, r.keystr, r.pass);
-    w.outbox.publish({
-      ...header(w, WECHAT_REVIEW_SENDER, 'user_scan_product_verify_action'),
+    w.emit('user_scan_product_verify_action', WECHAT_REVIEW_SENDER, {
       KeyStandard: r.keystandard,
       KeyStr: r.keystr,
       Result: r.pass ? 'verify_ok' : 'verify_not_pass',
@@ -57,8 +56,7 @@ export function registerScanControls(post: ControlRoute): void {
       const ticket = w.scan.scan(s.openid, s.keystandard, s.keystr, s.extinfo, s);
       const product = { KeyStandard: s.keystandard, KeyStr: s.keystr };
       const events: OutgoingEvent[] = [
-        {
-          ...header(w, s.openid, 'user_scan_product'),
+        w.emit('user_scan_product', s.openid, {
           ...product,
           Country: s.country,
           Province: s.province,
@@ -66,14 +64,13 @@ export function registerScanControls(post: ControlRoute): void {
           Sex: s.sex,
           Scene: w.scan.ticket(ticket).scene,
           ExtInfo: s.extinfo,
-        },
+        }),
       ];
       const antiFake = w.scan.product(s.keystandard, s.keystr).brand_info.module_info?.module_list.find((m) => m.type === 'anti_fake');
       if (antiFake) {
         // native_show "true": WeChat shows the merchant's answer in its own pop-up.
-        events.push({ ...header(w, s.openid, 'scan_product_callback'), ...product, ExtInfo: s.extinfo, NeedAntiFake: antiFake.native_show === 'true' });
+        events.push(w.emit('scan_product_callback', s.openid, { ...product, ExtInfo: s.extinfo, NeedAntiFake: antiFake.native_show === 'true' }));
       }
-      for (const e of events) w.outbox.publish(e);
       return { ticket, events };
     },
   );
@@ -82,34 +79,21 @@ export function registerScanControls(post: ControlRoute): void {
   post('/_control/products/subscribe', z.object({ ...visit, scene: z.enum(['scanbarcode', 'scanimage']).default('scanbarcode') }), (s, w) => {
     w.scan.product(s.keystandard, s.keystr);
     w.scan.follow(s.openid);
-    const event = { ...header(w, s.openid, 'subscribe'), EventKey: [s.scene, s.keystandard, s.keystr, s.extinfo].join('|') };
-    w.outbox.publish(event);
+    const event = w.emit('subscribe', s.openid, { EventKey: [s.scene, s.keystandard, s.keystr, s.extinfo].join('|') });
     return { event };
   });
 
   // The user enters the Official Account's chat from the homepage (001 §1.3).
   post('/_control/products/enter-session', z.object(visit), (s, w) => {
     w.scan.product(s.keystandard, s.keystr);
-    const event = { ...header(w, s.openid, 'user_scan_product_enter_session'), KeyStandard: s.keystandard, KeyStr: s.keystr, ExtInfo: s.extinfo };
-    w.outbox.publish(event);
+    const event = w.emit('user_scan_product_enter_session', s.openid, { KeyStandard: s.keystandard, KeyStr: s.keystr, ExtInfo: s.extinfo });
     return { event };
   });
 
   // The user's province, pushed after the homepage opened (001 §1.4); a National Bureau of Statistics code.
   post('/_control/products/location', z.object({ ...visit, region_code: z.string().regex(/^[0-9]{6}$/).default('440000') }), (s, w) => {
     w.scan.product(s.keystandard, s.keystr);
-    const event = {
-      ...header(w, s.openid, 'user_scan_product_async'),
-      KeyStandard: s.keystandard,
-      KeyStr: s.keystr,
-      ExtInfo: s.extinfo,
-      RegionCode: s.region_code,
-    };
-    w.outbox.publish(event);
+    const event = w.emit('user_scan_product_async', s.openid, { KeyStandard: s.keystandard, KeyStr: s.keystr, ExtInfo: s.extinfo, RegionCode: s.region_code });
     return { event };
   });
-}
-
-function header(w: SandboxWorld, from: string, event: string) {
-  return { ToUserName: w.config.serviceAccount.originalId, FromUserName: from, CreateTime: w.clock.now(), MsgType: 'event', Event: event };
 }

@@ -15,17 +15,7 @@ export function registerSubmerchantControls(post: ControlRoute): void {
     z.object({ merchant_id: z.number().int().nonnegative(), pass: z.boolean(), reason: z.string().default('') }),
     (r, w) => {
       const info = w.submerchant.review(r.merchant_id, r.pass);
-      const event = {
-        ToUserName: w.config.serviceAccount.originalId,
-        FromUserName: WECHAT_REVIEW_SENDER,
-        CreateTime: w.clock.now(),
-        MsgType: 'event',
-        Event: 'card_merchant_check_result',
-        MerchantId: r.merchant_id,
-        IsPass: r.pass ? 1 : 0,
-        Reason: r.pass ? '' : r.reason,
-      };
-      w.outbox.publish(event);
+      const event = w.emit('card_merchant_check_result', WECHAT_REVIEW_SENDER, { MerchantId: r.merchant_id, IsPass: r.pass ? 1 : 0, Reason: r.pass ? '' : r.reason });
       return { info, event };
     },
   );
