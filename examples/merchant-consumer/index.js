@@ -17,6 +17,9 @@ const path = require('node:path');
 // ioredis is a dependency of the BFF package: use that copy, so the example needs no install of its own.
 const ioredis = require(require.resolve('ioredis', { paths: [path.join(__dirname, '..', '..', 'bff')] }));
 const Redis = ioredis.default || ioredis;
+// The event table's one reader of an event, from the built shared package (`pnpm build`): the same
+// parseEvent the BFF's projector and webhook sender read stored events with.
+const { parseEvent } = require(path.join(__dirname, '..', '..', 'shared', 'dist'));
 
 const env = process.env;
 const REDIS_URL = env.REDIS_URL || 'redis://127.0.0.1:6379/0';
@@ -58,12 +61,9 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 function record(entryId, flat, deliveries) {
   const f = {};
   for (let i = 0; i + 1 < flat.length; i += 2) f[flat[i]] = flat[i + 1];
-  let payload;
-  try {
-    payload = JSON.parse(f.payload);
-  } catch {
-    payload = f.payload;
-  }
+  // An event of the table in its one shape (numbers, booleans); any other push with its fields as stored.
+  const read = parseEvent(f.payload);
+  const payload = read.ok ? read.event : (read.fields ?? f.payload);
   return { entry_id: entryId, type: f.type, id: f.id, received_at: Number(f.received_at), deliveries, payload, fields: f };
 }
 

@@ -1,3 +1,4 @@
+import { parseEvent } from '@giftcard/shared';
 import type { MerchantWebhookConfig } from '../config';
 import { StreamConsumer, type StreamEntry } from '../events/consumer';
 import type { Logger } from '../log';
@@ -39,15 +40,16 @@ export interface WebhookSenderDeps {
   consumer?: string;
 }
 
-/** The body of a webhook: the stream entry's fields, `payload` as an object (CONTRACT.md). */
+/**
+ * The body of a webhook: the stream entry's fields, `payload` as an object (CONTRACT.md). An event
+ * of the table in its one shape, as the shared `parseEvent` reads it; anything else (another push,
+ * an `unparsed` one) with its fields as stored; a payload that is not a JSON object (a hand-made
+ * entry) as the text it is.
+ */
 export function webhookBody(entry: StreamEntry): string {
   const { type, id, received_at: _r, payload: _p, ...extra } = entry.fields;
-  let payload: unknown;
-  try {
-    payload = JSON.parse(entry.payload);
-  } catch {
-    payload = entry.payload; // not written by the inbox (a hand-made entry): sent as the text it is
-  }
+  const read = parseEvent(entry.payload);
+  const payload = read.ok ? read.event : (read.fields ?? entry.payload);
   return JSON.stringify({ id, entry_id: entry.entryId, type, received_at: entry.receivedAt, payload, ...extra });
 }
 
