@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { GiftCardOrder } from '@giftcard/shared';
-import Redis from 'ioredis';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { freePort } from '../support/free-port';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { launchChromium, startDemoStack, type DemoStack } from '../support/demo-stack';
 
 /**
  * Every consumer page and state of the Mini Program's H5 build, as a WeChat user meets them at
@@ -22,14 +20,12 @@ jest.setTimeout(180_000);
 
 const root = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(root, 'test', 'artifacts');
-const ADMIN_TOKEN = `e2e-admin-${randomBytes(12).toString('hex')}`;
 const BUYER = 'o_states_buyer';
 const FRIEND = 'o_states_friend';
 const MINI_BUYER = 'o_states_mini';
 const MINI_FRIEND = 'o_states_mini_friend';
 const MINI_NEW = 'o_states_mini_new';
 const VIEWPORT = { width: 375, height: 812 };
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
 /** Budget of the first page (the shelf), cold. */
 const BUDGET_BYTES = 150 * 1024;
@@ -37,32 +33,17 @@ const BUDGET_MS = 1000;
 const THROTTLED_TARGET_MS = 2000;
 
 describe('Mini Program H5: every consumer state', () => {
-  let child: ChildProcess | undefined;
-  let output = '';
+  let stack: DemoStack;
   let origin: string;
   let browser: Browser;
   /** One context per WeChat user (a user's session stays in their own storage, as on their own phone). */
   const contexts = new Map<string, { context: BrowserContext; page: Page }>();
   let page: Page;
   const pageErrors: string[] = [];
-  const prefix = `gc:test:e2e-states:${randomBytes(4).toString('hex')}:`;
   let pageId: string;
   let cardIds: string[];
-
-  async function control<T>(action: string, body: unknown): Promise<T> {
-    const res = await fetch(`${origin}/sandbox/_control/${action}`, { method: 'POST', body: JSON.stringify(body) });
-    if (!res.ok) throw new Error(`control ${action}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
-  async function admin<T>(method: string, p: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${origin}/admin${p}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`admin ${method} ${p}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
+  const control = <T>(action: string, body: unknown) => stack.control<T>(action, body);
+  const admin = <T>(method: string, p: string, body?: unknown) => stack.admin<T>(method, p, body);
   /** A purchase on the demo shelf, and the card-button jump of its first card for a Mini Program user. */
   async function purchase(buyer: string, cardId: string): Promise<{ order: GiftCardOrder; code: string; jump: (miniUser: string, openid?: string) => Promise<string> }> {
     const order = await control<GiftCardOrder>('shelves/buy', { openid: buyer, page_id: pageId, items: [{ card_id: cardId, count: 1 }] });
@@ -80,25 +61,12 @@ describe('Mini Program H5: every consumer state', () => {
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    child = spawn('node', ['scripts/start.js', '--no-build'], {
-      cwd: root,
-      env: { ...process.env, PORT: String(port), REDIS_PREFIX: prefix, ADMIN_TOKEN, LOG_LEVEL: 'error' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
-    for (let i = 0; i < 300 && !/^Demo card jump: /m.test(output); i++) {
-      if (child.exitCode !== null) throw new Error(`pnpm start exited ${child.exitCode}:\n${output}`);
-      if (/demo data not seeded/.test(output)) throw new Error(`demo seed failed:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    if (!/^Demo card jump: /m.test(output)) throw new Error(`pnpm start printed no demo URLs:\n${output}`);
+    stack = await startDemoStack('e2e-states');
+    origin = stack.origin;
     pageId = (await admin<{ page_id_list: string[] }>('GET', '/shelves')).page_id_list[0]!;
     const { page: shelf } = await admin<{ page: { theme_list: { item_list: { card_id: string }[] }[] } }>('GET', `/shelves/${encodeURIComponent(pageId)}`);
     cardIds = shelf.theme_list[0]!.item_list.map((i) => i.card_id);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   async function pageOf(user: string): Promise<Page> {
@@ -117,17 +85,7 @@ describe('Mini Program H5: every consumer state', () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (child && child.exitCode === null) {
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-    }
-    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0');
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    await stack?.stop();
   });
 
   /** A fresh load of a hash route as `user` (the H5 demo's wx.login stand-in), so the page mounts anew. */

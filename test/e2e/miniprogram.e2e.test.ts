@@ -1,13 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { GiftCardOrder } from '@giftcard/shared';
 import Redis from 'ioredis';
 import jsQR from 'jsqr';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { freePort } from '../support/free-port';
+import { launchChromium, startDemoStack, type DemoStack } from '../support/demo-stack';
 
 /**
  * The Mini Program's H5 build in a real Chromium, on the stack `pnpm start` runs (scripts/start.js
@@ -20,55 +18,26 @@ jest.setTimeout(120_000);
 
 const root = path.resolve(__dirname, '../..');
 const ARTIFACTS = path.join(root, 'test', 'artifacts');
-const ADMIN_TOKEN = `e2e-admin-${randomBytes(12).toString('hex')}`;
 const BUYER = 'o_e2e_buyer';
 const MINI_USER = 'o_e2e_mini';
 
 describe('Mini Program H5 in Chromium', () => {
-  let child: ChildProcess | undefined;
-  let output = '';
+  let stack: DemoStack;
   let origin: string;
+  let prefix: string;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   const consoleErrors: string[] = [];
-  const prefix = `gc:test:e2e-mp:${randomBytes(4).toString('hex')}:`;
   let order: GiftCardOrder;
   let cardJump: string;
-
-  async function control<T>(action: string, body: unknown): Promise<T> {
-    const res = await fetch(`${origin}/sandbox/_control/${action}`, { method: 'POST', body: JSON.stringify(body) });
-    if (!res.ok) throw new Error(`control ${action}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
-  async function admin<T>(method: string, p: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${origin}/admin${p}`, {
-      method,
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    if (!res.ok) throw new Error(`admin ${method} ${p}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as T;
-  }
+  const control = <T>(action: string, body: unknown) => stack.control<T>(action, body);
+  const admin = <T>(method: string, p: string, body?: unknown) => stack.admin<T>(method, p, body);
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
-    const port = await freePort();
-    origin = `http://127.0.0.1:${port}`;
-    child = spawn('node', ['scripts/start.js', '--no-build'], {
-      cwd: root,
-      env: { ...process.env, PORT: String(port), REDIS_PREFIX: prefix, ADMIN_TOKEN, LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout!.on('data', (d) => (output += d));
-    child.stderr!.on('data', (d) => (output += d));
-    // Up, and the demo data seeded (its URLs printed): content, not a fixed wait.
-    for (let i = 0; i < 300 && !/^Demo card jump: /m.test(output); i++) {
-      if (child.exitCode !== null) throw new Error(`pnpm start exited ${child.exitCode}:\n${output}`);
-      if (/demo data not seeded/.test(output)) throw new Error(`demo seed failed:\n${output}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    if (!/^Demo card jump: /m.test(output)) throw new Error(`pnpm start printed no demo URLs:\n${output}`);
+    stack = await startDemoStack('e2e-mp');
+    ({ origin, prefix } = stack);
 
     // A purchase of our own, on the demo shelf the Mini Program is bound to.
     const { page_id_list } = await admin<{ page_id_list: string[] }>('GET', '/shelves');
@@ -80,10 +49,7 @@ describe('Mini Program H5 in Chromium', () => {
     const q = new URLSearchParams({ encrypt_code, card_id: cardId, openid: BUYER, outer_str: 'x', demo_user: MINI_USER });
     cardJump = `/app/#/pages/card/index?${q}`;
 
-    browser = await chromium.launch({
-      executablePath: '/usr/bin/chromium',
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
-    });
+    browser = await launchChromium();
     // One context: the app keeps its session (the demo user's) across page loads, like WeChat does.
     context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
     page = await context.newPage();
@@ -95,18 +61,7 @@ describe('Mini Program H5 in Chromium', () => {
 
   afterAll(async () => {
     await browser?.close();
-    if (child && child.exitCode === null) {
-      // start.js forwards the signal to the BFF and exits when it has.
-      const exited = new Promise((r) => child!.once('exit', r));
-      child.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
-      child.stdout?.destroy();
-      child.stderr?.destroy();
-    }
-    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0');
-    const keys = await redis.keys(`${prefix}*`);
-    if (keys.length) await redis.del(...keys);
-    redis.disconnect();
+    await stack?.stop();
   });
 
   /** A fresh load of a hash route (not a same-document hash change), so the page mounts and onShow runs. */
@@ -144,8 +99,8 @@ describe('Mini Program H5 in Chromium', () => {
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `miniprogram-${name}.png`), fullPage: true });
 
   it('pnpm start prints the app URL and a ready-made card jump of the demo purchase, and serves /app/', async () => {
-    expect(output).toContain(`App (H5):       ${origin}/app/`);
-    expect(output).toMatch(new RegExp(`^Demo card jump: ${origin.replace(/[.]/g, '\\.')}/app/#/pages/card/index\\?encrypt_code=[^&]+&card_id=[^&]+&openid=o_demo_buyer&outer_str=demo&demo_user=o_demo_mini$`, 'm'));
+    expect(stack.output()).toContain(`App (H5):       ${origin}/app/`);
+    expect(stack.output()).toMatch(new RegExp(`^Demo card jump: ${origin.replace(/[.]/g, '\\.')}/app/#/pages/card/index\\?encrypt_code=[^&]+&card_id=[^&]+&openid=o_demo_buyer&outer_str=demo&demo_user=o_demo_mini$`, 'm'));
     const res = await fetch(`${origin}/app/`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
