@@ -1,21 +1,6 @@
 import type { GiftCardOrder } from '@giftcard/shared';
-import { runCli, type CliIO } from '../../src/cli/run';
+import { gc } from '../support/cli';
 import { startAdmin, type TestAdmin } from './support';
-
-/** `pnpm gc …` in-process, output captured. */
-async function gc(argv: string[], env: Record<string, string>) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdin: Object.assign((async function* () {})(), { isTTY: true }),
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env,
-    fetch,
-  };
-  const code = await runCli(argv, io);
-  return { code, stdout, stderr };
-}
 
 /** Issue 12: the BFF enforces the refund policy the pages state before calling WeChat's refund. */
 describe('POST /admin/orders/:order_id/refund under REFUND_POLICY=unused (the default)', () => {

@@ -1,22 +1,10 @@
-import { runCli, type CliIO } from '../../src/cli/run';
 import { formatCst } from '../../src/cli/pos';
+import { gc as runGc } from '../support/cli';
 import { startBff } from '../support/app';
 import { boughtCard, terminal, wechatBalance, type Bff, type Terminal } from './support';
 
 /** `pnpm gc pos …` in-process against the real BFF: what the till would show. */
-async function gc(argv: string[], env: Record<string, string | undefined>) {
-  let stdout = '';
-  let stderr = '';
-  const io: CliIO = {
-    stdin: Object.assign((async function* () {})(), { isTTY: true }),
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s), isTTY: false },
-    env,
-    fetch,
-  };
-  const code = await runCli(['pos', ...argv], io);
-  return { code, stdout, stderr };
-}
+const gc = (argv: string[], env: Record<string, string | undefined>) => runGc(['pos', ...argv], env);
 
 describe('pnpm gc pos', () => {
   let bff: Bff;
