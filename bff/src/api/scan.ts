@@ -36,5 +36,5 @@ export async function checkScanTicket(
   if (linked !== null && linked !== t.openid) throw foreign();
   const key = deps.keys.scanTicketOwner(createHash('sha256').update(req.ticket).digest('hex'));
   if ((await deps.redis.set(key, miniOpenid, 'EX', TICKET_OWNER_TTL_SECONDS, 'NX')) !== 'OK' && (await deps.redis.get(key)) !== miniOpenid) throw foreign();
-  return { keystandard: t.keystandard, keystr: t.keystr, scene: Number(t.scene), is_check: t.is_check, is_contact: t.is_contact };
+  return { keystandard: t.keystandard, keystr: t.keystr, scene: String(t.scene), is_check: t.is_check, is_contact: t.is_contact };
 }

@@ -17,11 +17,18 @@ describe('POST /api/scan/check', () => {
     const [a, b] = await Promise.all([login(bff, 'mini_a'), login(bff, 'mini_b')]);
     const ticket = await scan('svc_a');
     const res = await call(bff, 'POST', '/api/scan/check', { token: a, body: { ticket, ...product } });
-    expect(res).toEqual(expect.objectContaining({ status: 200, body: { ...product, scene: 1, is_check: true, is_contact: false } }));
+    expect(res).toEqual(expect.objectContaining({ status: 200, body: { ...product, scene: '1', is_check: true, is_contact: false } }));
     expect(res.text).not.toContain('svc_a');
     expect((await call(bff, 'POST', '/api/scan/check', { token: a, body: { ticket } })).status).toBe(200);
     // Replayed by another user.
     expect(await call(bff, 'POST', '/api/scan/check', { token: b, body: { ticket } })).toMatchObject({ status: 403, body: { error: { code: 'ticket_foreign' } } });
+  });
+
+  it("answers the scene of the spec's own example as WeChat gave it (\"scan\", 000 Checking wxticket)", async () => {
+    const a = await login(bff, 'mini_a5');
+    const { ticket } = await bff.control<{ ticket: string }>('products/scan', { ...product, openid: 'svc_a5', scene: 'scan' });
+    const res = await call(bff, 'POST', '/api/scan/check', { token: a, body: { ticket } });
+    expect(res).toMatchObject({ status: 200, body: { ...product, scene: 'scan', is_check: false, is_contact: false } });
   });
 
   it('refuses a ticket for another product', async () => {

@@ -17,8 +17,11 @@ export type ScanCheckRequest = z.infer<typeof scanCheckRequest>;
 export interface ScanCheckResponse {
   keystandard: string;
   keystr: string;
-  /** 1: scanned the code; 2: opened from chats, Favorites or Moments. */
-  scene: number;
+  /**
+   * WeChat's scene, as text and unchanged: the spec's table documents 1 (scanned the code) and 2 (from
+   * chats, Favorites or Moments), its example answers "scan" (000 "Checking wxticket").
+   */
+  scene: string;
   is_check: boolean;
   is_contact: boolean;
 }

@@ -44,7 +44,8 @@ export function registerScanControls(post: ControlRoute): void {
     '/_control/products/scan',
     z.object({
       ...visit,
-      scene: z.number().int().optional(),
+      /** 1 scanned, 2 other sources; or text, as 000's ticket-check example answers it ("scan"). */
+      scene: z.union([z.number().int(), z.string().min(1)]).optional(),
       isContact: z.boolean().optional(),
       country: z.string().default('中国'),
       province: z.string().default('广东'),
@@ -62,7 +63,8 @@ export function registerScanControls(post: ControlRoute): void {
           Province: s.province,
           City: s.city,
           Sex: s.sex,
-          Scene: w.scan.ticket(ticket).scene,
+          // The push's Scene is numeric (001 §1.1); a textual ticket scene has no number to push.
+          Scene: typeof s.scene === 'string' ? undefined : (s.scene ?? 1),
           ExtInfo: s.extinfo,
         }),
       ];

@@ -17,7 +17,8 @@ export interface ScanTicket {
   keystandard: string;
   keystr: string;
   openid: string;
-  scene: number;
+  /** As the ticket check answers it: 1 scanned, 2 other sources (000's table), or text as its example shows ("scan"). */
+  scene: number | string;
   is_check: boolean;
   is_contact: boolean;
   issuedAt: number;
@@ -70,7 +71,7 @@ export class ScanState {
   }
 
   /** A user opens the product page: WeChat counts the scan and gives the page a wxticket. */
-  scan(openid: string, keystandard: string, keystr: string, extinfo: string, opts: { scene?: number; isContact?: boolean } = {}): string {
+  scan(openid: string, keystandard: string, keystr: string, extinfo: string, opts: { scene?: number | string; isContact?: boolean } = {}): string {
     this.product(keystandard, keystr);
     const k = recordKey(keystandard, keystr, extinfo);
     this.scanRecords.set(k, (this.scanRecords.get(k) ?? 0) + 1);
