@@ -97,6 +97,7 @@ function giftCard(c: { title: string; price: number; color: string; notice: stri
         sku: { quantity: 1000 },
         get_limit: 0,
         use_custom_code: false,
+        use_all_locations: true,
         can_give_friend: true,
       },
       supply_balance: true,

@@ -115,6 +115,11 @@ describe('merchant API input limits: 400, WeChat never called', () => {
       expect((await admin.post('/cards', withCard({ supply_balance: false, custom_field1: cell, custom_field2: cell, custom_field3: cell }))).status).toBe(200);
     });
 
+    it('use_all_locations is required (002 §6.3 table: "yes")', async () => {
+      await create(withoutBase('use_all_locations'), 'card.general_card.base_info.use_all_locations');
+      await create(withBase({ use_all_locations: 'false' }), 'card.general_card.base_info.use_all_locations');
+    });
+
     it('the other documented fields: sub_card_type GIFT_CARD, code_type, get_limit 0, Mini Program user names', async () => {
       await create(withCard({ sub_card_type: 'VOUCHER' }), 'card.general_card.sub_card_type');
       await create({ ...card, card_type: 'GROUPON' }, 'card.card_type');
@@ -149,10 +154,11 @@ describe('merchant API input limits: 400, WeChat never called', () => {
   });
 
   describe('products and anti-counterfeit codes (spec 000)', () => {
-    it('products list: limit 1..100, offset ≥ 0, a known status', async () => {
-      await refused('GET', '/products?limit=101', undefined, 'scan.listProducts', 'limit');
+    it('products list: limit ≥ 1 (no upper bound: the spec states none), offset ≥ 0, a known status', async () => {
+      await refused('GET', '/products?limit=0', undefined, 'scan.listProducts', 'limit');
       await refused('GET', '/products?offset=-1', undefined, 'scan.listProducts', 'offset');
       await refused('GET', '/products?status=gone', undefined, 'scan.listProducts', 'status');
+      expect((await admin.call('GET', '/products?limit=1000')).status).toBe(200);
     });
 
     it('the product key: keystandard ≤ 32, keystr ≤ 128; update needs brand_info; clearing a record needs extinfo', async () => {

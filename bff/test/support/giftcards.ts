@@ -33,6 +33,7 @@ export function giftCard(
         sku: { quantity: opts.quantity ?? 100 },
         get_limit: 0,
         use_custom_code: false,
+        use_all_locations: true,
         can_give_friend: true,
       },
       supply_balance: true,

@@ -31,6 +31,7 @@ describe('invoicing after payment (spec 002 §12.2.2)', () => {
             description: '不可兑换现金',
             date_info: { type: 'DATE_TYPE_PERMANENT' },
             sku: { quantity: 100 },
+            use_all_locations: true,
           },
         },
       },

@@ -45,6 +45,15 @@ describe('scan products (spec 000)', () => {
     expect(byKey.key_list.map((p) => p.keystr)).toEqual(['6900873042720', '6900000000001']);
   });
 
+  it('takes any limit: the spec states none (000 §1.2)', async () => {
+    await t.sandbox.control('products', { keystandard: 'ean13', keystr: '6900000000001', status: 'on' });
+    const all = await t.wechat.client.scan.listProducts({ offset: 0, limit: 1000, status: 'all' });
+    expect(all.key_list).toHaveLength(2);
+    const token = await t.wechat.tokens.get();
+    expect(await t.sandbox.raw('/scan/product/getlist', { offset: 0, limit: 500 }, token)).toMatchObject({ errcode: 0, total: 2 });
+    expect(await t.sandbox.raw('/scan/product/getlist', { offset: 0 }, token)).toMatchObject({ errcode: 40097 });
+  });
+
   it('checks a wxticket for 20 minutes only', async () => {
     const { ticket } = await t.sandbox.control<{ ticket: string }>('products/scan', { ...product, openid: 'o_user_a', extinfo: 'batch7' });
     await expect(t.wechat.client.scan.checkTicket({ ticket })).resolves.toMatchObject({ ...product, openid: 'o_user_a', is_check: true, is_contact: false });

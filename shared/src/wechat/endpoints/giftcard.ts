@@ -52,7 +52,8 @@ export const giftCardBaseInfo = z.object({
   sku: z.object({ quantity: z.number().int() }),
   service_phone: z.string().min(1).optional(),
   location_id_list: z.array(z.number().int()).optional(),
-  use_all_locations: z.boolean().optional(),
+  /** Required by the §6.3 table ("yes"), although its text gives a default (false) and its example leaves it out. */
+  use_all_locations: z.boolean(),
   use_custom_code: z.boolean().optional(),
   bind_openid: z.boolean().optional(),
   can_share: z.boolean().optional(),
