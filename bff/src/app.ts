@@ -61,7 +61,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(compression());
   app.use(favicon());
   // First: WeChat's pushes are the traffic that comes at full rate.
-  app.use(createCallback(deps));
+  app.use(createCallback({ ...deps, wechatNow: deps.sandbox && (() => deps.sandbox!.clock.now()) }));
   const ops = opsRouter(deps.redis, deps.metrics);
   app.use(ops.routes()).use(ops.allowedMethods());
   if (deps.h5Dir) app.use(serveStatic(deps.h5Dir, '/app'));

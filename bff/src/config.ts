@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { DEDUP_TTL_SECONDS } from './callback/inbox';
 import { DEMO_SANDBOX_CONFIG } from './sandbox/config';
 import type { RefundPolicy } from './services/refund-policy';
 
@@ -20,6 +21,10 @@ export interface Config {
   wechatAppsecret: string;
   wechatToken: string;
   wechatAesKey: string | undefined;
+  /** The EncodingAESKey before a rotation: still opens pushes (a reply is sealed with the key its push used). */
+  wechatAesKeyPrevious: string | undefined;
+  /** A push whose query `timestamp` is further than this from now is refused (s); below the de-dup TTL. */
+  pushMaxAgeS: number;
   wxaAppid: string;
   wxaSecret: string;
   adminToken: string;
@@ -85,6 +90,9 @@ const schema = z.object({
   WECHAT_TOKEN: z.string().regex(/^[A-Za-z0-9]{3,32}$/, 'WeChat allows 3–32 letters or digits').optional(),
   // WeChat's EncodingAESKey: 43 characters of base64 without the trailing '='.
   WECHAT_AES_KEY: z.string().regex(/^[A-Za-z0-9+/]{43}$/, 'must be 43 base64 characters (the EncodingAESKey)').optional(),
+  WECHAT_AES_KEY_PREVIOUS: z.string().regex(/^[A-Za-z0-9+/]{43}$/, 'must be 43 base64 characters (the EncodingAESKey)').optional(),
+  // Below the de-dup TTL: a replay inside the window is a duplicate, one after it is refused.
+  PUSH_MAX_AGE_S: z.coerce.number('must be a whole number of seconds').int('must be a whole number of seconds').min(1, 'at least 1 (s)').max(DEDUP_TTL_SECONDS - 1, `at most ${DEDUP_TTL_SECONDS - 1} (below the 25-hour de-dup TTL)`).default(300),
   WXA_APPID: nonEmpty.optional(),
   WXA_SECRET: nonEmpty.optional(),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
@@ -134,6 +142,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wechatAppsecret: need('WECHAT_APPSECRET', () => demo.serviceAccount.secret),
     wechatToken: need('WECHAT_TOKEN', () => 'sandboxtoken'),
     wechatAesKey: e.WECHAT_AES_KEY,
+    wechatAesKeyPrevious: previousAesKey(e),
+    pushMaxAgeS: e.PUSH_MAX_AGE_S,
     wxaAppid: need('WXA_APPID', () => demo.miniProgram.appid),
     wxaSecret: need('WXA_SECRET', () => demo.miniProgram.secret),
     adminToken: need('ADMIN_TOKEN', () => randomBytes(18).toString('base64url')),
@@ -146,6 +156,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     merchantWebhook: merchantWebhook(e),
     generated,
   };
+}
+
+/** A previous key only beside a current one (it only opens pushes during a rotation). */
+function previousAesKey(e: z.output<typeof schema>): string | undefined {
+  if (e.WECHAT_AES_KEY_PREVIOUS !== undefined && e.WECHAT_AES_KEY === undefined) {
+    throw new ConfigError('WECHAT_AES_KEY_PREVIOUS', 'needs WECHAT_AES_KEY (the new key) beside it');
+  }
+  return e.WECHAT_AES_KEY_PREVIOUS;
 }
 
 /** H5_DIR must be a built app: a directory with an index.html. */

@@ -19,8 +19,14 @@ export interface CallbackServiceDeps {
   logger: Logger;
   /** Answer 503 if storing takes longer: well under WeChat's 5 s, so its retry comes. */
   storeDeadlineMs?: number;
+  /** WeChat's time, Unix seconds: the replay window's now and the replies' CreateTime. */
   now?: () => number;
-  /** Told of each push's outcome (metrics). */
+  /** PUSH_MAX_AGE_S: a push whose query `timestamp` is further from now is refused (default 300). */
+  maxAgeS?: number;
+  /**
+   * Told of each push's outcome (metrics). A refusal's `type` is its status, or `stale_timestamp`
+   * for a push outside the replay window.
+   */
   onOutcome?: (outcome: 'stored' | 'unparsed' | 'duplicate' | 'refused' | 'unavailable', type: string) => void;
 }
 
@@ -46,8 +52,8 @@ export class CallbackService {
   }
 
   async handle(query: Record<string, string | string[] | undefined>, body: string): Promise<CallbackReply> {
-    const opened = openPush(query, body, this.deps.secrets);
-    if (!opened.ok) return this.refuse(opened.status, opened.reason);
+    const opened = openPush(query, body, this.deps.secrets, { now: this.now(), maxAgeS: this.deps.maxAgeS ?? 300 });
+    if (!opened.ok) return this.refuse(opened.status, opened.reason, opened.stale ? 'stale_timestamp' : undefined);
     const record = toPushRecord(opened.fields);
     if (!record.ok) return this.refuse(400, record.reason);
 
@@ -73,18 +79,18 @@ export class CallbackService {
         : record.family === 'scanproduct'
           ? scanProductReplyXml(scan!, verdict ?? 'not_active', this.now())
           : PLAIN_ACK;
-    return { status: 200, body: opened.encrypted ? sealReply(reply, this.deps.secrets, this.now()) : reply };
+    return { status: 200, body: opened.encrypted ? sealReply(reply, this.deps.secrets, this.now(), opened.key) : reply };
   }
 
   private lookup(push: EventOf<'scan_product_callback'>): Promise<CodeResult> {
     return this.deps.registry.lookup(push.KeyStandard, push.KeyStr, push.ExtInfo);
   }
 
-  private refuse(status: 400 | 401, reason: string): CallbackReply {
+  private refuse(status: 400 | 401, reason: string, kind?: 'stale_timestamp'): CallbackReply {
     // Counted in wechat_pushes_total{outcome="refused"}; a line per push only at debug, so a flood of
     // forged pushes is not also a flood of log writes.
     this.deps.logger.debug('push refused', { status, reason });
-    this.deps.onOutcome?.('refused', String(status));
+    this.deps.onOutcome?.('refused', kind ?? String(status));
     return { status, body: '' };
   }
 

@@ -10,17 +10,34 @@ import { parseEncodingAesKey } from './protocol/aes';
 import { callbackRoute } from './route';
 
 /** The WeChat callback as the app mounts it, built from the settings. */
-export function createCallback(deps: { config: Config; redis: RedisClient; keys: RedisKeys; logger: Logger; metrics: Metrics; storeDeadlineMs?: number }) {
+export function createCallback(deps: {
+  config: Config;
+  redis: RedisClient;
+  keys: RedisKeys;
+  logger: Logger;
+  metrics: Metrics;
+  storeDeadlineMs?: number;
+  /** WeChat's time (Unix seconds): the sandbox's clock when it is mounted, which its pusher signs with. */
+  wechatNow?: () => number;
+}) {
   const pushes = deps.metrics.counter('wechat_pushes_total', 'WeChat pushes by outcome and type.');
   const service = new CallbackService({
     inbox: new EventInbox(deps.redis, deps.keys),
     registry: new AntiCounterfeitRegistry(deps.redis, deps.keys),
     secrets: {
       token: deps.config.wechatToken,
-      aes: deps.config.wechatAesKey ? { key: parseEncodingAesKey(deps.config.wechatAesKey), appid: deps.config.wechatAppid } : undefined,
+      aes: deps.config.wechatAesKey
+        ? {
+            key: parseEncodingAesKey(deps.config.wechatAesKey),
+            previousKey: deps.config.wechatAesKeyPrevious ? parseEncodingAesKey(deps.config.wechatAesKeyPrevious) : undefined,
+            appid: deps.config.wechatAppid,
+          }
+        : undefined,
     },
     logger: deps.logger,
     storeDeadlineMs: deps.storeDeadlineMs,
+    now: deps.wechatNow,
+    maxAgeS: deps.config.pushMaxAgeS,
     onOutcome: (outcome, type) => pushes.add({ outcome, type }),
   });
   return callbackRoute(service, deps.config.wechatToken);

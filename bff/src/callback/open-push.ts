@@ -5,13 +5,25 @@ import { parseEncryptedEnvelope, parsePushXml } from './protocol/xml';
 export interface CallbackSecrets {
   /** WECHAT_TOKEN: the signature token. */
   token: string;
-  /** WECHAT_AES_KEY decoded, and the appid its messages must carry; unset = plain mode only. */
-  aes?: { key: Buffer; appid: string };
+  /**
+   * WECHAT_AES_KEY decoded, and the appid its messages must carry; unset = plain mode only.
+   * `previousKey` (WECHAT_AES_KEY_PREVIOUS) also opens pushes while WeChat switches to the new key.
+   */
+  aes?: { key: Buffer; previousKey?: Buffer; appid: string };
+}
+
+/** How far a push's query `timestamp` may be from now: WeChat signs every attempt afresh. */
+export interface PushFreshness {
+  /** Unix seconds. */
+  now: number;
+  maxAgeS: number;
 }
 
 export type OpenedPush =
-  | { ok: true; fields: Record<string, string>; encrypted: boolean }
-  | { ok: false; status: 400 | 401; reason: string };
+  /** `key`: the AES key that opened an encrypted push (its reply is sealed with the same). */
+  | { ok: true; fields: Record<string, string>; encrypted: false }
+  | { ok: true; fields: Record<string, string>; encrypted: true; key: Buffer }
+  | { ok: false; status: 400 | 401; reason: string; stale?: true };
 
 type Query = Record<string, string | string[] | undefined>;
 const one = (q: Query, k: string) => (typeof q[k] === 'string' ? (q[k] as string) : '');
@@ -22,10 +34,15 @@ const one = (q: Query, k: string) => (typeof q[k] === 'string' ? (q[k] as string
  * covers only token, timestamp and nonce, so it is refused once an AES key is configured (a
  * captured URL must not let anyone downgrade to unverified bodies).
  */
-export function openPush(query: Query, body: string, secrets: CallbackSecrets): OpenedPush {
+export function openPush(query: Query, body: string, secrets: CallbackSecrets, freshness?: PushFreshness): OpenedPush {
   const timestamp = one(query, 'timestamp');
   const nonce = one(query, 'nonce');
   if (!timestamp || !nonce) return { ok: false, status: 401, reason: 'missing timestamp or nonce' };
+  // The replay window (stripe-node's signature `tolerance`): the timestamp is signed, so a captured
+  // push cannot be re-dated; inside the window a replay is a duplicate of the de-dup key.
+  if (freshness && !(/^\d{1,12}$/.test(timestamp) && Math.abs(freshness.now - Number(timestamp)) <= freshness.maxAgeS)) {
+    return { ok: false, status: 401, reason: `timestamp outside ±${freshness.maxAgeS} s of now`, stale: true };
+  }
   const encrypted = one(query, 'encrypt_type') === 'aes';
   if (!encrypted) {
     if (secrets.aes) return { ok: false, status: 401, reason: 'plain push refused: safe mode is configured' };
@@ -41,16 +58,27 @@ export function openPush(query: Query, body: string, secrets: CallbackSecrets): 
   if (!safeEqualHex(one(query, 'msg_signature'), msgSignature(secrets.token, timestamp, nonce, envelope.encrypt))) {
     return { ok: false, status: 401, reason: 'bad msg_signature' };
   }
-  let plain: string;
-  try {
-    plain = decryptMessage(secrets.aes.key, envelope.encrypt, secrets.aes.appid);
-  } catch (e) {
-    if (!(e instanceof CryptoError)) throw e;
+  let plain: string | undefined;
+  let failure: CryptoError | undefined;
+  // The current key first; during a rotation the previous one still opens what WeChat sealed with it.
+  const keys = secrets.aes.previousKey ? [secrets.aes.key, secrets.aes.previousKey] : [secrets.aes.key];
+  let key = keys[0]!;
+  for (const candidate of keys) {
+    try {
+      plain = decryptMessage(candidate, envelope.encrypt, secrets.aes.appid);
+      key = candidate;
+      break;
+    } catch (e) {
+      if (!(e instanceof CryptoError)) throw e;
+      failure ??= e;
+    }
+  }
+  if (plain === undefined) {
     // A valid msg_signature over a body that does not decrypt for us: forged or foreign.
-    return { ok: false, status: e.reason === 'appid_mismatch' ? 401 : 400, reason: `cannot decrypt: ${e.reason}` };
+    return { ok: false, status: failure!.reason === 'appid_mismatch' ? 401 : 400, reason: `cannot decrypt: ${failure!.reason}` };
   }
   const parsed = parsePushXml(plain);
-  return parsed.ok ? { ok: true, fields: parsed.fields, encrypted: true } : { ok: false, status: 400, reason: parsed.reason };
+  return parsed.ok ? { ok: true, fields: parsed.fields, encrypted: true, key } : { ok: false, status: 400, reason: parsed.reason };
 }
 
 /** GET verification: `echostr` back when the signature is right. */

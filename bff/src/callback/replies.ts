@@ -16,12 +16,13 @@ export function scanProductReplyXml(push: EventOf<'scan_product_callback'>, resu
 }
 
 /**
- * A reply to an encrypted push is encrypted too (WXBizMsgCrypt EncryptMsg). `success` is not a
- * message but WeChat's plain acknowledgement, so it is sent as is.
+ * A reply to an encrypted push is encrypted too (WXBizMsgCrypt EncryptMsg), with the key that opened
+ * the push (during a rotation WeChat still reads replies with the key it sealed the push with).
+ * `success` is not a message but WeChat's plain acknowledgement, so it is sent as is.
  */
-export function sealReply(reply: string, secrets: CallbackSecrets, now: number): string {
-  if (!secrets.aes || reply === PLAIN_ACK) return reply;
-  const encrypt = encryptMessage(secrets.aes.key, reply, secrets.aes.appid);
+export function sealReply(reply: string, secrets: CallbackSecrets, now: number, key = secrets.aes?.key): string {
+  if (!secrets.aes || !key || reply === PLAIN_ACK) return reply;
+  const encrypt = encryptMessage(key, reply, secrets.aes.appid);
   const timestamp = String(now);
   const nonce = pooledRandomBytes(8).toString('hex');
   return encryptedReplyXml({ encrypt, msgSignature: msgSignature(secrets.token, timestamp, nonce, encrypt), timestamp, nonce });
