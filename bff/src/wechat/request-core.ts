@@ -41,7 +41,16 @@ export class WechatRequestCore {
   }
 
   async call<E extends EndpointDef>(ep: E, request: RequestOf<E>): Promise<ResponseOf<E>> {
-    const parsed = ep.request.safeParse(request);
+    let parsed: ReturnType<E['request']['safeParse']>;
+    let json: string | undefined;
+    // Checked and written before anything is sent: a request that cannot be (too deep for the
+    // stack, a cycle, a BigInt) is our own invalid request, never a transport failure.
+    try {
+      parsed = ep.request.safeParse(request) as typeof parsed;
+      if (parsed.success && ep.method === 'POST') json = JSON.stringify(parsed.data);
+    } catch (e) {
+      throw new WechatError('invalid_request', ep.path, null, `the request cannot be written as JSON: ${(e as Error).message}`);
+    }
     if (!parsed.success) {
       throw new WechatError('invalid_request', ep.path, null, parsed.error.issues.map(formatIssue).join('; '), parsed.error.issues);
     }
@@ -51,7 +60,7 @@ export class WechatRequestCore {
       const started = Date.now();
       let body: Record<string, unknown>;
       try {
-        body = await this.send(ep, parsed.data, token);
+        body = await this.send(ep, parsed.data, json, token);
       } catch (e) {
         this.opts.onCall?.({ endpoint: ep.path, ms: Date.now() - started, errcode: null });
         throw e;
@@ -78,7 +87,7 @@ export class WechatRequestCore {
     return this.opts.tokens;
   }
 
-  private async send(ep: EndpointDef, request: unknown, token: string | undefined): Promise<Record<string, unknown>> {
+  private async send(ep: EndpointDef, request: unknown, json: string | undefined, token: string | undefined): Promise<Record<string, unknown>> {
     const query = new URLSearchParams(ep.query);
     if (token) query.set('access_token', token);
     if (ep.method === 'GET') {
@@ -97,7 +106,7 @@ export class WechatRequestCore {
       res = await fetch(url, {
         method: ep.method,
         headers: ep.method === 'POST' ? { 'content-type': 'application/json' } : undefined,
-        body: ep.method === 'POST' ? JSON.stringify(request) : undefined,
+        body: json,
         signal: abort.signal,
       });
       text = await res.text();
