@@ -115,6 +115,13 @@ describe('merchant API input limits: 400, WeChat never called', () => {
       expect((await admin.post('/cards', withCard({ supply_balance: false, custom_field1: cell, custom_field2: cell, custom_field3: cell }))).status).toBe(200);
     });
 
+    it('a field the spec does not show is refused with its name, never dropped', async () => {
+      const err = await create(withBase({ use_all_location: true } as never), 'card.general_card.base_info');
+      expect(JSON.stringify(err.issues)).toContain('use_all_location');
+      await create(withCard({ groupon_extra: 1 }), 'card.general_card');
+      await create({ ...card, extra: 1 }, 'card');
+    });
+
     it('use_all_locations is required (002 §6.3 table: "yes")', async () => {
       await create(withoutBase('use_all_locations'), 'card.general_card.base_info.use_all_locations');
       await create(withBase({ use_all_locations: 'false' }), 'card.general_card.base_info.use_all_locations');
@@ -122,7 +129,7 @@ describe('merchant API input limits: 400, WeChat never called', () => {
 
     it('the other documented fields: sub_card_type GIFT_CARD, code_type, get_limit 0, Mini Program user names', async () => {
       await create(withCard({ sub_card_type: 'VOUCHER' }), 'card.general_card.sub_card_type');
-      await create({ ...card, card_type: 'GROUPON' }, 'card.card_type');
+      await create({ ...card, card_type: 'MEMBER_CARD' }, 'card.card_type');
       await create(withBase({ code_type: 'CODE_TYPE_NONE' }), 'card.general_card.base_info.code_type');
       await create(withBase({ get_limit: 1 }), 'card.general_card.base_info.get_limit');
       await create(withBase({ center_app_brand_user_name: 'gh_86a091e50ad4' }), 'card.general_card.base_info.center_app_brand_user_name');

@@ -1,7 +1,42 @@
-import { PAGE_CONTROL, type GiftCardDefinition } from '@giftcard/shared';
+import { PAGE_CONTROL, type GiftCardDefinition, type GrouponCardDefinition } from '@giftcard/shared';
 import { WechatError } from '../../src/wechat';
 import { buy, giftCard, openShop, refusal, shelf } from '../support/giftcards';
+import { subMerchantInfo } from '../support/submerchants';
 import { useSandboxWechat } from '../support/wechat';
+
+/** 003 §1.7's POST data, as the spec prints it (its sub-merchant is 123456). */
+const SPEC_GROUPON_CARD: GrouponCardDefinition = {
+  card_type: 'GROUPON',
+  groupon: {
+    base_info: {
+      sub_merchant_info: { merchant_id: 123456 },
+      logo_url: 'http://mmbiz.qpic.cn/mmbiz/iaL1LJM1mF9aRKPZJkmG8xXhiaHqkKSVMMWeN3hLut7X7hicFNjakmxibMLGWpXrEXB33367o7zHN0CwngnQY7zb7g/0',
+      brand_name: '海底捞',
+      code_type: 'CODE_TYPE_TEXT',
+      title: '132元双人火锅套餐',
+      sub_title: '周末狂欢必备',
+      color: 'Color010',
+      notice: '使用时向服务员出示此券',
+      service_phone: '020-88888888',
+      description: '不可与其他优惠同享\n如需团购券发票,请在消费时向商户提出\n店内均可使用,仅限堂食',
+      date_info: { type: 'DATE_TYPE_FIX_TIME_RANGE', begin_timestamp: 1397577600, end_timestamp: 1422724261 },
+      sku: { quantity: 500000 },
+      get_limit: 3,
+      use_custom_code: false,
+      bind_openid: false,
+      can_share: true,
+      can_give_friend: true,
+      location_id_list: [123, 12321, 345345],
+      custom_url_name: '立即使用',
+      custom_url: 'http://www.qq.com',
+      custom_url_sub_title: '6个汉字tips',
+      promotion_url_name: '更多优惠',
+      promotion_url: 'http://www.qq.com',
+      source: '大众点评',
+    },
+    deal_detail: '以下锅底2选1(有菌王锅、麻辣锅、大骨锅、番茄锅、清补凉锅、酸菜鱼锅可选):\n大锅1份 12元\n小锅2份 16元 ',
+  },
+};
 
 const DAY = 24 * 60 * 60;
 
@@ -154,6 +189,34 @@ describe('gift cards, shelves and pay access (spec 002 §6–§8)', () => {
       statusOf.mockReturnValue('APPROVED');
       await expect(forMerchant(123456)).resolves.toHaveProperty('card_id');
       expect(statusOf).toHaveBeenCalledWith(123456);
+    });
+  });
+
+  describe('other card types (003 §1.7)', () => {
+    it("creates 003 §1.7's GROUPON card for an approved sub-merchant as shown, no field dropped; a shelf does not sell it", async () => {
+      const world = t.sandbox.world;
+      // The example's validity ended in 2015: the sandbox's clock goes back into it.
+      world.clock.advance(1400000000 - world.clock.now());
+      const { merchant_id } = (await t.wechat.client.submerchant.submit({ info: subMerchantInfo(world) })).info;
+      await t.sandbox.control('submerchants/review', { merchant_id, pass: true });
+      // Only the sub-merchant id is ours (the sandbox numbers its sub-merchants from 1); every other byte as printed.
+      const card = { ...SPEC_GROUPON_CARD, groupon: { ...SPEC_GROUPON_CARD.groupon, base_info: { ...SPEC_GROUPON_CARD.groupon.base_info, sub_merchant_info: { merchant_id } } } };
+      const { card_id } = await t.wechat.client.giftcard.createCard({ card });
+      expect(world.cards.catalogue.findAny(card_id)?.definition).toEqual(card);
+      // A gift card shelf sells gift cards: a GROUPON card on it is an invalid card_id.
+      expect(await failure(t.wechat.client.giftcard.addPage({ page: shelf([card_id]) }))).toEqual(apiError(40073, '/card/giftcard/page/add'));
+    });
+
+    it('refuses a field the spec does not show rather than drop it, naming it (client and sandbox)', async () => {
+      const extra = { ...SPEC_GROUPON_CARD, groupon: { ...SPEC_GROUPON_CARD.groupon, base_info: { ...SPEC_GROUPON_CARD.groupon.base_info, sub_titel: '拼错' } } };
+      const err = await failure(t.wechat.client.giftcard.createCard({ card: extra as never }));
+      expect(err).toMatchObject({ kind: 'invalid_request' });
+      expect(String((err as Error).message)).toContain('sub_titel');
+      const gift = giftCard(t.sandbox) as unknown as { general_card: Record<string, unknown> };
+      gift.general_card.deal_detail = '团购详情';
+      const token = await t.wechat.tokens.get();
+      expect(await t.sandbox.raw('/card/create', { card: gift }, token)).toMatchObject({ errcode: 40097, errmsg: expect.stringContaining('deal_detail') });
+      expect(t.sandbox.world.calls.get('giftcard.createCard')).toBe(1);
     });
   });
 

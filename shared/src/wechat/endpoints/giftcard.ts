@@ -17,25 +17,31 @@ export const codeType = z.enum(['CODE_TYPE_TEXT', 'CODE_TYPE_BARCODE', 'CODE_TYP
 export const cardColor = z.string().regex(/^Color(0[1-9]0|100)$/, 'a color from Color010 to Color100');
 
 /**
+ * Card definitions are strict: a field the spec does not show is refused, naming it (zod would
+ * otherwise strip it and the merchant's field would never reach WeChat).
+ *
  * §6.3 date_info. Timestamps are Unix seconds. Whether the range is sensible (end after begin, end
  * not past) is WeChat's answer (40079, "the time was not filled out correctly", 003 §1.8), not a
  * shape the client can check without WeChat's clock.
  */
 export const cardDateInfo = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('DATE_TYPE_FIX_TIME_RANGE'), begin_timestamp: unixSeconds, end_timestamp: unixSeconds }),
+  z.object({ type: z.literal('DATE_TYPE_FIX_TIME_RANGE'), begin_timestamp: unixSeconds, end_timestamp: unixSeconds }).strict(),
   // "How many days after collection": fixed_begin_term days until valid (0: the day of receipt),
   // then valid fixed_term days. The spec's table prints the type as "DATE_TYPE FIX_TERM" (typo).
-  z.object({ type: z.literal('DATE_TYPE_FIX_TERM'), fixed_term: z.number().int().nonnegative(), fixed_begin_term: z.number().int().nonnegative() }),
-  z.object({ type: z.literal('DATE_TYPE_PERMANENT') }),
+  z.object({ type: z.literal('DATE_TYPE_FIX_TERM'), fixed_term: z.number().int().nonnegative(), fixed_begin_term: z.number().int().nonnegative() }).strict(),
+  z.object({ type: z.literal('DATE_TYPE_PERMANENT') }).strict(),
 ]);
 export type CardDateInfo = z.infer<typeof cardDateInfo>;
 
 /** A Mini Program user name: "Service Account original id @app" (§6.3). */
 const appBrandUserName = z.string().regex(/^gh_[0-9a-zA-Z]+@app$/, 'formatted as <original id>@app');
 
+/** 003 §1.7: the card is created for this sub-merchant (40139 unknown, 40140 not approved). */
+const subMerchantInfo = z.object({ merchant_id: z.number().int().positive() }).strict();
+
 /** §6.3 base_info: the fields every card shares. */
 export const giftCardBaseInfo = z.object({
-  giftcard_info: z.object({ price: fen }),
+  giftcard_info: z.object({ price: fen }).strict(),
   logo_url: z.string().min(1),
   max_give_friend_times: z.number().int().nonnegative(),
   code_type: codeType,
@@ -49,7 +55,7 @@ export const giftCardBaseInfo = z.object({
    * Stock: each purchase deducts from it. Its bounds are WeChat's to judge: an illegal stock is
    * errcode 40070 (003 §1.8), so only the shape is checked here.
    */
-  sku: z.object({ quantity: z.number().int() }),
+  sku: z.object({ quantity: z.number().int() }).strict(),
   service_phone: z.string().min(1).optional(),
   location_id_list: z.array(z.number().int()).optional(),
   /** Required by the §6.3 table ("yes"), although its text gives a default (false) and its example leaves it out. */
@@ -76,9 +82,8 @@ export const giftCardBaseInfo = z.object({
   promotion_app_brand_pass: z.string().optional(),
   /** The §6.3 example puts it here; its table lists it with general_card: both are accepted. */
   need_push_on_view: z.boolean().optional(),
-  /** 003 §1.7: the card is created for this sub-merchant (40139 unknown, 40140 not approved). */
-  sub_merchant_info: z.object({ merchant_id: z.number().int().positive() }).optional(),
-});
+  sub_merchant_info: subMerchantInfo.optional(),
+}).strict();
 
 /** §6.3 custom_field1..3: a cell on the card after activation. */
 export const cardCustomField = z.object({
@@ -86,7 +91,7 @@ export const cardCustomField = z.object({
   url: z.string().optional(),
   app_brand_user_name: z.string().optional(),
   app_brand_pass: z.string().optional(),
-});
+}).strict();
 
 /** "Developers can only fill in supply_balance and custom_field1..3 at most [three]" (§6.3 note). */
 export const MAX_CARD_CELLS = 3;
@@ -97,7 +102,8 @@ export const generalCard = z
     background_pic_url: z.string().min(1).optional(),
     base_info: giftCardBaseInfo,
     advanced_info: z
-      .object({ text_image_list: z.array(z.object({ image_url: z.string().min(1), text: z.string() })).optional() })
+      .object({ text_image_list: z.array(z.object({ image_url: z.string().min(1), text: z.string() }).strict()).optional() })
+      .strict()
       .optional(),
     auto_activate: z.boolean().optional(),
     supply_bonus: z.boolean().optional(),
@@ -110,17 +116,50 @@ export const generalCard = z
     custom_field3: cardCustomField.optional(),
     need_push_on_view: z.boolean().optional(),
   })
+  .strict()
   .refine(
     (c) => [c.supply_balance === true, c.custom_field1, c.custom_field2, c.custom_field3].filter(Boolean).length <= MAX_CARD_CELLS,
     { message: `supply_balance and custom_field1..3: at most ${MAX_CARD_CELLS} of them`, path: ['custom_field3'] },
   );
 
 /** The `card` of /card/create for a gift card (§6.3: card_type GENERAL_CARD, sub_card_type GIFT_CARD). */
-export const giftCardDefinition = z.object({
-  card_type: z.literal('GENERAL_CARD'),
-  general_card: generalCard,
-});
+export const giftCardDefinition = z
+  .object({
+    card_type: z.literal('GENERAL_CARD'),
+    general_card: generalCard,
+  })
+  .strict();
 export type GiftCardDefinition = z.input<typeof giftCardDefinition>;
+
+/**
+ * 003 §1.7's base_info of a voucher (its example is a GROUPON for a sub-merchant): the card fields of
+ * §6.3 without the gift card's own (giftcard_info, max_give_friend_times), get_limit any count
+ * (the example: 3), use_all_locations as the voucher interface leaves it (optional: the example
+ * omits it), and the example's sub_title and source.
+ */
+export const voucherBaseInfo = giftCardBaseInfo
+  .omit({ giftcard_info: true, max_give_friend_times: true, get_limit: true, use_all_locations: true })
+  .extend({
+    sub_title: z.string().min(1).optional(),
+    get_limit: z.number().int().nonnegative().optional(),
+    use_all_locations: z.boolean().optional(),
+    /** Where the deal comes from, e.g. "大众点评". */
+    source: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** The `card` of /card/create for a group-buying voucher (003 §1.7: card_type GROUPON). */
+export const grouponCardDefinition = z
+  .object({
+    card_type: z.literal('GROUPON'),
+    groupon: z.object({ base_info: voucherBaseInfo, deal_detail: z.string().min(1) }).strict(),
+  })
+  .strict();
+export type GrouponCardDefinition = z.input<typeof grouponCardDefinition>;
+
+/** The card types the spec shows: a gift card (002 §6.3) and a group-buying voucher (003 §1.7). */
+export const cardDefinition = z.discriminatedUnion('card_type', [giftCardDefinition, grouponCardDefinition]);
+export type CardDefinition = z.input<typeof cardDefinition>;
 
 // ---------------------------------------------------------------------------------------------
 // §7 Shelves
@@ -240,7 +279,7 @@ export const giftcardEndpoints = {
     path: '/card/create',
     method: 'POST',
     auth: 'access_token',
-    request: z.object({ card: giftCardDefinition }),
+    request: z.object({ card: cardDefinition }).strict(),
     response: okResponse({ card_id: z.string().min(1) }),
     errors: [40070, 40079, 40139, 40140, 45021],
     spec: '002 §6.3 Create Gift Card Interface; 003 §1.7 (sub_merchant_info)',

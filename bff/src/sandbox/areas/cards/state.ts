@@ -1,7 +1,7 @@
 import type { GiftCardOrder, GiftCardOrderCard, ShelfTheme } from '@giftcard/shared';
 import type { SandboxClock } from '../../core/clock';
 import { invalidArgs } from '../../core/fault';
-import { CardCatalogue, type GiftCardDefinitionParsed, type SandboxCard } from './catalogue';
+import { CardCatalogue, type CardDefinitionParsed } from './catalogue';
 import { GiftDesk } from './gifts';
 import { newTransId } from './ids';
 import { Ledger, type SandboxCode } from './ledger';
@@ -31,7 +31,7 @@ export class CardWorld {
 
   constructor(private readonly clock: SandboxClock) {}
 
-  createCard(definition: GiftCardDefinitionParsed): SandboxCard {
+  createCard(definition: CardDefinitionParsed): { card_id: string } {
     return this.catalogue.create(definition, this.clock.now());
   }
 

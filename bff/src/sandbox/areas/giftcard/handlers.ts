@@ -8,7 +8,8 @@ import { WechatFault, invalidArgs } from '../../core/fault';
  */
 export const giftcardHandlers: AreaHandlers<typeof giftcardEndpoints> = {
   createCard: (req, { world }) => {
-    const merchantId = req.card.general_card.base_info.sub_merchant_info?.merchant_id;
+    const base = req.card.card_type === 'GENERAL_CARD' ? req.card.general_card.base_info : req.card.groupon.base_info;
+    const merchantId = base.sub_merchant_info?.merchant_id;
     if (merchantId !== undefined) {
       const status = world.submerchant.statusOf(merchantId);
       if (status === undefined) throw new WechatFault(40139, `invalid sub-merchant id ${merchantId}`);
