@@ -78,6 +78,7 @@ export function createApp(deps: AppDeps): Koa {
       projections,
       extraRoutes: (router) => registerTerminalRoutes(router, till.terminals),
       serialise: (codes, fn) => till.till.withCodes(codes, fn),
+      shelves: miniApi.shelves,
       afterWechatCall: async (endpoint, input, result) => {
         await miniApi.shelves.afterMerchantCall(endpoint, input, result);
         await miniApi.cards.afterMerchantCall(endpoint, input, result);

@@ -14,6 +14,7 @@ export type ServiceName =
   | 'orders.get'
   | 'orders.export'
   | 'orders.refund'
+  | 'shelves.update'
   | 'submerchants.list'
   | 'anticounterfeit.import'
   | 'anticounterfeit.query'
@@ -77,7 +78,15 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
   wechat('shelves', 'add', 'POST', '/shelves', 'giftcard.addPage', { nest: 'page' }),
   wechat('shelves', 'list', 'GET', '/shelves', 'giftcard.batchGetPages'),
   wechat('shelves', 'get', 'GET', '/shelves/:page_id', 'giftcard.getPage'),
-  wechat('shelves', 'update', 'PUT', '/shelves/:page_id', 'giftcard.updatePage', { nest: 'page' }),
+  service(
+    'shelves',
+    'update',
+    'PUT',
+    '/shelves/:page_id',
+    'shelves.update',
+    ['giftcard.getPage', 'giftcard.updatePage'],
+    'change some of a shelf\'s fields: the shelf is read (002 §7.3), the change applied and the whole page sent (§7.4 requires every field); need_receipt kept as last sent',
+  ),
   wechat('shelves', 'maintain', 'POST', '/shelves/maintain', 'giftcard.setMaintain'),
   wechat('pay', 'whitelist', 'POST', '/pay/whitelist', 'giftcard.addPayWhitelist'),
   wechat('pay', 'bind', 'POST', '/pay/bind', 'giftcard.bindPaySubMch'),

@@ -30,6 +30,8 @@ export interface AdminDeps {
    * refunds), so a merchant's change never interleaves with a till's debit.
    */
   serialise?: <T>(codes: readonly string[], fn: () => Promise<T>) => Promise<T>;
+  /** need_receipt of the shelves the merchant added or updated (page/get does not answer it). */
+  shelves?: { needReceipt: (pageId: string) => Promise<boolean | undefined> };
   /** Merchant routes that are not WeChat operations (the till's terminals), added under /admin behind the same token. */
   extraRoutes?: (router: Router) => void;
 }
@@ -61,6 +63,10 @@ export function adminApi(deps: AdminDeps): Koa.Middleware {
       // A refund is a WeChat change like the others: the same hook follows it (projections refreshed).
       afterRefund: async (input, result) => deps.afterWechatCall?.('order.refundOrder', input, result),
       ...(deps.serialise && { serialise: deps.serialise }),
+    },
+    shelves: {
+      needReceipt: (pageId) => deps.shelves?.needReceipt(pageId) ?? Promise.resolve(undefined),
+      afterUpdate: async (request, result) => deps.afterWechatCall?.('giftcard.updatePage', request, result),
     },
   };
   // 'specificity': `/submerchants/categories` wins over `/submerchants/:merchant_id`.

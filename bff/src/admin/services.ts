@@ -1,7 +1,9 @@
+import { shelfPageChange } from '@giftcard/shared';
 import { z } from 'zod';
 import type { AntiCounterfeitRegistry, CodeResult } from '../services/anti-counterfeit';
 import { orderWithState, refundOrder, type RefundDeps } from '../services/refunds';
 import { exportOrders, orderExportRequest, type OrderExportPage, type OrderExportSummary } from '../services/order-export';
+import { updateShelf, type ShelfUpdateDeps } from '../services/shelf-update';
 import { listAllSubmerchants, submerchantListRequest } from '../services/submerchant-list';
 import type { WechatClient } from '../wechat';
 import type { WebhookStore } from '../webhooks/store';
@@ -14,6 +16,8 @@ export interface ServiceDeps {
   refunds: Omit<RefundDeps, 'wechat'>;
   /** The merchant webhooks' schedule in Redis (dead deliveries, replay). */
   webhooks: Pick<WebhookStore, 'listFailed' | 'replay'>;
+  /** A shelf change is read, applied and sent whole. */
+  shelves: Omit<ShelfUpdateDeps, 'wechat'>;
 }
 
 /** The most codes one import, query or delete may carry. */
@@ -56,6 +60,7 @@ const svc = <S extends z.ZodType>(input: S, run: Service<S>['run']): Service<z.Z
 export const ADMIN_SERVICES: Record<Exclude<ServiceName, 'orders.export'>, Service<z.ZodType>> = {
   'orders.get': svc(z.object({ order_id: z.string().min(1).max(128) }), (req, { wechat }) => orderWithState(wechat, req.order_id)),
   'orders.refund': svc(z.object({ order_id: z.string().min(1).max(128) }), (req, { wechat, refunds }) => refundOrder({ ...refunds, wechat }, req.order_id)),
+  'shelves.update': svc(shelfPageChange, (req, { wechat, shelves }) => updateShelf({ ...shelves, wechat }, req)),
   'submerchants.list': svc(submerchantListRequest, (req, { wechat }) => listAllSubmerchants(wechat.submerchant.batchGet, req)),
   'anticounterfeit.import': svc(codesImport, async (req, { registry }) => ({
     imported: await registry.import(req.keystandard, req.keystr, req.codes),

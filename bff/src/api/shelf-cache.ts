@@ -71,13 +71,27 @@ export class ShelfCache {
   }
 
   /**
+   * Whether the shelf offers invoices (§7.2 need_receipt), as the merchant last sent it through this
+   * BFF; undefined for a shelf the BFF never saw added or updated (page/get does not answer it).
+   */
+  async needReceipt(pageId: string): Promise<boolean | undefined> {
+    const v = await this.redis.hget(this.keys.shelfNeedReceipt, pageId);
+    return v === null ? undefined : v === '1';
+  }
+
+  /**
    * The merchant API's hook (admin/routes.ts): after a WeChat call succeeded, keep the cache and the
    * binding true to it. `input` is the request the call was made with, `result` WeChat's answer.
    */
   async afterMerchantCall(endpoint: string, input: unknown, result?: unknown): Promise<void> {
-    const req = (input ?? {}) as { page?: { page_id?: unknown }; page_id?: unknown; all?: unknown; wxa_appid?: unknown };
-    if (endpoint === 'giftcard.updatePage' && typeof req.page?.page_id === 'string') await this.invalidate(req.page.page_id);
-    else if (endpoint === 'giftcard.setMaintain') {
+    const req = (input ?? {}) as { page?: { page_id?: unknown; need_receipt?: unknown }; page_id?: unknown; all?: unknown; wxa_appid?: unknown };
+    const recordReceipt = (pageId: unknown) =>
+      typeof pageId === 'string' ? this.redis.hset(this.keys.shelfNeedReceipt, pageId, req.page?.need_receipt === true ? '1' : '0') : undefined;
+    if (endpoint === 'giftcard.addPage') await recordReceipt((result as { page_id?: unknown } | undefined)?.page_id);
+    else if (endpoint === 'giftcard.updatePage' && typeof req.page?.page_id === 'string') {
+      await recordReceipt(req.page.page_id);
+      await this.invalidate(req.page.page_id);
+    } else if (endpoint === 'giftcard.setMaintain') {
       const control = (result as { control_info?: ShelfControlInfo } | undefined)?.control_info;
       if (control) await this.redis.set(this.keys.shelfControl, JSON.stringify(control));
       if (typeof req.page_id === 'string') await this.invalidate(req.page_id);

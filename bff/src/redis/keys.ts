@@ -43,6 +43,8 @@ export function redisKeys(prefix: string) {
     shelfCache: (pageId: string) => `${prefix}api:shelf:${encodeURIComponent(pageId)}`,
     /** Mini Program API: the set of page ids cached (so the merchant's "all shelves" changes drop them all). */
     shelfCachePages: `${prefix}api:shelf:pages`,
+    /** need_receipt of each shelf the merchant added or updated through this BFF (page/get does not answer it): page_id → "1" | "0". */
+    shelfNeedReceipt: `${prefix}api:shelf:need-receipt`,
     /** Mini Program API: the control_info of the merchant's last maintain/set (which shelves are off sale), JSON. */
     shelfControl: `${prefix}api:shelf:control`,
     /** Prices (fen) of the cards the merchant created through this BFF: a hash card_id → price. */

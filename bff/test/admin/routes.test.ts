@@ -256,6 +256,22 @@ describe('merchant API routes (/admin)', () => {
       expect((await admin.put('/shelves/nope', { page_title: 'x' })).body.error.wechat.errcode).toBe(40097);
     });
 
+    it('PUT /admin/shelves/:page_id with one field keeps every other field, against a sandbox that requires the whole page', async () => {
+      const page = shelf([cardId], { page_title: '一场改动', support_buy_for_self: false, need_receipt: true, category_list: [{ title: '生日' }] });
+      page.theme_list[0]!.category_index = 0;
+      const { page_id } = (await admin.post('/shelves', page)).body;
+      const before = structuredClone(admin.world.cards.shelves.get(page_id).page);
+      const r = await admin.put(`/shelves/${encodeURIComponent(page_id)}`, { banner_pic_url: 'http://mmbiz.qpic.cn/mmbiz_jpg/banner/new' });
+      expect(r).toMatchObject({ status: 200, body: { ok: true } });
+      // Read, applied, sent whole: need_receipt (which page/get does not answer) too.
+      expect(admin.world.calls.get('giftcard.getPage')).toBe(1);
+      expect(admin.world.calls.get('giftcard.updatePage')).toBe(1);
+      expect(admin.world.cards.shelves.get(page_id).page).toEqual({ ...before, banner_pic_url: 'http://mmbiz.qpic.cn/mmbiz_jpg/banner/new' });
+      // A second change keeps the first.
+      await admin.put(`/shelves/${encodeURIComponent(page_id)}`, { service_phone: '020-99999999' });
+      expect(admin.world.cards.shelves.get(page_id).page).toEqual({ ...before, banner_pic_url: 'http://mmbiz.qpic.cn/mmbiz_jpg/banner/new', service_phone: '020-99999999' });
+    });
+
     it('POST /admin/shelves/maintain → giftcard.setMaintain, one shelf or all, on and off', async () => {
       const one = await admin.post('/shelves/maintain', { page_id: pageId, maintain: true });
       expect(one.status).toBe(200);

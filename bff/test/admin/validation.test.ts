@@ -144,7 +144,8 @@ describe('merchant API input limits: 400, WeChat never called', () => {
       await refused('POST', '/shelves', { ...shelf(['pCard']), category_list: [{ title: '节日' }] }, 'giftcard.addPage', 'page.theme_list');
       const { banner_pic_url: _, ...noBanner } = shelf(['pCard']);
       await refused('POST', '/shelves', noBanner, 'giftcard.addPage', 'page.banner_pic_url');
-      await refused('PUT', '/shelves/p1', { theme_list: [] }, 'giftcard.updatePage', 'page.theme_list');
+      await refused('PUT', '/shelves/p1', { theme_list: [] }, 'giftcard.getPage', 'theme_list');
+      await refused('PUT', '/shelves/p1', { banner: 'http://mmbiz.qpic.cn/b' }, 'giftcard.getPage');
     });
 
     it('maintain: one shelf or all, and maintain true/false', async () => {

@@ -242,26 +242,44 @@ describe('gift cards, shelves and pay access (spec 002 §6–§8)', () => {
       const second = await t.wechat.client.giftcard.addPage({ page: shelf([a!]) });
       expect((await t.wechat.client.giftcard.batchGetPages({})).page_id_list).toEqual([page_id, second.page_id]);
 
-      // §7.4: the example updates banner and themes only; the rest of the shelf stays.
+      // §7.4: the whole page, as its table requires; what was left out of it is gone, page_title (not in the table) stays.
+      const { need_receipt: _n, support_buy_for_self: _s, page_title: _t, category_list: _c, ...rest } = page;
       await t.wechat.client.giftcard.updatePage({
-        page: { page_id, banner_pic_url: 'http://img.com/banner_pic', theme_list: [{ ...page.theme_list[0]!, item_list: [{ card_id: b! }] }] },
+        page: { ...rest, page_id, banner_pic_url: 'http://img.com/banner_pic', theme_list: [{ ...page.theme_list[0]!, category_index: undefined, item_list: [{ card_id: b! }] }] },
       });
       const updated = (await t.wechat.client.giftcard.getPage({ page_id })).page;
       expect(updated.banner_pic_url).toBe('http://img.com/banner_pic');
       expect(updated.theme_list.map((t) => t.item_list.map((i) => i.card_id))).toEqual([[b]]);
       expect(updated).toMatchObject({ page_title: '礼品卡', address: '广州市海珠区222号', cell_2: { title: '申请退款', url: 'https://mp.weixin.qq.com' } });
+      expect(updated.support_buy_for_self).toBeUndefined();
+      expect(updated.category_list).toBeUndefined();
+    });
+
+    it('refuses a page update without the fields §7.4 requires (002:866-873), changing nothing', async () => {
+      const { pageId, cardIds } = await openShop(t.wechat, t.sandbox);
+      const before = (await t.wechat.client.giftcard.getPage({ page_id: pageId })).page;
+      const token = await t.wechat.tokens.get();
+      const whole = { ...shelf(cardIds), page_id: pageId };
+      for (const field of ['banner_pic_url', 'theme_list', 'address', 'service_phone', 'biz_description', 'cell_1', 'cell_2'] as const) {
+        const { [field]: _, ...partial } = whole;
+        expect(await t.sandbox.raw('/card/giftcard/page/update', { page: { ...partial, banner_pic_url: field === 'banner_pic_url' ? undefined : 'http://img.com/new' } }, token)).toMatchObject({
+          errcode: 40097,
+          errmsg: expect.stringContaining(field),
+        });
+      }
+      // The spec's own example (three fields) is refused as well.
+      expect(await t.sandbox.raw('/card/giftcard/page/update', { page: { page_id: pageId, banner_pic_url: 'http://img.com/banner_pic', theme_list: whole.theme_list } }, token)).toMatchObject({ errcode: 40097 });
+      expect((await t.wechat.client.giftcard.getPage({ page_id: pageId })).page).toEqual(before);
     });
 
     it('answers 40073 for an unknown card and 40097 for an unknown shelf', async () => {
       const { pageId, cardIds } = await openShop(t.wechat, t.sandbox);
       expect(await failure(t.wechat.client.giftcard.addPage({ page: shelf(['pNoSuchCard']) }))).toEqual(apiError(40073, '/card/giftcard/page/add'));
       expect(await failure(t.wechat.client.giftcard.getPage({ page_id: 'nope=' }))).toEqual(apiError(40097, '/card/giftcard/page/get'));
-      expect(await failure(t.wechat.client.giftcard.updatePage({ page: { page_id: 'nope=', page_title: 'x' } }))).toEqual(
-        apiError(40097, '/card/giftcard/page/update'),
-      );
+      expect(await failure(t.wechat.client.giftcard.updatePage({ page: { ...shelf(cardIds), page_id: 'nope=' } }))).toEqual(apiError(40097, '/card/giftcard/page/update'));
       const theme = shelf(cardIds).theme_list[0]!;
       expect(
-        await failure(t.wechat.client.giftcard.updatePage({ page: { page_id: pageId, theme_list: [{ ...theme, item_list: [{ card_id: 'pNoSuchCard' }] }] } })),
+        await failure(t.wechat.client.giftcard.updatePage({ page: { ...shelf(cardIds), page_id: pageId, theme_list: [{ ...theme, item_list: [{ card_id: 'pNoSuchCard' }] }] } })),
       ).toEqual(apiError(40073, '/card/giftcard/page/update'));
       // A refused update changed nothing.
       expect((await t.wechat.client.giftcard.getPage({ page_id: pageId })).page.theme_list[0]!.item_list).toEqual([{ card_id: cardIds[0] }]);

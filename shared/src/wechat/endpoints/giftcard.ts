@@ -227,13 +227,23 @@ export const shelfPageInput = z.object(shelfFields).refine(themesMatchCategories
 export type ShelfPageInput = z.input<typeof shelfPageInput>;
 
 /**
- * The `page` of /card/giftcard/page/update (§7.4). The table marks most fields required but the
- * example sends only page_id, banner_pic_url and theme_list: fields given replace, others stay.
+ * The `page` of /card/giftcard/page/update (§7.4): the whole page. Its table marks page_id,
+ * banner_pic_url, theme_list, address, service_phone, biz_description, cell_1 and cell_2 required
+ * (002:866-873; the example, which sends three of them, is not the contract). page_title,
+ * support_multi, support_buy_for_self and need_receipt, which the table does not list, may come
+ * with it as at §7.2. A change of a few fields is read, applied and sent whole (`shelfPageChange`).
  */
 export const shelfPageUpdate = z
-  .object({ page_id: z.string().min(1), ...z.object(shelfFields).partial().shape })
+  .object({ page_id: z.string().min(1), ...shelfFields, page_title: shelfFields.page_title.optional() })
   .refine(themesMatchCategories, categoryRule);
 export type ShelfPageUpdate = z.input<typeof shelfPageUpdate>;
+
+/** What a merchant changes on a shelf: page_id and any of the page's fields (nothing else). */
+export const shelfPageChange = z
+  .object({ page_id: z.string().min(1), ...z.object(shelfFields).partial().shape })
+  .strict()
+  .refine(themesMatchCategories, categoryRule);
+export type ShelfPageChange = z.input<typeof shelfPageChange>;
 
 /** The `page` /card/giftcard/page/get answers (§7.3): the fields of its return table. */
 export const shelfPage = z.object({

@@ -34,11 +34,14 @@ export class ShelfStore {
     return shelf;
   }
 
-  /** §7.4: the fields given replace the shelf's; the others stay. */
-  update({ page_id, ...fields }: ShelfPageUpdateParsed): SandboxShelf {
+  /**
+   * §7.4: the page sent is the shelf from now on (its required fields were checked against the
+   * table); an optional field left out is gone. page_title, which the §7.4 table does not list,
+   * stays unless sent.
+   */
+  update({ page_id, ...page }: ShelfPageUpdateParsed): SandboxShelf {
     const shelf = this.get(page_id);
-    const defined = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
-    shelf.page = { ...shelf.page, ...defined };
+    shelf.page = { ...page, page_title: page.page_title ?? shelf.page.page_title };
     return shelf;
   }
 

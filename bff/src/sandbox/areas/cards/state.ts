@@ -43,7 +43,7 @@ export class CardWorld {
 
   updateShelf(update: ShelfPageUpdateParsed): SandboxShelf {
     this.shelves.get(update.page_id);
-    if (update.theme_list) this.checkCardsExist(update.theme_list);
+    this.checkCardsExist(update.theme_list);
     return this.shelves.update(update);
   }
 
