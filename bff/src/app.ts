@@ -6,6 +6,7 @@ import type { Config } from './config';
 import { compression } from './http/compression';
 import { errorMiddleware } from './http/errors';
 import { favicon } from './http/favicon';
+import { RateLimits } from './http/rate-limit';
 import { serveStatic } from './http/static';
 import { landingRouter } from './landing/routes';
 import type { Logger } from './log';
@@ -48,7 +49,10 @@ function createProjectionStore(deps: AppDeps): ProjectionStore {
 
 /** The BFF as a Koa app, everything injected, so tests run the real app against real Redis. */
 export function createApp(deps: AppDeps): Koa {
-  const app = new Koa({ proxy: false });
+  // TRUST_PROXY=1: ctx.ip and ctx.protocol from X-Forwarded-*, trusting one hop (the address the
+  // proxy appended, never one a client wrote further left); the landing cookie follows ctx.secure.
+  const app = new Koa({ proxy: deps.config.trustProxy, maxIpsCount: 1 });
+  const limits = new RateLimits(deps.redis, deps.keys, deps.config.rateQuotas);
   const requests = deps.metrics.counter('http_requests_total', 'HTTP requests by route and status.');
   app.use(async (ctx, next) => {
     try {
@@ -67,15 +71,16 @@ export function createApp(deps: AppDeps): Koa {
   if (deps.h5Dir) app.use(serveStatic(deps.h5Dir, '/app'));
   // The projections every part reads and refreshes; lists re-read what is older than PROJECTION_MAX_AGE_S.
   const projections = deps.projections ?? createProjectionStore(deps);
-  const landing = landingRouter({ ...deps, projections });
+  const landing = landingRouter({ ...deps, projections, limits });
   app.use(landing.routes()).use(landing.allowedMethods());
   const till = createTill({ ...deps, projections });
-  const miniApi = createMiniApi({ ...deps, projections, cardHistory: (code) => till.till.history(code) });
+  const miniApi = createMiniApi({ ...deps, projections, limits, cardHistory: (code) => till.till.history(code) });
   // What the merchant changes through /admin, the Mini Program API learns at once: shelves, binding, prices.
   app.use(
     adminApi({
       ...deps,
       projections,
+      limits,
       extraRoutes: (router) => registerTerminalRoutes(router, till.terminals),
       serialise: (codes, fn) => till.till.withCodes(codes, fn),
       shelves: miniApi.shelves,
@@ -88,7 +93,7 @@ export function createApp(deps: AppDeps): Koa {
     }),
   );
   app.use(miniApi.middleware);
-  app.use(tillApi(till));
+  app.use(tillApi({ ...till, limits }));
   if (deps.sandbox) {
     const sandbox = sandboxRouter(deps.sandbox);
     app.use(sandbox.routes()).use(sandbox.allowedMethods());

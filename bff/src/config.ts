@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { DEDUP_TTL_SECONDS } from './callback/inbox';
+import { parseQuota, type Quota, type RateQuotas } from './http/rate-limit';
 import { DEMO_SANDBOX_CONFIG } from './sandbox/config';
 import type { RefundPolicy } from './services/refund-policy';
 
@@ -40,6 +41,10 @@ export interface Config {
   h5Dir: string | undefined;
   /** Merchant webhooks (CONTRACT.md "Merchant webhooks"); undefined: MERCHANT_WEBHOOK_URL not set. */
   merchantWebhook: MerchantWebhookConfig | undefined;
+  /** TRUST_PROXY=1: the client IP and scheme come from X-Forwarded-For / -Proto (one proxy hop). */
+  trustProxy: boolean;
+  /** Quotas (RATE_*), counted in Redis across processes; 429 with Retry-After past them. */
+  rateQuotas: RateQuotas;
   /** Which secrets the sandbox made up (so start-up can print them). */
   generated: string[];
 }
@@ -109,7 +114,28 @@ const schema = z.object({
   MERCHANT_WEBHOOK_RETRY_MS: z.coerce.number('must be a whole number of ms').int('must be a whole number of ms').min(1, 'at least 1 (ms)').max(3_600_000, 'at most 3600000 (an hour)').default(1000),
   MERCHANT_WEBHOOK_GIVE_UP_S: z.coerce.number('must be a whole number of seconds').int('must be a whole number of seconds').min(1, 'at least 1 (s)').default(86400),
   MERCHANT_WEBHOOK_TIMEOUT_MS: z.coerce.number('must be a whole number of ms').int('must be a whole number of ms').min(100, 'at least 100 (ms)').max(10_000, 'at most 10000 (the contract: a 2xx within 10 s)').default(10_000),
+  TRUST_PROXY: z.enum(['0', '1'], 'must be 0 or 1').default('0'),
+  RATE_LOGIN_PER_IP: quota('30/60'),
+  RATE_API_PER_SESSION: quota('600/60'),
+  RATE_LANDING_PER_IP: quota('60/60'),
+  RATE_AUTH_FAILURES_PER_IP: quota('20/600'),
+  RATE_INVOICE_PER_USER: quota('10/3600'),
 });
+
+/** A quota setting: `points/seconds` (e.g. `30/60`) or `off`. */
+function quota(fallback: string) {
+  return z
+    .string()
+    .default(fallback)
+    .transform((text, ctx): Quota => {
+      const q = parseQuota(text);
+      if (q === undefined) {
+        ctx.addIssue({ code: 'custom', message: 'must be points/seconds (e.g. 30/60, both at least 1) or off' });
+        return z.NEVER;
+      }
+      return q;
+    });
+}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
@@ -154,6 +180,14 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     refundPolicy: e.REFUND_POLICY,
     h5Dir: e.H5_DIR === undefined ? undefined : h5Dir(e.H5_DIR),
     merchantWebhook: merchantWebhook(e),
+    trustProxy: e.TRUST_PROXY === '1',
+    rateQuotas: {
+      loginPerIp: e.RATE_LOGIN_PER_IP,
+      apiPerSession: e.RATE_API_PER_SESSION,
+      landingPerIp: e.RATE_LANDING_PER_IP,
+      authFailuresPerIp: e.RATE_AUTH_FAILURES_PER_IP,
+      invoicePerUser: e.RATE_INVOICE_PER_USER,
+    },
     generated,
   };
 }

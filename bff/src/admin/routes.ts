@@ -1,4 +1,5 @@
 import { PassThrough } from 'node:stream';
+import getRawBody from 'raw-body';
 import Router, { type RouterMiddleware } from '@koa/router';
 import type Koa from 'koa';
 import { HttpError } from '../http/errors';
@@ -10,6 +11,7 @@ import { AntiCounterfeitRegistry } from '../services/anti-counterfeit';
 import { collectOrders, planOrderExport, type OrderExportPage, type OrderExportSummary } from '../services/order-export';
 import { WechatError, type WechatClient } from '../wechat';
 import { bearerAuth } from './auth';
+import type { RateLimits } from '../http/rate-limit';
 import { httpErrorOf, invalidRequest } from './errors';
 import { ADMIN_OPERATIONS, type EndpointName, type Operation } from './operations';
 import { ADMIN_SERVICES, orderExport, type ServiceDeps } from './services';
@@ -34,6 +36,8 @@ export interface AdminDeps {
   shelves?: { needReceipt: (pageId: string) => Promise<boolean | undefined> };
   /** Merchant routes that are not WeChat operations (the till's terminals), added under /admin behind the same token. */
   extraRoutes?: (router: Router) => void;
+  /** Quotas: failed tokens per client IP. */
+  limits?: RateLimits;
 }
 
 /** Anti-counterfeit import of 10,000 codes of 128 characters fits with room to spare. */
@@ -79,7 +83,7 @@ export function adminApi(deps: AdminDeps): Koa.Middleware {
     else if (op.method === 'PUT') router.put(op.path, handle);
     else router.delete(op.path, handle);
   }
-  const auth = bearerAuth(deps.config.adminToken);
+  const auth = bearerAuth(deps.config.adminToken, deps.limits);
   const routes = router.routes();
   return async (ctx, next) => {
     if (ctx.path !== '/admin' && !ctx.path.startsWith('/admin/')) return next();
@@ -129,10 +133,23 @@ function operationHandler(op: Operation, services: ServiceDeps, afterWechatCall?
  * The endpoint's own request schema checks it (in the request core) before WeChat is called.
  */
 async function readInput(ctx: Koa.Context, op: Operation): Promise<Record<string, unknown>> {
+  if (op.upload) return { [op.upload]: await readUpload(ctx) };
   const fromRequest = op.method === 'GET' ? { ...ctx.query } : await readJsonObject(ctx, BODY_LIMIT);
   const flat: Record<string, unknown> = { ...op.defaults, ...fromRequest, ...(ctx.params as Record<string, string>) };
   for (const [field, type] of Object.entries(op.coerce ?? {})) flat[field] = coerce(flat[field], type);
   return op.nest ? { [op.nest]: flat } : flat;
+}
+
+/** WeChat's own cap on an image (1 MB), with room: a larger one is WeChat's to refuse (40009). */
+const UPLOAD_LIMIT = '2mb';
+
+/** The request body as a file part (shared `mediaFile`): bytes, Content-Type, `?filename=`. */
+async function readUpload(ctx: Koa.Context): Promise<{ filename: string; contentType: string; data: Uint8Array }> {
+  const data = await getRawBody(ctx.req, { limit: UPLOAD_LIMIT }).catch((e: Error & { status?: number }) => {
+    throw new HttpError(e.status === 413 ? 413 : 400, e.status === 413 ? 'too_large' : 'invalid_body', e.status === 413 ? `an upload is at most ${UPLOAD_LIMIT}` : 'the body could not be read');
+  });
+  const filename = typeof ctx.query.filename === 'string' && ctx.query.filename ? ctx.query.filename : 'upload';
+  return { filename, contentType: ctx.get('content-type') || 'application/octet-stream', data: new Uint8Array(data) };
 }
 
 /** A string that reads as the type becomes it; anything else is left for the schema to refuse. */

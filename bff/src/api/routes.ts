@@ -19,6 +19,7 @@ import type Koa from 'koa';
 import type { z } from 'zod';
 import { HttpError } from '../http/errors';
 import { readJsonObject } from '../http/json-body';
+import type { RateLimits } from '../http/rate-limit';
 import { parseInput as parse } from '../http/parse';
 import type { Logger } from '../log';
 import { ProjectionStore, ProjectionWriter } from '../projector';
@@ -51,6 +52,8 @@ export interface MiniApiDeps {
   cardHistory?: (code: string) => Promise<StoredRedemption[]>;
   /** Session clock, Unix seconds (tests). */
   now?: () => number;
+  /** Quotas: logins per client IP, requests per session, invoice requests per user. */
+  limits?: RateLimits;
 }
 
 const BODY_LIMIT = '16kb';
@@ -115,11 +118,17 @@ export function createMiniApi(deps: MiniApiDeps) {
   };
 
   router.post('/session', async (ctx) => {
+    // Each code, good or bad, costs a jscode2session call.
+    await deps.limits?.hit('loginPerIp', ctx.ip);
     const { code } = await bodyOf(ctx, sessionRequest);
     ctx.body = await sessions.login(code);
   });
 
   router.use(auth);
+  router.use(async (ctx, next) => {
+    await deps.limits?.hit('apiPerSession', me(ctx));
+    await next();
+  });
 
   /** The shelf with the prices the BFF knows and whether it sells; 404 for a page WeChat does not know. */
   const shelfOf = async (pageId: string): Promise<ShelfResponse> => {
@@ -206,6 +215,7 @@ export function createMiniApi(deps: MiniApiDeps) {
   });
   router.post('/orders/:orderId/invoice', async (ctx) => {
     const { orderId } = parse(orderParams, ctx.params);
+    await deps.limits?.hit('invoicePerUser', me(ctx));
     const input = await bodyOf(ctx, invoiceRequestInput);
     const { service } = await boughtOrder(ctx, orderId);
     await invoices.submit(orderId, service, input);

@@ -3,6 +3,8 @@ import type { Logger } from '../log';
 
 /** An error meant for the client: its status, a stable code and a message safe to show. */
 export class HttpError extends Error {
+  /** Response headers that belong to the answer (e.g. `Retry-After` of a 429). */
+  headers?: Record<string, string>;
   constructor(
     readonly status: number,
     readonly code: string,
@@ -24,6 +26,7 @@ export function errorMiddleware(logger: Logger): Koa.Middleware {
     } catch (e) {
       const err = e as Error & { status?: number; expose?: boolean; type?: string };
       if (err instanceof HttpError) {
+        for (const [name, value] of Object.entries(err.headers ?? {})) ctx.set(name, value);
         ctx.status = err.status;
         ctx.body = { error: { code: err.code, message: err.message, ...err.extra } };
         return;

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import type Koa from 'koa';
 import getRawBody from 'raw-body';
 import type { AppDeps } from '../app';
+import { RateLimited, type RateLimits } from '../http/rate-limit';
 import type { ProjectionStore } from '../projector';
 import { AntiCounterfeitRegistry } from '../services/anti-counterfeit';
 import { CardCatalog } from '../services/card-catalog';
@@ -18,7 +19,7 @@ import { TicketChecker } from './ticket-check';
 const FORM_LIMIT = '8kb';
 
 /** The landing pages (CONTRACT.md "Landing pages"): thin routes, the work is in the page modules. */
-export function landingRouter(deps: Pick<AppDeps, 'config' | 'redis' | 'keys' | 'wechat' | 'logger'> & { projections: ProjectionStore }): Router {
+export function landingRouter(deps: Pick<AppDeps, 'config' | 'redis' | 'keys' | 'wechat' | 'logger'> & { projections: ProjectionStore; limits?: RateLimits }): Router {
   const client = deps.wechat.client;
   const tickets = new TicketChecker(deps.redis, deps.keys, client);
   const invoices = new InvoiceRequests(deps.redis, deps.keys);
@@ -37,11 +38,16 @@ export function landingRouter(deps: Pick<AppDeps, 'config' | 'redis' | 'keys' | 
     ctx.set('Cache-Control', 'no-store');
     let page: Page;
     try {
+      // Every page may cost WeChat lookups (an order guess is an order/get): a quota per client IP.
+      if (ctx.path !== WEUI_CSS_PATH) await deps.limits?.hit('landingPerIp', ctx.ip);
       await next();
       return;
     } catch (e) {
       const err = e as Error & { status?: number; expose?: boolean };
-      if (typeof err.status === 'number' && err.status < 500 && err.expose) {
+      if (err instanceof RateLimited) {
+        ctx.set('Retry-After', String(err.retryAfterS));
+        page = messagePage(429, '访问太频繁', '请稍后再试。', { icon: 'waiting' });
+      } else if (typeof err.status === 'number' && err.status < 500 && err.expose) {
         page = messagePage(err.status, '无法处理', err.status === 413 ? '提交的内容太长，请删减后再提交。' : '请求无法处理，请返回上一页重新操作。');
       } else {
         deps.logger.error('landing page failed', { path: ctx.path, error: err.message, stack: err.stack });

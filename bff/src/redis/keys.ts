@@ -78,6 +78,8 @@ export function redisKeys(prefix: string) {
     tillCodeRedemptions: (code: string) => `${prefix}till:code:${encodeURIComponent(code)}:redemptions`,
     /** The ledger (CONTRACT.md "Redemption"): one stream entry per debit and per reversal. */
     redemptions: `${prefix}redemptions`,
+    /** A quota's counters (rate-limiter-flexible adds `:<subject>`: an IP, a Mini Program openid). */
+    rateLimit: (name: string) => `${prefix}rl:${name}`,
     /** Landing page: a wxticket's check result (JSON), named by the ticket's SHA-256, never the ticket. */
     landingTicket: (ticketHash: string) => `${prefix}landing:ticket:${ticketHash}`,
     /** Landing page: set (NX) on a wxticket's first use, to refuse replays by another browser. */

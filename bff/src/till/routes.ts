@@ -3,6 +3,7 @@ import { redemptionRequest, redemptionsQuery, reversalRequest, tillCode, type Te
 import type Koa from 'koa';
 import { z } from 'zod';
 import { HttpError } from '../http/errors';
+import type { RateLimits } from '../http/rate-limit';
 import { readJsonObject } from '../http/json-body';
 import { parseInput as parse } from '../http/parse';
 import { redemptionOf, type TillService } from './service';
@@ -14,7 +15,7 @@ const BODY_LIMIT = '8kb';
  * `/pos` (CONTRACT.md "Redemption"): the till, behind a terminal key. Routes only parse, call the
  * till service and shape the answer. The admin token opens nothing here (it is not a terminal key).
  */
-export function tillApi(deps: { till: TillService; terminals: TerminalRegistry }): Koa.Middleware {
+export function tillApi(deps: { till: TillService; terminals: TerminalRegistry; limits?: RateLimits }): Koa.Middleware {
   const router = new Router({ prefix: '/pos' });
   const terminal = (ctx: Koa.Context) => ctx.state.terminal as TerminalInfo;
 
@@ -44,9 +45,12 @@ export function tillApi(deps: { till: TillService; terminals: TerminalRegistry }
   return async (ctx, next) => {
     if (ctx.path !== '/pos' && !ctx.path.startsWith('/pos/')) return next();
     try {
+      // Failed keys count against the client IP (RATE_AUTH_FAILURES_PER_IP); once spent, 429 to any key.
+      await deps.limits?.check('authFailuresPerIp', `pos:${ctx.ip}`);
       const m = /^Bearer +(\S+) *$/i.exec(ctx.get('authorization'));
       const found = m ? await deps.terminals.authenticate(m[1]!) : null;
       if (!found) {
+        await deps.limits?.hit('authFailuresPerIp', `pos:${ctx.ip}`);
         ctx.set('WWW-Authenticate', 'Bearer realm="pos"');
         throw new HttpError(401, 'unauthorized', 'a valid terminal key is required (create one with POST /admin/terminals)');
       }

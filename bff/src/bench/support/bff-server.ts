@@ -30,7 +30,10 @@ async function main() {
   // The port is taken first: the BFF reaches the sandbox at its own origin.
   const server = createServer();
   const port = await listen(server);
-  const config = loadConfig({ ...process.env, SANDBOX: '1', PORT: String(port), HOST: '127.0.0.1' });
+  // One load generator on one IP, many requests per session: the per-IP and per-session quotas are off
+  // unless the benchmark's environment sets them.
+  const quotasOff = { RATE_LOGIN_PER_IP: 'off', RATE_API_PER_SESSION: 'off', RATE_LANDING_PER_IP: 'off' };
+  const config = loadConfig({ ...quotasOff, ...process.env, SANDBOX: '1', PORT: String(port), HOST: '127.0.0.1' });
   const redis = connectRedis(config.redisUrl);
   await redisReady(redis);
   const keys = redisKeys(config.redisPrefix);
