@@ -17,7 +17,7 @@ const { run, must } = require('./run');
     [
       '',
       `BFF:            ${origin}`,
-      `Health:         ${origin}/healthz   ${origin}/readyz   ${origin}/metrics`,
+      `Health:         ${origin}/healthz   ${origin}/readyz   ${origin}/metrics (bearer METRICS_TOKEN, printed below unless set)`,
       `WeChat sandbox: ${origin}/sandbox   (control: ${origin}/sandbox/_control/calls)`,
       `Redis:          ${redis.url}`,
       '',

@@ -66,7 +66,7 @@ export function createApp(deps: AppDeps): Koa {
   app.use(favicon());
   // First: WeChat's pushes are the traffic that comes at full rate.
   app.use(createCallback({ ...deps, wechatNow: deps.sandbox && (() => deps.sandbox!.clock.now()) }));
-  const ops = opsRouter(deps.redis, deps.metrics);
+  const ops = opsRouter(deps.redis, deps.metrics, { metricsToken: deps.config.metricsToken, logger: deps.logger });
   app.use(ops.routes()).use(ops.allowedMethods());
   if (deps.h5Dir) app.use(serveStatic(deps.h5Dir, '/app'));
   // The projections every part reads and refreshes; lists re-read what is older than PROJECTION_MAX_AGE_S.

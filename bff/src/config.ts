@@ -45,6 +45,13 @@ export interface Config {
   trustProxy: boolean;
   /** Quotas (RATE_*), counted in Redis across processes; 429 with Retry-After past them. */
   rateQuotas: RateQuotas;
+  /**
+   * METRICS_TOKEN: `/metrics` on the public origin needs `Authorization: Bearer` it. Unset (and no
+   * METRICS_PORT): `/metrics` is not served at all, except that the sandbox makes one up and prints it.
+   */
+  metricsToken: string | undefined;
+  /** METRICS_PORT: `/metrics` (no token) on 127.0.0.1 at this port only, never on the public origin. */
+  metricsPort: number | undefined;
   /** Which secrets the sandbox made up (so start-up can print them). */
   generated: string[];
 }
@@ -115,6 +122,8 @@ const schema = z.object({
   MERCHANT_WEBHOOK_GIVE_UP_S: z.coerce.number('must be a whole number of seconds').int('must be a whole number of seconds').min(1, 'at least 1 (s)').default(86400),
   MERCHANT_WEBHOOK_TIMEOUT_MS: z.coerce.number('must be a whole number of ms').int('must be a whole number of ms').min(100, 'at least 100 (ms)').max(10_000, 'at most 10000 (the contract: a 2xx within 10 s)').default(10_000),
   TRUST_PROXY: z.enum(['0', '1'], 'must be 0 or 1').default('0'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  METRICS_PORT: z.coerce.number('must be a port number').int('must be a port number').min(1, 'must be a port number').max(65535, 'must be a port number').optional(),
   RATE_LOGIN_PER_IP: quota('30/60'),
   RATE_API_PER_SESSION: quota('600/60'),
   RATE_LANDING_PER_IP: quota('60/60'),
@@ -181,6 +190,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     h5Dir: e.H5_DIR === undefined ? undefined : h5Dir(e.H5_DIR),
     merchantWebhook: merchantWebhook(e),
     trustProxy: e.TRUST_PROXY === '1',
+    metricsToken: metricsToken(e, sandbox, generated),
+    metricsPort: e.METRICS_PORT,
     rateQuotas: {
       loginPerIp: e.RATE_LOGIN_PER_IP,
       apiPerSession: e.RATE_API_PER_SESSION,
@@ -190,6 +201,16 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     generated,
   };
+}
+
+/**
+ * `/metrics` is never open on the public origin: with neither METRICS_TOKEN nor METRICS_PORT it is not
+ * served, except in the sandbox, which makes a token up (printed at start, like the admin token).
+ */
+function metricsToken(e: z.output<typeof schema>, sandbox: boolean, generated: string[]): string | undefined {
+  if (e.METRICS_TOKEN !== undefined || e.METRICS_PORT !== undefined || !sandbox) return e.METRICS_TOKEN;
+  generated.push('METRICS_TOKEN');
+  return randomBytes(18).toString('base64url');
 }
 
 /** A previous key only beside a current one (it only opens pushes during a rotation). */

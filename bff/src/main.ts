@@ -4,6 +4,7 @@ import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './log';
 import { Metrics } from './ops/metrics';
+import { metricsApp } from './ops/routes';
 import { connectRedis, redisReady } from './redis/connect';
 import { redisKeys } from './redis/keys';
 import { startProjector } from './projector';
@@ -58,6 +59,10 @@ async function main() {
   const origin = `http://${config.host}:${config.port}`;
   logger.info('listening', { origin, sandbox: config.sandbox, wechatApiBase: config.wechatApiBase });
   if (config.generated.includes('ADMIN_TOKEN')) logger.info('sandbox admin token (merchant API bearer)', { adminToken: config.adminToken });
+  if (config.generated.includes('METRICS_TOKEN')) logger.info('sandbox metrics token (/metrics bearer)', { metricsToken: config.metricsToken });
+  // METRICS_PORT: /metrics on loopback only, whatever HOST is; never on the public origin without a token.
+  const metricsServer = config.metricsPort === undefined ? undefined : metricsApp(metrics).listen(config.metricsPort, '127.0.0.1');
+  if (config.metricsToken === undefined && config.metricsPort === undefined) logger.info('/metrics not served: set METRICS_TOKEN (bearer) or METRICS_PORT (loopback)');
   // The BFF's own consumer of the events stream: per-user orders, cards and invoice state.
   const projector = await startProjector({ redis, keys, client: wechat.client, logger, trimEveryMs: config.eventsTrimEveryMs });
   // Merchant webhooks: the consumer group `webhooks`, shared with every other BFF process on this Redis.
@@ -88,6 +93,7 @@ async function main() {
   const stop = async () => {
     sandbox?.pusher?.stop();
     server.close();
+    metricsServer?.close();
     await projector.stop();
     await webhooks?.stop();
     redis.disconnect();

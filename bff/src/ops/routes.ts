@@ -1,25 +1,67 @@
 import Router from '@koa/router';
+import Koa from 'koa';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { HttpError } from '../http/errors';
+import type { Logger } from '../log';
 import type { RedisClient } from '../redis/connect';
 import type { Metrics } from './metrics';
 
-/** `/healthz` (the process is up), `/readyz` (Redis answers), `/metrics` (Prometheus text). */
-export function opsRouter(redis: RedisClient, metrics: Metrics): Router {
+const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+
+/**
+ * `/healthz` (the process is up), `/readyz` (Redis answers), `/metrics` (Prometheus text). On the
+ * public origin `/metrics` needs `Authorization: Bearer <METRICS_TOKEN>`; without a token it is not
+ * served here at all (404, as any unknown path), only on the loopback METRICS_PORT (`metricsApp`).
+ */
+export function opsRouter(redis: RedisClient, metrics: Metrics, opts: { metricsToken?: string; logger?: Logger } = {}): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
     ctx.body = { status: 'ok' };
   });
   router.get('/readyz', async (ctx) => {
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1000))]);
+      await Promise.race([redis.ping(), new Promise((_, reject) => (timer = setTimeout(() => reject(new Error('no answer within 1 s')), 1000)))]);
       ctx.body = { status: 'ready', redis: 'ok' };
     } catch (e) {
+      // Redis's own words (hosts, ports, cluster layout) go to the log, not to whoever asks.
+      opts.logger?.warn('readyz: redis not ready', { error: (e as Error).message });
       ctx.status = 503;
-      ctx.body = { status: 'not ready', redis: (e as Error).message };
+      ctx.body = { status: 'not ready', redis: 'unavailable' };
+    } finally {
+      clearTimeout(timer);
     }
   });
-  router.get('/metrics', (ctx) => {
-    ctx.type = 'text/plain; version=0.0.4';
-    ctx.body = metrics.render();
-  });
+  const token = opts.metricsToken;
+  if (token !== undefined) {
+    const expected = sha256(token);
+    router.get('/metrics', (ctx) => {
+      const m = /^Bearer +(\S+) *$/i.exec(ctx.get('authorization'));
+      if (!m || !timingSafeEqual(sha256(m[1]!), expected)) {
+        ctx.set('WWW-Authenticate', 'Bearer realm="metrics"');
+        throw new HttpError(401, 'unauthorized', 'a valid metrics bearer token (METRICS_TOKEN) is required');
+      }
+      renderMetrics(ctx, metrics);
+    });
+  }
   return router;
+}
+
+/** The app of METRICS_PORT: `/metrics` alone, for a listener on 127.0.0.1 (main.ts binds it there). */
+export function metricsApp(metrics: Metrics): Koa {
+  const app = new Koa();
+  app.use((ctx) => {
+    if (ctx.method !== 'GET' || ctx.path !== '/metrics') {
+      ctx.status = 404;
+      return;
+    }
+    renderMetrics(ctx, metrics);
+  });
+  return app;
+}
+
+function renderMetrics(ctx: Koa.Context, metrics: Metrics): void {
+  ctx.set('Cache-Control', 'no-store');
+  ctx.type = 'text/plain; version=0.0.4';
+  ctx.body = metrics.render();
 }

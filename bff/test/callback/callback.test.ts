@@ -98,7 +98,7 @@ describe.each([
     expect(stored).toMatchObject({ type: 'unparsed', event: name, id: expect.stringContaining(`${fields.FromUserName}|${fields.CreateTime}|${name}|`) });
     expect(stored.reason).toContain(field);
     expect(JSON.parse(stored.payload!)).toEqual({ ...fields, CreateTime: Number(fields.CreateTime) });
-    const metrics = await (await fetch(`${bff.origin}/metrics`)).text();
+    const metrics = await (await fetch(`${bff.origin}/metrics`, { headers: { authorization: `Bearer ${bff.config.metricsToken}` } })).text();
     expect(metrics).toContain(`wechat_pushes_total{outcome="unparsed",type="${name}"} 1`);
     expect(metrics).toContain(`wechat_pushes_total{outcome="duplicate",type="${name}"} 1`);
   });

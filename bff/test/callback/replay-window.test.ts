@@ -34,7 +34,7 @@ describe.each([
     const push = signedPush(target, SAMPLES.giftcard_pay_done, { timestamp: String(nowS() + offset) });
     expect(await post(push.url, push.body)).toEqual({ status: 401, body: '' });
     expect(await stored(bff)).toBe(0);
-    const metrics = await (await fetch(`${bff.origin}/metrics`)).text();
+    const metrics = await (await fetch(`${bff.origin}/metrics`, { headers: { authorization: `Bearer ${bff.config.metricsToken}` } })).text();
     expect(metrics).toContain('wechat_pushes_total{outcome="refused",type="stale_timestamp"} 1');
   });
 

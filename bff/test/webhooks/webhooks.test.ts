@@ -40,7 +40,7 @@ async function eventually(check: () => Promise<void>, ms = 5000): Promise<void> 
   }
 }
 
-const metricsOf = async (bff: Awaited<ReturnType<typeof startBff>>) => (await fetch(`${bff.origin}/metrics`)).text();
+const metricsOf = async (bff: Awaited<ReturnType<typeof startBff>>) => (await fetch(`${bff.origin}/metrics`, { headers: { authorization: `Bearer ${bff.config.metricsToken}` } })).text();
 
 const orders = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ ...SAMPLES.giftcard_pay_done, OrderId: `${tag}-${i}` }));
 
@@ -107,7 +107,7 @@ describe('merchant webhooks', () => {
     t = await start();
     await t.receiver.close();
     for (const fields of orders(6, 'down')) await t.push(fields);
-    const metricsText = () => fetch(`${t!.bff.origin}/metrics`).then((r) => r.text());
+    const metricsText = () => fetch(`${t!.bff.origin}/metrics`, { headers: { authorization: `Bearer ${t!.bff.config.metricsToken}` } }).then((r) => r.text());
     for (let i = 0; i < 100 && !/merchant_webhook_attempts_total\{outcome="network"\} ([6-9]|\d\d)/.test(await metricsText()); i++) await new Promise((r) => setTimeout(r, 50));
     await new Promise((r) => setTimeout(r, 1500)); // down a while longer
     await t.receiver.open();
