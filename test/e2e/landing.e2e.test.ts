@@ -124,10 +124,10 @@ describe('landing pages in Chromium (375×812), every state', () => {
       expect(text).toMatch(/首次查询：\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
       expect(await page.textContent('h1')).toBe('西湖龙井 250g');
       expect(text).toContain('¥128.00');
-      // The product's pictures are the sandbox's own and load.
+      // The product's pictures are the sandbox's own, uploaded by the demo seed (002 §6.1), and load.
       const images = await page.$$eval('img', (imgs) => imgs.map((i: any) => ({ src: i.src, loaded: i.complete && i.naturalWidth > 0 })));
       expect(images.length).toBe(2);
-      for (const img of images) expect(img).toEqual({ src: expect.stringContaining('/sandbox/assets/'), loaded: true });
+      for (const img of images) expect(img).toEqual({ src: expect.stringContaining('/sandbox/mmbiz/'), loaded: true });
       // The verdict sits in the first screen.
       const box = (await page.$('#verdict'))!;
       expect((await box.boundingBox())!.y).toBeLessThan(200);

@@ -45,9 +45,14 @@ export interface Operation {
   streams?: boolean;
   /** The success status when not 200 (202 for work accepted and done in the background). */
   status?: 201 | 202;
+  /**
+   * The request body is a file, not JSON: it becomes this field of the input (a `mediaFile`: the
+   * body's bytes, its Content-Type, `?filename=`). The CLI sends the FILE it is given.
+   */
+  upload?: string;
 }
 
-type Extra = Partial<Pick<Operation, 'nest' | 'coerce' | 'defaults' | 'streams' | 'status'>> & { summary?: string };
+type Extra = Partial<Pick<Operation, 'nest' | 'coerce' | 'defaults' | 'streams' | 'status' | 'upload'>> & { summary?: string };
 
 /** An operation that is one WeChat call: its help line is the endpoint's own spec reference. */
 function wechat(area: string, name: string, method: HttpMethod, path: string, endpoint: EndpointName, extra: Extra = {}): Operation {
@@ -73,7 +78,8 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
   service('anticounterfeit', 'query', 'POST', `${KEY}/codes/query`, 'anticounterfeit.query', [], 'the result of the given codes (unknown: not_active) and the count'),
   service('anticounterfeit', 'delete', 'POST', `${KEY}/codes/delete`, 'anticounterfeit.delete', [], 'delete the given codes'),
 
-  // Gift cards, shelves, WeChat Pay, the Mini Program (spec 002 §6–§8).
+  // Gift cards, shelves, WeChat Pay, the Mini Program (spec 002 §6–§8); their pictures first (§6.1).
+  wechat('images', 'upload', 'POST', '/images', 'media.uploadImage', { upload: 'buffer' }),
   wechat('cards', 'create', 'POST', '/cards', 'giftcard.createCard', { nest: 'card' }),
   wechat('shelves', 'add', 'POST', '/shelves', 'giftcard.addPage', { nest: 'page' }),
   wechat('shelves', 'list', 'GET', '/shelves', 'giftcard.batchGetPages'),

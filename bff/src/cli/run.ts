@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { basename, extname } from 'node:path';
 import type { ExportStreamLine } from '../admin/routes';
 import { ADMIN_OPERATIONS, findOperation, pathParams, type Operation } from '../admin/operations';
 import { runPosCli } from './pos';
@@ -35,10 +36,13 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     const op = name ? findOperation(area, name) : undefined;
     if (!op) throw new UsageError(`unknown operation "${[area, name].filter(Boolean).join(' ')}"; \`pnpm gc help\` lists them`);
     const opts = parseArgs(rest);
+    if (opts.positional.length > (op.upload ? 1 : 0)) throw new UsageError(`unexpected argument "${opts.positional.at(-1)}"`);
     const token = io.env.ADMIN_TOKEN;
     if (!token) throw new UsageError('ADMIN_TOKEN is not set (the merchant API bearer token)');
-    const input = { ...(await readInput(opts, io)), ...opts.fields };
-    const { url, init } = buildRequest(op, input, (opts.url ?? io.env.GC_URL ?? DEFAULT_URL).replace(/\/$/, ''), token);
+    const baseUrl = (opts.url ?? io.env.GC_URL ?? DEFAULT_URL).replace(/\/$/, '');
+    const { url, init } = op.upload
+      ? await uploadRequest(op, opts.positional[0], baseUrl, token)
+      : buildRequest(op, { ...(await readInput(opts, io)), ...opts.fields }, baseUrl, token);
     let res: Response;
     try {
       res = await io.fetch(url, init);
@@ -70,10 +74,12 @@ interface Options {
   url?: string;
   ndjson: boolean;
   fields: Record<string, unknown>;
+  /** Arguments that are not options or fields: the FILE of an upload. */
+  positional: string[];
 }
 
 function parseArgs(args: string[]): Options {
-  const opts: Options = { ndjson: false, fields: {} };
+  const opts: Options = { ndjson: false, fields: {}, positional: [] };
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     const value = () => {
@@ -93,7 +99,8 @@ function parseArgs(args: string[]): Options {
     } else if (/^[A-Za-z_][\w]*=/.test(arg)) {
       const at = arg.indexOf('=');
       opts.fields[arg.slice(0, at)] = arg.slice(at + 1);
-    } else throw new UsageError(`unexpected argument "${arg}"`);
+    } else if (!arg.startsWith('-')) opts.positional.push(arg);
+    else throw new UsageError(`unexpected argument "${arg}"`);
   }
   return opts;
 }
@@ -153,6 +160,23 @@ export function buildRequest(op: Operation, input: Record<string, unknown>, base
   }
   headers['content-type'] = 'application/json';
   return { url: `${baseUrl}/admin${path}`, init: { method: op.method, headers, body: JSON.stringify(rest) } };
+}
+
+/** Media types of the picture files a merchant uploads, by extension. */
+const IMAGE_TYPES: Record<string, string> = { png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', gif: 'image/gif', webp: 'image/webp', svg: 'image/svg+xml', bmp: 'image/bmp' };
+
+/** `pnpm gc images upload FILE`: the file's bytes as the body, its type from its extension, its name in the query. */
+async function uploadRequest(op: Operation, file: string | undefined, baseUrl: string, token: string): Promise<{ url: string; init: RequestInit }> {
+  if (!file) throw new UsageError(`${op.area} ${op.name} needs a FILE: pnpm gc ${op.area} ${op.name} FILE`);
+  const data = await readFile(file).catch((e: Error) => {
+    throw new UsageError(`cannot read ${file}: ${e.message}`);
+  });
+  const name = basename(file);
+  const type = IMAGE_TYPES[extname(name).slice(1).toLowerCase()] ?? 'application/octet-stream';
+  return {
+    url: `${baseUrl}/admin${op.path}?${new URLSearchParams({ filename: name })}`,
+    init: { method: op.method, headers: { authorization: `Bearer ${token}`, accept: 'application/json', 'content-type': type }, body: data },
+  };
 }
 
 /** The order export as NDJSON: a progress bar on stderr, the orders on stdout. */
@@ -227,7 +251,7 @@ export function helpText(area?: string): string {
   for (const a of [...new Set(ops.map((o) => o.area))]) {
     out.push(a);
     for (const o of ops.filter((x) => x.area === a)) {
-      out.push(`  ${o.name.padEnd(width)}  ${o.method.padEnd(6)} /admin${o.path}`);
+      out.push(`  ${o.name.padEnd(width)}  ${o.method.padEnd(6)} /admin${o.path}${o.upload ? '  (pnpm gc ' + o.area + ' ' + o.name + ' FILE)' : ''}`);
       out.push(`  ${' '.repeat(width)}  ${o.summary}`);
     }
     out.push('');

@@ -1,4 +1,5 @@
 import type { GiftCardDefinition, GiftCardOrder, ShelfPageInput } from '@giftcard/shared';
+import { DEMO_ASSETS, demoAsset } from './assets';
 
 /** The demo Service Account buyer and the Mini Program user the printed jump links to them. */
 export const DEMO_BUYER = 'o_demo_buyer';
@@ -35,8 +36,21 @@ export async function seedDemo(opts: { origin: string; adminToken: string; wxaAp
   };
   const control = <T>(action: string, body: unknown) => call<T>('POST', `/sandbox/_control/${action}`, body, false);
 
-  // Every picture is the sandbox's own (sandbox/assets.ts): the shop looks complete with no internet.
-  const asset = (name: string) => `${opts.origin}/sandbox/assets/${name}.svg`;
+  // Every picture is the sandbox's own (sandbox/assets.ts), uploaded as a merchant uploads them: the
+  // image upload interface (002 §6.1, /admin/images) answers the URL WeChat (here the sandbox) serves it
+  // at. The shop looks complete with no internet.
+  const uploaded = new Map<string, string>();
+  for (const name of DEMO_ASSETS) {
+    const res = await fetch(`${opts.origin}/admin/images?${new URLSearchParams({ filename: name })}`, {
+      method: 'POST',
+      headers: { 'content-type': 'image/svg+xml', authorization: `Bearer ${opts.adminToken}` },
+      body: demoAsset(name)!,
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`demo seed: POST /admin/images ${name}: ${res.status} ${text.slice(0, 300)}`);
+    uploaded.set(name, (JSON.parse(text) as { url: string }).url);
+  }
+  const asset = (name: string) => uploaded.get(`${name}.svg`)!;
   const cards = [
     { title: '¥50 心意礼品卡', price: 5000, color: 'Color010', notice: '结账时出示卡券', background: asset('card-heart') },
     { title: '¥200 尊享礼品卡', price: 20000, color: 'Color080', notice: '结账时出示卡券', background: asset('card-premium') },

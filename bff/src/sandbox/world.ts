@@ -2,6 +2,7 @@ import { WECHAT_EVENTS, type WechatEventName, type WireEventOf, type WireFieldsO
 import { MiniProgramLogins } from './areas/auth/logins';
 import { CardWorld } from './areas/cards/state';
 import { InvoiceWorld } from './areas/invoice/state';
+import { MediaStore } from './areas/media/state';
 import { ScanState } from './areas/scan/state';
 import { SubmerchantWorld } from './areas/submerchant/state';
 import { CallCounter } from './core/calls';
@@ -29,6 +30,8 @@ export class SandboxWorld {
   readonly scan: ScanState;
   /** Invoicing after payment (002 §12.2.2): authorizations per order, so orders come from `cards`. */
   readonly invoice: InvoiceWorld = new InvoiceWorld(this.clock, (orderId) => this.cards.orderBuyer(orderId));
+  /** Uploaded images (002 §6.1), served where the upload said. */
+  readonly media = new MediaStore();
   /** Third-party sub-merchants (003 §1). */
   readonly submerchant: SubmerchantWorld = new SubmerchantWorld(this.clock);
   /** Delivers the outbox to the callback URL (`config.callback`, or `startPusher`); none: events wait. */

@@ -1,4 +1,4 @@
-import type { EndpointDef, RequestOf, ResponseOf } from '@giftcard/shared';
+import type { EndpointDef, MediaFile, RequestOf, ResponseOf } from '@giftcard/shared';
 import { SYSTEM_BUSY, TOKEN_INVALID_CODES } from '@giftcard/shared';
 import { WechatError } from './error';
 import { sleep } from '../util/sleep';
@@ -47,7 +47,7 @@ export class WechatRequestCore {
     // stack, a cycle, a BigInt) is our own invalid request, never a transport failure.
     try {
       parsed = ep.request.safeParse(request) as typeof parsed;
-      if (parsed.success && ep.method === 'POST') json = JSON.stringify(parsed.data);
+      if (parsed.success && ep.method === 'POST' && ep.body !== 'multipart') json = JSON.stringify(parsed.data);
     } catch (e) {
       throw new WechatError('invalid_request', ep.path, null, `the request cannot be written as JSON: ${(e as Error).message}`);
     }
@@ -103,10 +103,12 @@ export class WechatRequestCore {
     let res: Response;
     let text: string;
     try {
+      const multipart = ep.method === 'POST' && ep.body === 'multipart';
       res = await fetch(url, {
         method: ep.method,
-        headers: ep.method === 'POST' ? { 'content-type': 'application/json' } : undefined,
-        body: json,
+        // Form-data sets its own content type (with the boundary).
+        headers: ep.method === 'POST' && !multipart ? { 'content-type': 'application/json' } : undefined,
+        body: multipart ? formData(request as Record<string, unknown>) : json,
         signal: abort.signal,
       });
       text = await res.text();
@@ -138,6 +140,19 @@ export class WechatRequestCore {
     }
     return parsed.data as ResponseOf<E>;
   }
+}
+
+/** Multipart form-data: a file part per `mediaFile` field, the other fields as text. */
+function formData(request: Record<string, unknown>): FormData {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(request)) {
+    if (value === undefined) continue;
+    if (value && typeof value === 'object' && (value as MediaFile).data instanceof Uint8Array) {
+      const file = value as MediaFile;
+      form.append(name, new Blob([file.data], { type: file.contentType }), file.filename);
+    } else form.append(name, typeof value === 'object' ? JSON.stringify(value) : String(value));
+  }
+  return form;
 }
 
 function formatIssue(issue: { path: PropertyKey[]; message: string }): string {

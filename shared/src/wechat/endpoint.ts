@@ -10,6 +10,11 @@ export interface EndpointDef<Req extends z.ZodType = z.ZodType, Res extends z.Zo
   readonly path: string;
   /** GET endpoints carry the request in the query string; POST endpoints as a JSON body. */
   readonly method: 'GET' | 'POST';
+  /**
+   * How a POST carries the request: `json` (the default), or `multipart` (form-data: each
+   * `mediaFile` field as a file part, as WeChat's media upload takes it).
+   */
+  readonly body?: 'json' | 'multipart';
   /** Fixed query parameters besides the token, e.g. `{ action: 'set_pay_mch' }`. */
   readonly query?: Readonly<Record<string, string>>;
   /** `access_token`: the token goes in the query. `app`: the call carries app credentials itself. */
@@ -49,6 +54,16 @@ export function okResponse<Shape extends z.ZodRawShape>(shape: Shape) {
 }
 
 export const emptyRequest = z.object({});
+
+/** A file part of a multipart request: its name, its media type, its bytes. */
+export const mediaFile = z
+  .object({
+    filename: z.string().min(1).max(255),
+    contentType: z.string().min(1),
+    data: z.instanceof(Uint8Array).refine((d) => d.byteLength > 0, 'an empty file'),
+  })
+  .strict();
+export type MediaFile = z.infer<typeof mediaFile>;
 export const okOnly = okResponse({});
 
 /** A Unix time in seconds (ten digits in WeChat's documents). */

@@ -29,8 +29,10 @@ export function routeTable(): Map<string, Route[]> {
 export interface WechatCall {
   routes: Route[];
   query: Record<string, string>;
-  /** The JSON body of a POST (undefined when empty), or the query of a GET. */
+  /** The JSON body of a POST (undefined when empty), the form of a multipart POST, or the query of a GET. */
   payload: unknown;
+  /** The API origin as the caller reached it (see HandlerContext). */
+  apiBase: string;
 }
 
 /**
@@ -47,7 +49,7 @@ export interface Answer {
  * errcode of the first thing wrong: an armed fault, the access token, the body, then the handler.
  */
 export async function answer(world: SandboxWorld, call: WechatCall): Promise<Answer> {
-  const { routes, query, payload } = call;
+  const { routes, query, payload, apiBase } = call;
   // Endpoints at one path are told apart by their fixed query (`setbizattr?action=…`), then by the
   // body (spec 000 documents ticket check and clear-record at one URL).
   const byQuery = routes.filter((r) => Object.entries(r.endpoint.query ?? {}).every(([k, v]) => query[k] === v));
@@ -65,7 +67,7 @@ export async function answer(world: SandboxWorld, call: WechatCall): Promise<Ans
     if (chosen.endpoint.method === 'POST' && payload === undefined) throw new WechatFault(44002);
     const parsed = chosen.endpoint.request.safeParse(payload);
     if (!parsed.success) throw faultFor(parsed.error);
-    return chosen.handler(parsed.data as never, { world, appid });
+    return chosen.handler(parsed.data as never, { world, appid, apiBase });
   });
   return fault?.afterApply ? { body, lost: { delayMs: fault.delayMs ?? 0, drop: fault.drop === true } } : { body };
 }

@@ -5,6 +5,8 @@ export interface HandlerContext {
   world: SandboxWorld;
   /** The appid the access token was issued to (`auth: 'access_token'` endpoints). */
   appid: string | undefined;
+  /** The WeChat API origin as the caller reached it (`http://host/sandbox`): where the sandbox serves what it answers URLs for. */
+  apiBase: string;
 }
 
 /**

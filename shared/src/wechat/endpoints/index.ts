@@ -2,6 +2,7 @@ import { authEndpoints } from './auth';
 import { codeEndpoints } from './code';
 import { giftcardEndpoints } from './giftcard';
 import { invoiceEndpoints } from './invoice';
+import { mediaEndpoints } from './media';
 import { orderEndpoints } from './order';
 import { scanEndpoints } from './scan';
 import { submerchantEndpoints } from './submerchant';
@@ -10,6 +11,7 @@ export * from './auth';
 export * from './code';
 export * from './giftcard';
 export * from './invoice';
+export * from './media';
 export * from './order';
 export * from './scan';
 export * from './submerchant';
@@ -22,6 +24,7 @@ export const wechatApi = {
   auth: authEndpoints,
   scan: scanEndpoints,
   giftcard: giftcardEndpoints,
+  media: mediaEndpoints,
   order: orderEndpoints,
   code: codeEndpoints,
   invoice: invoiceEndpoints,
