@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { encryptMessage, parseEncodingAesKey } from '../callback/protocol/aes';
-import { callbackSignature, msgSignature } from '../callback/protocol/signature';
-import { buildReplyXml } from '../callback/protocol/xml';
 import { connectRedis, redisReady, type RedisClient } from '../redis/connect';
 import { deleteByPrefix } from '../redis/delete-by-prefix';
+import { parseEncodingAesKey, sealPush, writeXml } from '../wechat/message';
 import { cpuDuring } from './support/cpu';
 import { driveLoad, serialiseRequests, type LoadRequest, type LoadResult } from './support/load';
 import { startServerProcess, type ServerProcess } from './support/server';
@@ -29,7 +27,7 @@ function pushes(n: number, mode: 'plain' | 'aes', runId: string): LoadRequest[] 
   const timestamp = String(Math.floor(Date.now() / 1000));
   return Array.from({ length: n }, (_, i) => {
     const nonce = `${runId}${i}`;
-    const xml = buildReplyXml({
+    const xml = writeXml({
       ToUserName: 'gh_bench',
       FromUserName: `o_bench_${i % 500}`,
       CreateTime: Number(timestamp),
@@ -38,12 +36,8 @@ function pushes(n: number, mode: 'plain' | 'aes', runId: string): LoadRequest[] 
       PageId: 'bench-page',
       OrderId: `bench-${runId}-${i}`,
     });
-    const q = new URLSearchParams({ signature: callbackSignature(TOKEN, timestamp, nonce), timestamp, nonce });
-    if (mode === 'plain') return { path: `/wechat/callback?${q}`, body: xml };
-    const encrypt = encryptMessage(SECRETS.aes.aes.key, xml, APPID);
-    q.set('encrypt_type', 'aes');
-    q.set('msg_signature', msgSignature(TOKEN, timestamp, nonce, encrypt));
-    return { path: `/wechat/callback?${q}`, body: buildReplyXml({ ToUserName: 'gh_bench', Encrypt: encrypt }) };
+    const { query, body } = sealPush(xml, SECRETS[mode], { timestamp, nonce, toUserName: 'gh_bench' });
+    return { path: `/wechat/callback?${query}`, body };
   });
 }
 

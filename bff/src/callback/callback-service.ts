@@ -2,9 +2,9 @@ import type { EventOf } from '@giftcard/shared';
 import type { Logger } from '../log';
 import type { AntiCounterfeitRegistry, CodeResult } from '../services/anti-counterfeit';
 import type { EventInbox } from './inbox';
-import { openPush, type CallbackSecrets } from './open-push';
 import { toPushRecord } from './push-record';
-import { CARD_ACK, PLAIN_ACK, scanProductReplyXml, sealReply } from './replies';
+import { CARD_ACK, PLAIN_ACK, openPush, sealReply, type MessageSecrets } from '../wechat/message';
+import { scanProductReplyXml } from './replies';
 
 export interface CallbackReply {
   status: number;
@@ -15,7 +15,7 @@ export interface CallbackReply {
 export interface CallbackServiceDeps {
   inbox: EventInbox;
   registry: AntiCounterfeitRegistry;
-  secrets: CallbackSecrets;
+  secrets: MessageSecrets;
   logger: Logger;
   /** Answer 503 if storing takes longer: well under WeChat's 5 s, so its retry comes. */
   storeDeadlineMs?: number;

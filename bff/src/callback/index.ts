@@ -6,8 +6,8 @@ import type { RedisKeys } from '../redis/keys';
 import { AntiCounterfeitRegistry } from '../services/anti-counterfeit';
 import { CallbackService } from './callback-service';
 import { EventInbox } from './inbox';
-import { parseEncodingAesKey } from './protocol/aes';
 import { callbackRoute } from './route';
+import { parseEncodingAesKey } from '../wechat/message';
 
 /** The WeChat callback as the app mounts it, built from the settings. */
 export function createCallback(deps: {

@@ -2,7 +2,7 @@ import type Koa from 'koa';
 import { parse as parseQueryString } from 'node:querystring';
 import getRawBody from 'raw-body';
 import type { CallbackService } from './callback-service';
-import { verifyEcho } from './open-push';
+import { verifyEcho } from '../wechat/message';
 
 /** WeChat pushes are small; anything bigger is refused before it is read whole. */
 export const MAX_PUSH_BYTES = 64 * 1024;

@@ -1,4 +1,4 @@
-import { parseEncodingAesKey } from '../callback/protocol/aes';
+import { parseEncodingAesKey } from '../wechat/message';
 import type { SandboxCallbackConfig } from './config';
 import { createSandboxApp } from './index';
 

@@ -2,9 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CARD_EVENT_NAMES } from '@giftcard/shared';
 import { SAMPLES, TABLE_EVENTS } from '../../../shared/test/fixtures/event-samples';
 import { AntiCounterfeitRegistry } from '../../src/services/anti-counterfeit';
-import { encryptMessage, parseEncodingAesKey } from '../../src/callback/protocol/aes';
-import { msgSignature } from '../../src/callback/protocol/signature';
-import { buildReplyXml } from '../../src/callback/protocol/xml';
+import { encryptMessage, msgSignature, parseEncodingAesKey, writeXml } from '../../src/wechat/message';
 import { startBff } from '../support/app';
 import { openReply, post, signedPush, type PushTarget } from '../support/push';
 
@@ -131,9 +129,9 @@ describe('WeChat callback, safe mode refusals', () => {
     const timestamp = String(Math.floor(Date.now() / 1000));
     const nonce = randomBytes(4).toString('hex');
     const sig = signature ?? msgSignature(bff.config.wechatToken, timestamp, nonce, encrypt);
-    return post(`${bff.origin}/wechat/callback?timestamp=${timestamp}&nonce=${nonce}&encrypt_type=aes&msg_signature=${sig}`, buildReplyXml({ ToUserName: 'gh_x', Encrypt: encrypt }));
+    return post(`${bff.origin}/wechat/callback?timestamp=${timestamp}&nonce=${nonce}&encrypt_type=aes&msg_signature=${sig}`, writeXml({ ToUserName: 'gh_x', Encrypt: encrypt }));
   }
-  const xml = buildReplyXml(SAMPLES.giftcard_pay_done);
+  const xml = writeXml(SAMPLES.giftcard_pay_done);
 
   it('wrong msg_signature: 401', async () => {
     expect((await encryptedPush(encryptMessage(key, xml, bff.config.wechatAppid), 'f'.repeat(40))).status).toBe(401);

@@ -1,5 +1,5 @@
 import { parseEvent, parseScanEventKey, type GiftCardOrder, type WechatEvent } from '@giftcard/shared';
-import { parsePushXml } from '../../src/callback/protocol/xml';
+import { parsePushXml } from '../../src/wechat/message';
 import { eventXml } from '../../src/sandbox/pusher';
 import { buy, openShop, refusal } from '../support/giftcards';
 import type { TestSandbox } from '../support/sandbox';

@@ -1,9 +1,16 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parseEvent, type WireEventOf } from '@giftcard/shared';
-import { decryptMessage, encryptMessage, parseEncodingAesKey } from '../../src/callback/protocol/aes';
-import { callbackSignature, msgSignature } from '../../src/callback/protocol/signature';
-import { encryptedReplyXml, parseEncryptedEnvelope, parsePushXml } from '../../src/callback/protocol/xml';
+import {
+  callbackSignature,
+  decryptMessage,
+  encryptMessage,
+  encryptedReplyXml,
+  msgSignature,
+  parseEncodingAesKey,
+  parseEncryptedEnvelope,
+  parsePushXml,
+} from '../../src/wechat/message';
 import { DEMO_SANDBOX_CONFIG, SandboxWorld, startPusher, type SandboxCallbackConfig } from '../../src/sandbox';
 import type { OutgoingEvent } from '../../src/sandbox/core/outbox';
 import { startSandbox } from '../support/sandbox';

@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { decryptMessage, encryptMessage, parseEncodingAesKey } from '../../src/callback/protocol/aes';
-import { callbackSignature, msgSignature } from '../../src/callback/protocol/signature';
-import { buildReplyXml, parseEncryptedEnvelope } from '../../src/callback/protocol/xml';
+import { openReply as openSealedReply, parseEncodingAesKey, sealPush, writeXml, type MessageSecrets } from '../../src/wechat/message';
 
 export interface PushTarget {
   origin: string;
@@ -10,17 +8,17 @@ export interface PushTarget {
   aes?: { encodingAesKey: string; appid: string };
 }
 
+const secretsOf = (target: PushTarget): MessageSecrets => ({
+  token: target.token,
+  ...(target.aes && { aes: { key: parseEncodingAesKey(target.aes.encodingAesKey), appid: target.aes.appid } }),
+});
+
 /** What WeChat sends for `fields`: signed, and encrypted in safe mode. */
 export function signedPush(target: PushTarget, fields: Record<string, string>, opts: { timestamp?: string; nonce?: string } = {}) {
   const timestamp = opts.timestamp ?? String(Math.floor(Date.now() / 1000));
   const nonce = opts.nonce ?? randomBytes(6).toString('hex');
-  const xml = buildReplyXml(fields);
-  const query = new URLSearchParams({ signature: callbackSignature(target.token, timestamp, nonce), timestamp, nonce });
-  if (!target.aes) return { url: `${target.origin}/wechat/callback?${query}`, body: xml };
-  const encrypt = encryptMessage(parseEncodingAesKey(target.aes.encodingAesKey), xml, target.aes.appid);
-  query.set('encrypt_type', 'aes');
-  query.set('msg_signature', msgSignature(target.token, timestamp, nonce, encrypt));
-  return { url: `${target.origin}/wechat/callback?${query}`, body: buildReplyXml({ ToUserName: fields.ToUserName ?? '', Encrypt: encrypt }) };
+  const { query, body } = sealPush(writeXml(fields), secretsOf(target), { timestamp, nonce, toUserName: fields.ToUserName ?? '' });
+  return { url: `${target.origin}/wechat/callback?${query}`, body };
 }
 
 export async function post(url: string, body: string) {
@@ -28,9 +26,10 @@ export async function post(url: string, body: string) {
   return { status: res.status, body: await res.text() };
 }
 
-/** The plain reply inside an encrypted one. */
+/** The plain reply inside an encrypted one (checked: its MsgSignature and AppId trailer). */
 export function openReply(target: PushTarget, body: string): string {
-  const envelope = parseEncryptedEnvelope(body);
-  if (!envelope.ok) throw new Error(`not an encrypted reply: ${body}`);
-  return decryptMessage(parseEncodingAesKey(target.aes!.encodingAesKey), envelope.encrypt, target.aes!.appid);
+  const reply = openSealedReply(body, secretsOf(target));
+  if (!reply.ok) throw new Error(reply.error);
+  if (!reply.encrypted) throw new Error(`not an encrypted reply: ${body}`);
+  return reply.text;
 }

@@ -1,7 +1,6 @@
 import { parse as parseQueryString } from 'node:querystring';
-import { openPush, type CallbackSecrets } from '../../callback/open-push';
 import { toPushRecord } from '../../callback/push-record';
-import { CARD_ACK, sealReply } from '../../callback/replies';
+import { CARD_ACK, openPush, sealReply, type MessageSecrets } from '../../wechat/message';
 import type { LoadRequest } from './load';
 
 /**
@@ -22,7 +21,7 @@ export interface PushSteps {
 const BATCHES = 5;
 const PER_BATCH = 10_000;
 
-export function measurePushSteps(requests: LoadRequest[], secrets: CallbackSecrets, encrypted: boolean): PushSteps {
+export function measurePushSteps(requests: LoadRequest[], secrets: MessageSecrets, encrypted: boolean): PushSteps {
   const inputs = requests.map((r) => ({ query: parseQueryString(r.path.slice(r.path.indexOf('?') + 1)), body: r.body }));
   const opened = inputs.map((input) => {
     const result = openPush(input.query, input.body, secrets);

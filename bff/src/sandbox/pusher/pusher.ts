@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
-import { parseEncodingAesKey } from '../../callback/protocol/aes';
+import { openReply, parseEncodingAesKey, type MessageSecrets } from '../../wechat/message';
 import type { EventOutbox, OutgoingEvent } from '../core/outbox';
-import { MAX_ATTEMPTS, familyOf, pushRequest, readReply, refusal, type PushFamily, type PushSecrets } from './wire';
+import { MAX_ATTEMPTS, familyOf, pushRequest, refusal, type PushFamily } from './wire';
 
 /** A retry's wait: the failed attempt's number (1 = the first try) and the event. */
 export type RetryDelay = (failedAttempt: number, event: OutgoingEvent, family: PushFamily) => number;
@@ -85,7 +85,7 @@ interface Delivery extends PushDelivery {
 export class CallbackPusher {
   readonly url: string;
   readonly mode: 'plain' | 'aes';
-  private readonly secrets: PushSecrets;
+  private readonly secrets: MessageSecrets;
   private readonly timeoutMs: number;
   private readonly retryDelay: RetryDelay;
   private readonly maxInFlight: number;
@@ -107,10 +107,9 @@ export class CallbackPusher {
     this.url = options.url;
     this.secrets = {
       token: options.token,
-      appid: options.appid,
-      ...(options.aesKey !== undefined && { aesKey: parseEncodingAesKey(options.aesKey) }),
+      ...(options.aesKey !== undefined && { aes: { key: parseEncodingAesKey(options.aesKey), appid: options.appid } }),
     };
-    this.mode = this.secrets.aesKey ? 'aes' : 'plain';
+    this.mode = this.secrets.aes ? 'aes' : 'plain';
     this.timeoutMs = options.timeoutMs ?? 5 * SECOND;
     const delay = options.retryDelay ?? wechatRetryDelay(this.timeoutMs);
     this.retryDelay = typeof delay === 'number' ? () => delay : delay;
@@ -220,7 +219,7 @@ export class CallbackPusher {
         signal: controller.signal,
       });
       const raw = await res.text();
-      const reply = readReply(raw, this.secrets);
+      const reply = openReply(raw, this.secrets);
       const text = reply.ok ? reply.text : raw;
       const error = reply.ok ? refusal(d.family, res.status, reply.text) : reply.error;
       record = {

@@ -1,19 +1,25 @@
 import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 import {
+  CARD_ACK,
   CryptoError,
   type CryptoErrorReason,
+  callbackSignature,
   decryptMessage,
   encryptMessage,
-  parseEncodingAesKey,
-} from '../../src/callback/protocol/aes';
-import { callbackSignature, msgSignature, safeEqualHex } from '../../src/callback/protocol/signature';
-import {
-  buildReplyXml,
   encryptedReplyXml,
   MAX_DEPTH,
+  msgSignature,
+  openPush,
+  openReply,
+  parseEncodingAesKey,
   parseEncryptedEnvelope,
   parsePushXml,
-} from '../../src/callback/protocol/xml';
+  PLAIN_ACK,
+  safeEqualHex,
+  sealPush,
+  sealReply,
+  writeXml,
+} from '../../src/wechat/message';
 import { XMLValidator } from 'fast-xml-parser';
 import { SAMPLES } from '../../../shared/test/fixtures/event-samples';
 
@@ -443,7 +449,7 @@ describe('push XML', () => {
   it('refuses every mutated body that fast-xml-parser\'s XMLValidator refuses (the scan stands in for it)', () => {
     // Deterministic mutations of the spec's pushes: every truncation, every single-character deletion, and
     // markup characters inserted at every position. Where the validator says "not XML", so must we.
-    const bodies = Object.values(SAMPLES).map((fields) => buildReplyXml(fields as Record<string, string>));
+    const bodies = Object.values(SAMPLES).map((fields) => writeXml(fields as Record<string, string>));
     let refusedByValidator = 0;
     for (const body of bodies) {
       const mutants: string[] = [];
@@ -486,7 +492,7 @@ describe('safe-mode envelope', () => {
 
 describe('reply XML', () => {
   it('builds the scanproduct reply of spec 000 and it parses back', () => {
-    const xml = buildReplyXml({
+    const xml = writeXml({
       ToUserName: 'otAzGjrJVN21mpDF4ZWQiYZwdK0Y',
       FromUserName: 'gh_fbe8a958756e',
       CreateTime: 1447848568,
@@ -506,7 +512,7 @@ describe('reply XML', () => {
 
   it('splits CDATA around "]]>" so any text round-trips exactly', () => {
     const tricky = 'a]]>b]]]]>c <xml>&amp; 中文 ]]';
-    const xml = buildReplyXml({ Content: tricky, Code: '00123' });
+    const xml = writeXml({ Content: tricky, Code: '00123' });
     expect(xml).toContain('<![CDATA[a]]]]><![CDATA[>b');
     const r = parsePushXml(xml);
     if (!r.ok) throw new Error(r.reason);
@@ -515,10 +521,10 @@ describe('reply XML', () => {
   });
 
   it('refuses names and values XML cannot carry', () => {
-    expect(() => buildReplyXml({ 'bad name': 'x' })).toThrow(TypeError);
-    expect(() => buildReplyXml({ __proto__x: 'x', constructor: 'x' })).toThrow(TypeError);
-    expect(() => buildReplyXml({ A: 1.5 })).toThrow(TypeError);
-    expect(() => buildReplyXml({ A: 'bell \u0007' })).toThrow(TypeError);
+    expect(() => writeXml({ 'bad name': 'x' })).toThrow(TypeError);
+    expect(() => writeXml({ __proto__x: 'x', constructor: 'x' })).toThrow(TypeError);
+    expect(() => writeXml({ A: 1.5 })).toThrow(TypeError);
+    expect(() => writeXml({ A: 'bell \u0007' })).toThrow(TypeError);
   });
 
   it('writes the encrypted reply shape, which parses back', () => {
@@ -535,5 +541,70 @@ describe('reply XML', () => {
     expect(msgSignature(WORK.token, r.fields.TimeStamp ?? '', r.fields.Nonce ?? '', r.fields.Encrypt ?? '')).toBe(r.fields.MsgSignature);
     expect(decryptMessage(key, r.fields.Encrypt ?? '', WORK.appId)).toBe('<xml><A>1</A></xml>');
     expect(() => encryptedReplyXml({ encrypt, msgSignature: signature, timestamp: '1<x>', nonce: 'n' })).toThrow(TypeError);
+  });
+});
+
+describe('a push sealed by one end and opened by the other', () => {
+  const key = parseEncodingAesKey(WORK.encodingAesKey);
+  const plain = { token: WORK.token };
+  const safe = { token: WORK.token, aes: { key, appid: WORK.appId } };
+  const xml = writeXml({ ToUserName: 'gh_x', FromUserName: 'o_1', CreateTime: 1409659813, MsgType: 'event', Event: 'user_get_card', IsGiveByFriend: 0 });
+  const at = { timestamp: '1409659813', nonce: 'n1', toUserName: 'gh_x' };
+  const query = (q: URLSearchParams) => Object.fromEntries(q);
+
+  it('plain: the XML as is, signed sha1(sort(token, timestamp, nonce))', () => {
+    const sealed = sealPush(xml, plain, at);
+    expect(sealed.body).toBe(xml);
+    expect(query(sealed.query)).toEqual({ signature: callbackSignature(WORK.token, at.timestamp, at.nonce), timestamp: at.timestamp, nonce: at.nonce });
+    const opened = openPush(query(sealed.query), sealed.body, plain);
+    expect(opened).toMatchObject({ ok: true, encrypted: false, fields: { Event: 'user_get_card', CreateTime: '1409659813' } });
+  });
+
+  it('safe: the envelope addressed to ToUserName, msg_signature over the Encrypt text', () => {
+    const sealed = sealPush(xml, safe, at);
+    const envelope = parseEncryptedEnvelope(sealed.body);
+    if (!envelope.ok) throw new Error(envelope.reason);
+    expect(Object.keys(envelope.fields)).toEqual(['ToUserName', 'Encrypt']);
+    expect(envelope.fields.ToUserName).toBe('gh_x');
+    expect(sealed.query.get('encrypt_type')).toBe('aes');
+    expect(sealed.query.get('msg_signature')).toBe(msgSignature(WORK.token, at.timestamp, at.nonce, envelope.encrypt));
+    expect(decryptMessage(key, envelope.encrypt, WORK.appId)).toBe(xml);
+    const opened = openPush(query(sealed.query), sealed.body, safe);
+    expect(opened).toMatchObject({ ok: true, encrypted: true, fields: { Event: 'user_get_card' } });
+  });
+
+  it('opening refuses a push sealed with another token, and a plain push once safe mode is set', () => {
+    expect(openPush(query(sealPush(xml, { token: 'other' }, at).query), xml, plain)).toMatchObject({ ok: false, status: 401 });
+    expect(openPush(query(sealPush(xml, plain, at).query), xml, safe)).toMatchObject({ ok: false, status: 401 });
+  });
+});
+
+describe('a reply sealed by the callback and opened by WeChat\'s side', () => {
+  const key = parseEncodingAesKey(WORK.encodingAesKey);
+  const safe = { token: WORK.token, aes: { key, appid: WORK.appId } };
+
+  it('round-trips an encrypted <xml>ok</xml>, checking MsgSignature', () => {
+    const sealed = sealReply(CARD_ACK, safe, 1409659813);
+    expect(openReply(sealed, safe)).toEqual({ ok: true, text: CARD_ACK, encrypted: true });
+    const forged = sealed.replace(/<MsgSignature><!\[CDATA\[[0-9a-f]+\]\]>/, `<MsgSignature><![CDATA[${'f'.repeat(40)}]]>`);
+    expect(openReply(forged, safe)).toEqual({ ok: false, error: 'encrypted reply: MsgSignature does not match' });
+    const foreign = sealReply(CARD_ACK, { ...safe, aes: { key, appid: 'wx_someone_else' } }, 1409659813);
+    expect(openReply(foreign, safe)).toEqual({ ok: false, error: 'encrypted reply does not decrypt: appid_mismatch' });
+  });
+
+  it('sends `success` as is, and reads a plain reply as it came', () => {
+    expect(sealReply(PLAIN_ACK, safe, 1)).toBe(PLAIN_ACK);
+    expect(sealReply(CARD_ACK, { token: WORK.token }, 1)).toBe(CARD_ACK);
+    expect(openReply('success', safe)).toEqual({ ok: true, text: 'success', encrypted: false });
+    expect(openReply('', { token: WORK.token })).toEqual({ ok: true, text: '', encrypted: false });
+  });
+});
+
+describe('writing a push', () => {
+  it('writes flags bare and refuses what XML cannot carry', () => {
+    expect(writeXml({ IsChatRoom: true, Count: 2 })).toBe('<xml><IsChatRoom>true</IsChatRoom><Count>2</Count></xml>');
+    expect(() => writeXml({ A: undefined })).toThrow('field A cannot be written as XML');
+    expect(() => writeXml({ A: ['x'] })).toThrow(TypeError);
+    expect(() => writeXml({ toString: 'x' })).toThrow(TypeError);
   });
 });

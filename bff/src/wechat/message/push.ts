@@ -1,8 +1,18 @@
-import { decryptMessage, CryptoError } from './protocol/aes';
-import { callbackSignature, msgSignature, safeEqualHex } from './protocol/signature';
-import { parseEncryptedEnvelope, parsePushXml } from './protocol/xml';
+/**
+ * A push on the wire, both ends: WeChat's side seals it (the sandbox's pusher, the bench, the tests) and
+ * the merchant's side opens it (the callback). Pure functions: no I/O.
+ *
+ * - Plain mode: the event XML, the query signed `signature = sha1(sort(token, timestamp, nonce))`.
+ * - Safe mode: `<xml><ToUserName/><Encrypt/></xml>`, the query adding `encrypt_type=aes` and
+ *   `msg_signature` over the Encrypt text too ("消息加解密说明").
+ */
+import { CryptoError, decryptMessage, encryptMessage } from './aes';
+import { callbackSignature, msgSignature, safeEqualHex } from './signature';
+import { parseEncryptedEnvelope, parsePushXml } from './xml-read';
+import { writeXml } from './xml-write';
 
-export interface CallbackSecrets {
+/** What a push and its reply are signed and sealed with, on either side. */
+export interface MessageSecrets {
   /** WECHAT_TOKEN: the signature token. */
   token: string;
   /**
@@ -10,6 +20,26 @@ export interface CallbackSecrets {
    * `previousKey` (WECHAT_AES_KEY_PREVIOUS) also opens pushes while WeChat switches to the new key.
    */
   aes?: { key: Buffer; previousKey?: Buffer; appid: string };
+}
+
+export interface SealedPush {
+  /** `signature`, `timestamp`, `nonce`; in safe mode also `encrypt_type=aes` and `msg_signature`. */
+  query: URLSearchParams;
+  body: string;
+}
+
+/**
+ * One attempt's request for the message `xml`, as WeChat sends it: signed with `timestamp` and `nonce`
+ * (fresh for every attempt), and in safe mode sealed in the envelope addressed to `toUserName`.
+ */
+export function sealPush(xml: string, secrets: MessageSecrets, at: { timestamp: string; nonce: string; toUserName: string }): SealedPush {
+  const { timestamp, nonce } = at;
+  const query = new URLSearchParams({ signature: callbackSignature(secrets.token, timestamp, nonce), timestamp, nonce });
+  if (!secrets.aes) return { query, body: xml };
+  const encrypt = encryptMessage(secrets.aes.key, xml, secrets.aes.appid);
+  query.set('encrypt_type', 'aes');
+  query.set('msg_signature', msgSignature(secrets.token, timestamp, nonce, encrypt));
+  return { query, body: writeXml({ ToUserName: at.toUserName, Encrypt: encrypt }) };
 }
 
 /** How far a push's query `timestamp` may be from now: WeChat signs every attempt afresh. */
@@ -34,7 +64,7 @@ const one = (q: Query, k: string) => (typeof q[k] === 'string' ? (q[k] as string
  * covers only token, timestamp and nonce, so it is refused once an AES key is configured (a
  * captured URL must not let anyone downgrade to unverified bodies).
  */
-export function openPush(query: Query, body: string, secrets: CallbackSecrets, freshness?: PushFreshness): OpenedPush {
+export function openPush(query: Query, body: string, secrets: MessageSecrets, freshness?: PushFreshness): OpenedPush {
   const timestamp = one(query, 'timestamp');
   const nonce = one(query, 'nonce');
   if (!timestamp || !nonce) return { ok: false, status: 401, reason: 'missing timestamp or nonce' };

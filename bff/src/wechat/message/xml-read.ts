@@ -1,5 +1,6 @@
 /**
- * XML of WeChat's message push: parsing pushes (plain, and the safe-mode envelope) and writing replies.
+ * Reading the XML of WeChat's messages: pushes (plain, and the safe-mode envelope) and, on the sandbox's side,
+ * the merchant's replies. Writing is xml-write.ts.
  *
  * Parsing is defensive because the body arrives before anything else is known about it:
  * - refused before parsing: `<!DOCTYPE` / `<!ENTITY` anywhere (case-insensitive; entity expansion,
@@ -24,6 +25,7 @@
  * - text directly mixed with child elements is refused (`mixed_content`).
  */
 import { XMLParser, type EntityDecoderOptions } from 'fast-xml-parser';
+import { FORBIDDEN_NAMES } from './xml-names';
 
 /**
  * Levels allowed below `<xml>`. WeChat pushes are flat except a few blocks; the deepest known is 4:
@@ -31,24 +33,6 @@ import { XMLParser, type EntityDecoderOptions } from 'fast-xml-parser';
  * (MASSSENDJOBFINISH). All pushes of specs 000–003 are flat (1 level).
  */
 export const MAX_DEPTH = 4;
-
-/**
- * Element names refused outright: the three that could reach a prototype, and the ones fast-xml-parser
- * would silently rename (`toString` becomes `__toString`): WeChat sends none of them, and a field must
- * never be stored under a name other than the one it came with.
- */
-const FORBIDDEN_NAMES: ReadonlySet<string> = new Set([
-  '__proto__',
-  'constructor',
-  'prototype',
-  'hasOwnProperty',
-  'toString',
-  'valueOf',
-  '__defineGetter__',
-  '__defineSetter__',
-  '__lookupGetter__',
-  '__lookupSetter__',
-]);
 
 export type XmlRejectReason =
   | 'empty'
@@ -356,60 +340,5 @@ function isXmlChar(c: number): boolean {
   return (
     c === 0x9 || c === 0xa || c === 0xd ||
     (c >= 0x20 && c <= 0xd7ff) || (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff)
-  );
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Replies
-
-export type ReplyValue = string | number | ReplyFields;
-export interface ReplyFields {
-  [name: string]: ReplyValue;
-}
-
-const ELEMENT_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** Characters XML 1.0 allows; anything else cannot be carried, even in CDATA. */
-const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-
-/** CDATA section; "]]>" inside the text is split across two sections, the only way to carry it. */
-export function cdata(text: string): string {
-  if (NOT_XML_CHAR.test(text)) throw new TypeError('reply text holds a character XML cannot carry');
-  return `<![CDATA[${text.split(']]>').join(']]]]><![CDATA[>')}]]>`;
-}
-
-function element(name: string, value: ReplyValue): string {
-  if (!ELEMENT_NAME.test(name) || FORBIDDEN_NAMES.has(name)) throw new TypeError(`bad reply element name: ${name}`);
-  let inner: string;
-  if (typeof value === 'string') inner = cdata(value);
-  else if (typeof value === 'number') {
-    // WeChat's bare numbers (CreateTime, Count, ArticleCount) are integers.
-    if (!Number.isSafeInteger(value)) throw new TypeError(`reply number must be an integer: ${name}`);
-    inner = String(value);
-  } else inner = Object.entries(value).map(([k, v]) => element(k, v)).join('');
-  return `<${name}>${inner}</${name}>`;
-}
-
-/**
- * A passive reply `<xml>…</xml>`: strings in CDATA, integers bare, nested objects as nested elements, in
- * insertion order (e.g. the scanproduct reply of spec 000 with `ScanProduct: { …, AntiFake: { CodeResult } }`).
- */
-export function buildReplyXml(fields: ReplyFields): string {
-  return element('xml', fields);
-}
-
-/** WeChat's encrypted reply shape (safe mode), as in the official samples' EncryptMsg. */
-export function encryptedReplyXml(reply: {
-  encrypt: string;
-  msgSignature: string;
-  timestamp: string | number;
-  nonce: string;
-}): string {
-  const timestamp = String(reply.timestamp);
-  if (!/^[0-9]{1,20}$/.test(timestamp)) throw new TypeError('timestamp must be decimal digits');
-  return (
-    `<xml><Encrypt>${cdata(reply.encrypt)}</Encrypt>` +
-    `<MsgSignature>${cdata(reply.msgSignature)}</MsgSignature>` +
-    `<TimeStamp>${timestamp}</TimeStamp>` +
-    `<Nonce>${cdata(reply.nonce)}</Nonce></xml>`
   );
 }

@@ -1,0 +1,12 @@
+/**
+ * WeChat's message protocol in one module, for both ends of a push: signatures (signature.ts), the AES of
+ * safe mode (aes.ts), XML reading (xml-read.ts) and writing (xml-write.ts), sealing and opening a push
+ * (push.ts) and its reply (reply.ts). The callback opens pushes and seals replies; the sandbox's pusher,
+ * the bench and the tests seal pushes and open replies. Pure functions: no I/O.
+ */
+export * from './aes';
+export * from './signature';
+export * from './xml-read';
+export * from './xml-write';
+export * from './push';
+export * from './reply';
