@@ -1,4 +1,5 @@
 import Koa from 'koa';
+import { registerIdentityRoutes } from './admin/identity';
 import { adminApi } from './admin/routes';
 import { createMiniApi } from './api/routes';
 import { createCallback } from './callback';
@@ -81,7 +82,10 @@ export function createApp(deps: AppDeps): Koa {
       ...deps,
       projections,
       limits,
-      extraRoutes: (router) => registerTerminalRoutes(router, till.terminals),
+      extraRoutes: (router) => {
+        registerTerminalRoutes(router, till.terminals);
+        registerIdentityRoutes(router, miniApi.identity);
+      },
       serialise: (codes, fn) => till.till.withCodes(codes, fn),
       shelves: miniApi.shelves,
       afterWechatCall: async (endpoint, input, result) => {

@@ -35,7 +35,7 @@ export async function openCard(deps: CardDeps, miniOpenid: string, jump: OpenCar
     if (e instanceof WechatError && (e.kind === 'api' || e.kind === 'invalid_request')) throw NOT_FOUND();
     throw e;
   }
-  return cardFor(deps, miniOpenid, code, jump.card_id, jump.openid);
+  return cardFor(deps, miniOpenid, code, jump.card_id, { openid: jump.openid, encryptCode: jump.encrypt_code });
 }
 
 /**
@@ -47,11 +47,11 @@ export function cardByCode(deps: CardDeps, miniOpenid: string, code: string): Pr
 }
 
 /**
- * The code read from WeChat (code/get), shown only to its holder; `jumpOpenid`, when WeChat
- * confirms it holds the code, links the user first. A code WeChat no longer knows was refunded:
- * its last holder, already linked (a refunded code proves no one), sees it as refunded.
+ * The code read from WeChat (code/get), shown only to its holder; a `jump` whose openid WeChat
+ * confirms as the code's holder links the user first (IdentityLinks.linkByJump). A code WeChat no
+ * longer knows was refunded: its last holder, already linked (a refunded code proves no one), sees it as refunded.
  */
-async function cardFor(deps: CardDeps, miniOpenid: string, code: string, cardId?: string, jumpOpenid?: string): Promise<Card> {
+async function cardFor(deps: CardDeps, miniOpenid: string, code: string, cardId?: string, jump?: { openid?: string; encryptCode: string }): Promise<Card> {
   let info;
   try {
     info = await deps.client.code.getCode({ code, ...(cardId !== undefined && { card_id: cardId }), check_consume: false });
@@ -62,7 +62,7 @@ async function cardFor(deps: CardDeps, miniOpenid: string, code: string, cardId?
     throw e;
   }
   if (cardId !== undefined && info.card.card_id !== cardId) throw NOT_FOUND();
-  if (jumpOpenid !== undefined && jumpOpenid === info.openid) await deps.identity.link(miniOpenid, info.openid);
+  if (jump?.openid !== undefined && jump.openid === info.openid) await deps.identity.linkByJump(miniOpenid, info.openid, jump.encryptCode);
   const serviceOpenid = await deps.identity.serviceOpenidOf(miniOpenid);
   if (serviceOpenid === null) throw NOT_FOUND();
   if (serviceOpenid !== info.openid) throw (await boughtBy(deps, info.order_id, serviceOpenid)) ? GIVEN_AWAY() : NOT_FOUND();

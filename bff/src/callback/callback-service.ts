@@ -24,6 +24,11 @@ export interface CallbackServiceDeps {
   /** PUSH_MAX_AGE_S: a push whose query `timestamp` is further from now is refused (default 300). */
   maxAgeS?: number;
   /**
+   * A `user_get_card` push opened in safe mode carries a UnionId WeChat vouches for (its body is under
+   * msg_signature and our AES key): the identity links learn it. Never called for a plain-mode push.
+   */
+  learnUnionid?: (serviceOpenid: string, unionid: string) => Promise<void>;
+  /**
    * Told of each push's outcome (metrics). A refusal's `type` is its status, or `stale_timestamp`
    * for a push outside the replay window.
    */
@@ -62,7 +67,13 @@ export class CallbackService {
     let verdict: CodeResult | undefined;
     try {
       const [stored, result] = await this.withinDeadline(
-        Promise.all([this.deps.inbox.store(record.push), scan && scan.KeyStandard && scan.KeyStr ? this.lookup(scan) : undefined]),
+        Promise.all([
+          this.deps.inbox.store(record.push),
+          scan && scan.KeyStandard && scan.KeyStr ? this.lookup(scan) : undefined,
+          opened.encrypted && record.event?.Event === 'user_get_card' && record.event.UnionId
+            ? this.deps.learnUnionid?.(record.event.FromUserName, record.event.UnionId)
+            : undefined,
+        ]),
       );
       verdict = result;
       this.deps.onOutcome?.(!stored.stored ? 'duplicate' : record.push.unparsed ? 'unparsed' : 'stored', record.push.type);

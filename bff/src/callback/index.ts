@@ -3,6 +3,7 @@ import type { Logger } from '../log';
 import type { Metrics } from '../ops/metrics';
 import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
+import { IdentityLinks } from '../api/identity';
 import { AntiCounterfeitRegistry } from '../services/anti-counterfeit';
 import { CallbackService } from './callback-service';
 import { EventInbox } from './inbox';
@@ -21,6 +22,7 @@ export function createCallback(deps: {
   wechatNow?: () => number;
 }) {
   const pushes = deps.metrics.counter('wechat_pushes_total', 'WeChat pushes by outcome and type.');
+  const identity = new IdentityLinks(deps.redis, deps.keys);
   const service = new CallbackService({
     inbox: new EventInbox(deps.redis, deps.keys),
     registry: new AntiCounterfeitRegistry(deps.redis, deps.keys),
@@ -37,6 +39,7 @@ export function createCallback(deps: {
     logger: deps.logger,
     storeDeadlineMs: deps.storeDeadlineMs,
     now: deps.wechatNow,
+    learnUnionid: (serviceOpenid, unionid) => identity.learnUnionid(serviceOpenid, unionid),
     maxAgeS: deps.config.pushMaxAgeS,
     onOutcome: (outcome, type) => pushes.add({ outcome, type }),
   });

@@ -39,6 +39,12 @@ export function redisKeys(prefix: string) {
     serviceLink: (serviceOpenid: string) => `${prefix}identity:service:${encodeURIComponent(serviceOpenid)}`,
     /** Mini Program API: the Service Account openid learned for a unionid. */
     unionidService: (unionid: string) => `${prefix}identity:unionid:${encodeURIComponent(unionid)}`,
+    /** Every link, a hash Service Account openid → JSON `{mini_openid, service_openid, proof, linked_at}` (/admin/identity/links). */
+    identityLinks: `${prefix}identity:links`,
+    /** Stream of every link change (linked, moved, proved, unlinked), who did it and when: the support audit. */
+    identityAudit: `${prefix}identity:audit`,
+    /** A card jump's encrypt_code, used: the Mini Program openid that proved with it (named by its SHA-256). */
+    identityJump: (encryptCodeHash: string) => `${prefix}identity:jump:${encryptCodeHash}`,
     /** Mini Program API: a shelf (page/get) as JSON, short-lived. */
     shelfCache: (pageId: string) => `${prefix}api:shelf:${encodeURIComponent(pageId)}`,
     /** Mini Program API: the set of page ids cached (so the merchant's "all shelves" changes drop them all). */
