@@ -230,6 +230,9 @@ export function createMiniApi(deps: MiniApiDeps) {
   const routes = router.routes();
   const middleware: Koa.Middleware = async (ctx, next) => {
     if (ctx.path !== '/api' && !ctx.path.startsWith('/api/')) return next();
+    // Answers carry card codes and balances: never cached by anyone, never sniffed; errors included.
+    ctx.set('Cache-Control', 'no-store');
+    ctx.set('X-Content-Type-Options', 'nosniff');
     const match = router.match(ctx.path, ctx.method);
     if (!match.route) {
       if (match.path.every((l) => l.methods.length === 0)) throw new HttpError(404, 'not_found', `no route ${ctx.method} ${ctx.path}`);
