@@ -47,6 +47,7 @@ export const order = (id: string, over: Partial<Record<string, unknown>> = {}) =
   ],
   after_sales: [],
   service_phone: null,
+  invoice_offered: true,
   ...over,
 })
 

@@ -10,6 +10,8 @@ export interface InvoiceFormDeps {
   client: WechatClient;
   invoices: InvoiceRequests;
   sessionSecret: string;
+  /** need_receipt of the order's shelf (services/invoice-offer.ts); without it every order is offered. */
+  offered?: (pageId: string) => Promise<boolean>;
   /** Unix seconds (injectable for tests). */
   now?: () => number;
 }
@@ -36,6 +38,8 @@ type FormValues = Partial<Record<'type' | 'title' | 'tax_no' | 'email', string>>
 const FIELD_LABEL: Record<string, string> = { type: '抬头类型', title: '发票抬头', tax_no: '税号', email: '接收邮箱' };
 /** The Mini Program's words (pages/invoice): 单位 / 个人. */
 const TYPE_TEXT: Record<'company' | 'personal', string> = { company: '单位', personal: '个人' };
+/** The shelf was made without need_receipt (002 §12.2.2): no request can be made. */
+const NOT_OFFERED = () => messagePage(409, '不支持开具发票', '该礼品卡不支持开具发票。', { icon: 'info', hint: '如有需要，请联系商家客服。' });
 const ONLY_BUYER = () => messagePage(403, '无法申请发票', '发票只能由付款的购买人申请。', { icon: 'info', hint: '收到的礼品卡如需发票，请联系送你礼品卡的好友。' });
 
 /** `GET /landing/order/invoice?order_id&openid`: the invoice request form, for the order's buyer only. */
@@ -46,6 +50,7 @@ export async function invoiceFormPage(deps: InvoiceFormDeps, query: string): Pro
   // Coming back after a request: it is shown, with the way to change it.
   const earlier = await deps.invoices.get(access.order.order_id);
   if (earlier && earlier.openid === access.openid && !/[?&]edit=1(&|$)/.test(query)) return submitted(access.order.order_id, access.openid, earlier, false);
+  if (deps.offered && !(await deps.offered(access.order.page_id))) return NOT_OFFERED();
   return form(deps, access.order.order_id, access.openid, earlier && earlier.openid === access.openid ? earlier : {}, []);
 }
 
@@ -62,6 +67,7 @@ export async function submitInvoice(deps: InvoiceFormDeps, fields: URLSearchPara
   const access = await loadOrderFor(deps.client, `order_id=${encodeURIComponent(orderId)}&openid=${encodeURIComponent(openid)}`);
   if (!access.ok) return access.page;
   if (!orderDisclosure(viewerOf(access.role)).invoice) return ONLY_BUYER();
+  if (deps.offered && !(await deps.offered(access.order.page_id))) return NOT_OFFERED();
 
   const values: FormValues = {};
   for (const name of ['type', 'title', 'tax_no', 'email'] as const) {

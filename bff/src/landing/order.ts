@@ -73,6 +73,8 @@ export interface OrderPageDeps {
   projections: Pick<ProjectionStore, 'freshOrder'>;
   /** The cards' titles, as the merchant created them. */
   catalog: Pick<CardCatalog, 'infos'>;
+  /** need_receipt of the order's shelf (services/invoice-offer.ts); without it every order is offered. */
+  invoiceOffered?: (pageId: string) => Promise<boolean>;
 }
 
 /**
@@ -89,6 +91,7 @@ export async function orderPage(deps: OrderPageDeps, query: string): Promise<Pag
   const titles = await deps.catalog.infos(cards.map((c) => c.card_id)).catch(() => ({}) as Record<string, { title: string | null }>);
   const name = (c: GiftCardOrderCard) => titles[c.card_id]?.title || '礼品卡';
   const stateText = refunded ? '已退款' : shown.payment ? '已支付' : undefined;
+  const invoicing = shown.invoice && !refunded && (deps.invoiceOffered ? await deps.invoiceOffered(order.page_id) : true);
   return {
     status: 200,
     title: '订单详情',
@@ -107,7 +110,7 @@ ${cells(
   'cards',
 )}
 ${cells('售后服务', [
-  shown.invoice && !refunded ? linkCell('申请开具发票', invoiceFormPath(order.order_id, openid), { id: 'invoice-link' }) : html``,
+  invoicing ? linkCell('申请开具发票', invoiceFormPath(order.order_id, openid), { id: 'invoice-link' }) : html``,
   shown.afterSales && !refunded ? cell('申请退款', '未使用、未转赠的卡可退') : html``,
   cell('联系客服', '公众号内发送“客服”'),
 ])}

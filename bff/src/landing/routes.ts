@@ -7,6 +7,8 @@ import type { ProjectionStore } from '../projector';
 import { AntiCounterfeitRegistry } from '../services/anti-counterfeit';
 import { CardCatalog } from '../services/card-catalog';
 import { InvoiceRequests } from '../services/invoice-requests';
+import { invoiceOffered } from '../services/invoice-offer';
+import { ShelfCache } from '../api/shelf-cache';
 import { readFileSync } from 'node:fs';
 import { cardPage } from './card';
 import { contentSecurityPolicy, layout, messagePage, newNonce, retry, WEUI_CSS_PATH, type Page } from './html';
@@ -26,6 +28,8 @@ export function landingRouter(deps: Pick<AppDeps, 'config' | 'redis' | 'keys' | 
   const registry = new AntiCounterfeitRegistry(deps.redis, deps.keys);
   const catalog = new CardCatalog(deps.redis, deps.keys);
   const secret = deps.config.sessionSecret;
+  const shelves = new ShelfCache(deps.redis, deps.keys, client);
+  const offered = (pageId: string) => invoiceOffered(shelves, pageId);
   const router = new Router({ prefix: '/landing' });
 
   // Every landing response, refusals and errors included: strict CSP, no sniffing, no referrer, no caching.
@@ -67,19 +71,19 @@ export function landingRouter(deps: Pick<AppDeps, 'config' | 'redis' | 'keys' | 
   });
   router.get('/product', async (ctx) => send(ctx, await productPage({ client, tickets, registry, sessionSecret: secret }, ctx.querystring, jar(ctx))));
   router.get('/card', async (ctx) => send(ctx, await cardPage({ client, projections: deps.projections, catalog }, ctx.querystring)));
-  router.get('/order', async (ctx) => send(ctx, await orderPage({ client, projections: deps.projections, catalog }, ctx.querystring)));
+  router.get('/order', async (ctx) => send(ctx, await orderPage({ client, projections: deps.projections, catalog, invoiceOffered: offered }, ctx.querystring)));
   // The form holds a CSRF token beside values from the URL: never compressed (BREACH).
   router.use('/order/invoice', (ctx, next) => {
     ctx.compress = false;
     return next();
   });
-  router.get('/order/invoice', async (ctx) => send(ctx, await invoiceFormPage({ client, invoices, sessionSecret: secret }, ctx.querystring)));
+  router.get('/order/invoice', async (ctx) => send(ctx, await invoiceFormPage({ client, invoices, sessionSecret: secret, offered }, ctx.querystring)));
   router.post('/order/invoice', async (ctx) => {
     if (!ctx.is('application/x-www-form-urlencoded')) {
       return send(ctx, messagePage(415, '请求无效', '请通过页面上的表单提交。'));
     }
     const body = await getRawBody(ctx.req, { limit: FORM_LIMIT, length: ctx.get('content-length') || undefined, encoding: 'utf8' });
-    send(ctx, await submitInvoice({ client, invoices, sessionSecret: secret }, new URLSearchParams(body)));
+    send(ctx, await submitInvoice({ client, invoices, sessionSecret: secret, offered }, new URLSearchParams(body)));
   });
   return router;
 }

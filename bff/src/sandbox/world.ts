@@ -29,7 +29,7 @@ export class SandboxWorld {
   readonly cards = new CardWorld(this.clock);
   readonly scan: ScanState;
   /** Invoicing after payment (002 §12.2.2): authorizations per order, so orders come from `cards`. */
-  readonly invoice: InvoiceWorld = new InvoiceWorld(this.clock, (orderId) => this.cards.orderBuyer(orderId));
+  readonly invoice: InvoiceWorld = new InvoiceWorld(this.clock, (orderId) => this.cards.orderBuyer(orderId), (orderId) => this.cards.orderNeedsReceipt(orderId) === true);
   /** Uploaded images (002 §6.1), served where the upload said. */
   readonly media = new MediaStore();
   /** Third-party sub-merchants (003 §1). */

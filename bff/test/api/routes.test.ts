@@ -22,7 +22,8 @@ describe('the Mini Program API, end to end against the sandbox', () => {
     expect(first.body.page_id).toBe(bought.shop.pageId);
     expect(first.body.page.page_title).toBe('礼品卡');
     expect(await bff.db.redis.ttl(bff.db.keys.shelfCache(bought.shop.pageId))).toBeGreaterThan(0);
-    const upd = await admin('PUT', `/shelves/${encodeURIComponent(bought.shop.pageId)}`, { page_title: '新标题' });
+    // need_receipt too: page/get does not answer it, and an update that leaves it out turns invoicing off (§7.2 default).
+    const upd = await admin('PUT', `/shelves/${encodeURIComponent(bought.shop.pageId)}`, { page_title: '新标题', need_receipt: true });
     expect(upd.status).toBe(200);
     const after = await call(bff, 'GET', `/api/shelves/${encodeURIComponent(bought.shop.pageId)}`, { token });
     expect(after.body.page.page_title).toBe('新标题');

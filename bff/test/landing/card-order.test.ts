@@ -178,6 +178,26 @@ describe('card and order landing pages (card-button jump, shelf-cell jump)', () 
       expect(stored).toMatchObject({ order_id: order.order_id, openid: 'o_buyer', type: 'company', title: '腾讯科技（深圳）有限公司', tax_no: '91440300708461136T', email: 'finance@example.com' });
     });
 
+    it('a shelf the merchant sent with need_receipt false: no invoice link, the form and a post refused (002 §12.2.2)', async () => {
+      const form = await get(bff, formPath('o_buyer'));
+      const csrf = hidden(form.text, 'csrf');
+      const upd = await fetch(`${bff.origin}/admin/shelves/${encodeURIComponent(order.page_id)}`, {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${bff.config.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ need_receipt: false }),
+      });
+      expect(upd.status).toBe(200);
+      const page = await get(bff, `/landing/order?${q({ order_id: order.order_id, openid: 'o_buyer' })}`);
+      expect(page.status).toBe(200);
+      expect(page.text).not.toContain('/landing/order/invoice');
+      const refused = await get(bff, formPath('o_buyer'));
+      expect(refused.status).toBe(409);
+      expect(refused.text).toContain('该礼品卡不支持开具发票');
+      const posted = await postForm(bff, '/landing/order/invoice', { order_id: order.order_id, openid: 'o_buyer', csrf, type: 'personal', title: '张三', email: 'z@example.com' });
+      expect(posted.status).toBe(409);
+      expect(await bff.db.redis.get(bff.db.keys.invoiceRequest(order.order_id))).toBeNull();
+    });
+
     it('re-shows the form for invalid input (a company without a tax number)', async () => {
       const form = await get(bff, formPath('o_buyer'));
       const r = await postForm(bff, '/landing/order/invoice', {

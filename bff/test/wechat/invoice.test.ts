@@ -13,7 +13,7 @@ describe('invoicing after payment (spec 002 §12.2.2)', () => {
   const t = useSandboxWechat();
 
   /** A paid order of `openid`: a card and a shelf through the client, the purchase as the user (cards area). */
-  async function paidOrder(openid: string): Promise<string> {
+  async function paidOrder(openid: string, needReceipt = true): Promise<string> {
     const { card_id } = await t.wechat.client.giftcard.createCard({
       card: {
         card_type: 'GENERAL_CARD',
@@ -52,7 +52,7 @@ describe('invoicing after payment (spec 002 §12.2.2)', () => {
         address: '广州市海珠区',
         service_phone: '020-88888888',
         biz_description: '退款与发票说明',
-        need_receipt: true,
+        need_receipt: needReceipt,
         cell_1: { title: '申请发票', url: 'https://merchant.example/invoice' },
         cell_2: { title: '申请退款', url: 'https://merchant.example/refund' },
       },
@@ -178,6 +178,18 @@ describe('invoicing after payment (spec 002 §12.2.2)', () => {
     await t.sandbox.control('invoice/authorize', { order_id: orderId, user_field: { title: 'x' } });
     await expect(t.sandbox.control('invoice/authorize', { order_id: orderId, user_field: { title: 'y' } })).rejects.toThrow(/409.*already/);
     expect(t.sandbox.world.outbox.drain()).toHaveLength(1);
+  });
+
+  it('follows need_receipt: an order of a shelf without it cannot be authorized, and getauthdata refuses it (002 §7.2, §12.2.2)', async () => {
+    await setUp();
+    const orderId = await paidOrder('o_buyer_6', false);
+    const refused = await t.sandbox.control('invoice/authorize', { order_id: orderId, user_field: { title: 'x' } }).catch((e: Error) => e.message);
+    expect(refused).toMatch(/409.*"errcode":40097/);
+    expect(refused).toMatch(/need_receipt/);
+    expect(t.sandbox.world.outbox.drain()).toEqual([]);
+    const err = await wechatFailure(t.wechat.client.invoice.getAuthData({ order_id: orderId, s_pappid: 'wxabcd' }));
+    expect(err).toMatchObject({ kind: 'api', errcode: 40097, endpoint: '/card/invoice/getauthdata' });
+    expect(err.errmsg).toMatch(/need_receipt/);
   });
 
   it('publishes a failed authorization in FailOrderId and records nothing', async () => {

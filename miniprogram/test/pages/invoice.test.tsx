@@ -11,7 +11,7 @@ beforeEach(() => {
   setRouterParams({ order_id: 'ord-1' })
 })
 
-const none = { order_id: 'ord-1', authorization: null, request: null }
+const none = { order_id: 'ord-1', offered: true, authorization: null, request: null }
 const type = (testId: string, value: string) => fireEvent.change(screen.getByTestId(testId), { target: { value } })
 
 test('a company invoice without a tax number is refused before any request, with inline errors', async () => {
@@ -115,4 +115,13 @@ test('coming back shows the request and where it stands (authorized in WeChat), 
   setRouterParams({})
   render(<InvoicePage />)
   expect(await screen.findByTestId('state-empty')).toBeTruthy()
+})
+
+test('an order whose shelf offers no invoices (need_receipt false) shows that, and no form', async () => {
+  const seen = serve({ 'GET /api/orders/ord-1/invoice': { ...none, offered: false } })
+  render(<InvoicePage />)
+  expect((await screen.findByTestId('invoice-not-offered')).textContent).toBe('该礼品卡不支持开具发票，如有需要请联系商家')
+  expect(screen.queryByTestId('invoice-submit')).toBeNull()
+  expect(screen.queryByTestId('invoice-title')).toBeNull()
+  expect(seen.map((o) => o.method)).toEqual(['GET'])
 })

@@ -103,6 +103,15 @@ describe('Order detail', () => {
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/invoice/index?order_id=ord-7' })
   })
 
+  test('a shelf without need_receipt: no invoice entry on its order (002 §12.2.2)', async () => {
+    setRouterParams({ order_id: 'ord-8' })
+    serve({ 'GET /api/orders/ord-8': order('ord-8', { invoice_offered: false }) })
+    render(<OrderPage />)
+    expect((await screen.findByTestId('order-id')).textContent).toBe('ord-8')
+    expect(screen.queryByTestId('invoice-entry')).toBeNull()
+    expect(screen.getByTestId('card-list')).toBeTruthy()
+  })
+
   test("the merchant's after-sales links open in the web-view page (Mini Program) or as links (H5)", async () => {
     const refund = 'https://merchant.example/refund?order_id=ord-9&openid=o_buyer'
     const links = [

@@ -34,6 +34,11 @@ export interface StoredInvoiceRequest extends InvoiceRequestInput {
 /** `GET|POST /api/orders/:orderId/invoice`. */
 export interface InvoiceResponse {
   order_id: string;
+  /**
+   * Whether the order's shelf offers invoicing (page/add `need_receipt`, 002 §7.2, §12.2.2). False: no
+   * request can be made (POST answers 409 `invoice_not_offered`); a request made earlier still shows.
+   */
+  offered: boolean;
   /** WeChat's invoice authorization (getauthdata); null when none was seen. */
   authorization: { state: 'authorized' | 'not_authorized'; invoice_status: string | null; auth_time: number | null } | null;
   /** The user's own invoice request to the merchant, if any. */

@@ -65,6 +65,8 @@ export interface AfterSalesLink {
 /** One order; `after_sales` only for its buyer (a receiver of one card did not buy it), empty when the shelf has none. */
 export interface OrderResponse extends Order {
   after_sales: AfterSalesLink[];
+  /** Whether the buyer may ask for an invoice (the shelf's `need_receipt`, 002 §12.2.2); always false for a receiver. */
+  invoice_offered: boolean;
   /** The shelf's customer service phone (page/get `service_phone`), for anyone of the order; null when none is known. */
   service_phone: string | null;
 }

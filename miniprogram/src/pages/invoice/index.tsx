@@ -39,7 +39,18 @@ export default function InvoicePage() {
           <Text data-testid='invoice-status'>{invoiceStatusText(invoice)}</Text>
         </View>
       </CellGroup>
-      {invoice.request ? <SubmittedRequest invoice={invoice} /> : <InvoiceFormView orderId={orderId} onSubmitted={setSubmitted} />}
+      {invoice.request ? (
+        <SubmittedRequest invoice={invoice} />
+      ) : invoice.offered ? (
+        <InvoiceFormView orderId={orderId} onSubmitted={setSubmitted} />
+      ) : (
+        // The shelf was made without need_receipt (002 §12.2.2): the API would refuse the request.
+        <View className='cell'>
+          <Text className='note' data-testid='invoice-not-offered'>
+            该礼品卡不支持开具发票，如有需要请联系商家
+          </Text>
+        </View>
+      )}
       {invoice.request && (
         <Button className='btn btn--plain btn--block' data-testid='back-to-order' onClick={() => go(routes.order(orderId))}>
           返回订单

@@ -69,7 +69,7 @@ function copyOrderId(orderId: string): void {
 
 /**
  * One order: what happened to it, its cards and who holds them, the number to quote, the merchant's
- * phone and after-sales links, and the invoice entry (buyer). A receiver is not shown the buyer's total.
+ * phone and after-sales links, and the invoice entry (the buyer, when the shelf offers invoices: need_receipt). A receiver is not shown the buyer's total.
  */
 export default function OrderPage() {
   const orderId = routerParam('order_id')
@@ -132,7 +132,7 @@ export default function OrderPage() {
         ) : (
           order.after_sales.length === 0 && <Cell label='退款/售后' value='请联系商家客服' testId='refund-entry' />
         )}
-        {order.role === 'buyer' && <Cell label='申请发票' testId='invoice-entry' onClick={() => go(routes.invoice(order.order_id))} />}
+        {order.role === 'buyer' && order.invoice_offered && <Cell label='申请发票' testId='invoice-entry' onClick={() => go(routes.invoice(order.order_id))} />}
         <Cell label='我的礼品卡' testId='card-list' onClick={() => go(routes.cards)} />
       </CellGroup>
     </View>

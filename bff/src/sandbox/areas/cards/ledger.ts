@@ -36,6 +36,8 @@ export interface SandboxOrder {
   /** As /card/giftcard/order/get answers it (§9.1). */
   order: GiftCardOrder;
   refunded_at?: number;
+  /** The shelf's need_receipt when the order was paid (002 §7.2: "whether the order of the shelf supports invoicing"). */
+  need_receipt: boolean;
 }
 
 /** Orders, their codes, and the encrypt_code tokens standing for codes in jumps (§14.1). */
@@ -52,8 +54,8 @@ export class Ledger {
     return unique(newCode, (c) => this.codes.has(c) || taken.has(c));
   }
 
-  add(order: GiftCardOrder, codes: SandboxCode[]): SandboxOrder {
-    const entry: SandboxOrder = { order };
+  add(order: GiftCardOrder, codes: SandboxCode[], needReceipt = false): SandboxOrder {
+    const entry: SandboxOrder = { order, need_receipt: needReceipt };
     this.orders.set(order.order_id, entry);
     for (const c of codes) this.codes.set(c.code, c);
     return entry;

@@ -115,7 +115,7 @@ export class CardWorld {
       ...(p.outer_str !== undefined && { outer_str: p.outer_str }),
       IsChatRoom: false,
     };
-    this.ledger.add(order, codes);
+    this.ledger.add(order, codes, shelf.page.need_receipt ?? false);
     return order;
   }
 
@@ -141,6 +141,11 @@ export class CardWorld {
   /** The buyer's openid (§9.1 open_id), for areas that need to know whose order it is (invoices). */
   orderBuyer(orderId: string): string | undefined {
     return this.ledger.findOrder(orderId)?.order.open_id;
+  }
+
+  /** Whether the order can be invoiced (its shelf's need_receipt when paid, §12.2.2); undefined for an unknown order. */
+  orderNeedsReceipt(orderId: string): boolean | undefined {
+    return this.ledger.findOrder(orderId)?.need_receipt;
   }
 
   /** Whether the code may be used at `now`: within its validity. */

@@ -35,6 +35,8 @@ export class InvoiceWorld {
     private readonly clock: SandboxClock,
     /** The buyer's openid of a gift card order, undefined for an unknown order (`world.cards.orderBuyer`). */
     private readonly orderBuyer: (orderId: string) => string | undefined,
+    /** Whether the order's shelf offered invoicing when it was paid (page/add `need_receipt`, §7.2; default false). */
+    private readonly offersInvoice: (orderId: string) => boolean = () => true,
   ) {}
 
   setAuthField(config: Required<AuthFieldConfig>): void {
@@ -72,6 +74,7 @@ export class InvoiceWorld {
     if (!this.payMch) throw invalidArgs('invoicing after payment is not set up: call set_pay_mch first');
     if (sPappid !== this.payMch.s_pappid) throw invalidArgs(`s_pappid ${sPappid} is not the invoice platform set with set_pay_mch`);
     if (this.orderBuyer(orderId) === undefined) throw invalidArgs(`no order ${orderId}`);
+    if (!this.offersInvoice(orderId)) throw notInvoiceable(orderId);
     const auth = this.authorizations.get(orderId);
     if (!auth) throw invalidArgs(`order ${orderId} has no invoice authorization`);
     return auth;
@@ -83,6 +86,8 @@ export class InvoiceWorld {
     const buyer = this.orderBuyer(orderId);
     if (buyer === undefined) throw invalidArgs(`no order ${orderId}`);
     if (openid !== undefined && openid !== buyer) throw invalidArgs(`order ${orderId} was not bought by ${openid}`);
+    // §12.2.2: without need_receipt the order's payment shows no invoice button.
+    if (!this.offersInvoice(orderId)) throw notInvoiceable(orderId);
     return buyer;
   }
 
@@ -100,4 +105,9 @@ export class InvoiceWorld {
       if (!keys.has(c.key)) throw invalidArgs(`${side}.custom_field "${c.key}" is not on the authorization page`);
     }
   }
+}
+
+/** 40097 (the spec names no finer code): the order's shelf did not offer invoicing (need_receipt false or left out). */
+function notInvoiceable(orderId: string) {
+  return invalidArgs(`order ${orderId} cannot be invoiced: its shelf was not created with need_receipt true (002 §7.2, §12.2.2)`);
 }
