@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { USER_CARD_STATUS_TEXT, formatFen, type UserCardStatus } from '@giftcard/shared';
 import type { Redemption, Reversal, TillCard } from '@giftcard/shared/api';
-import type { CliIO } from './run';
+import type { CliIO } from './io';
 
 const DEFAULT_URL = 'http://127.0.0.1:3000';
 

@@ -3,17 +3,10 @@ import { basename, extname } from 'node:path';
 import type { ExportStreamLine } from '../admin/routes';
 import { ADMIN_OPERATIONS, findOperation, pathParams, type Operation } from '../admin/operations';
 import { runPosCli } from './pos';
-import { ProgressReporter, type ProgressStream } from './progress';
+import type { CliIO } from './io';
+import { ProgressReporter } from './progress';
 
-export interface CliIO {
-  /** Read for the input when no --json/--file is given and it is not a terminal. */
-  stdin: AsyncIterable<string | Uint8Array> & { isTTY?: boolean };
-  stdout: { write(s: string): unknown };
-  stderr: ProgressStream;
-  env: Record<string, string | undefined>;
-  fetch: typeof fetch;
-  now?: () => number;
-}
+export type { CliIO } from './io';
 
 const DEFAULT_URL = 'http://127.0.0.1:3000';
 

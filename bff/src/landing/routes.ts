@@ -1,7 +1,11 @@
 import Router from '@koa/router';
 import type Koa from 'koa';
 import getRawBody from 'raw-body';
-import type { AppDeps } from '../app';
+import type { Config } from '../config';
+import type { Logger } from '../log';
+import type { RedisClient } from '../redis/connect';
+import type { RedisKeys } from '../redis/keys';
+import type { Wechat } from '../wechat';
 import { RateLimited, type RateLimits } from '../http/rate-limit';
 import type { ProjectionStore } from '../projector';
 import { AntiCounterfeitRegistry } from '../services/anti-counterfeit';
@@ -21,7 +25,18 @@ import { TicketChecker } from './ticket-check';
 const FORM_LIMIT = '8kb';
 
 /** The landing pages (CONTRACT.md "Landing pages"): thin routes, the work is in the page modules. */
-export function landingRouter(deps: Pick<AppDeps, 'config' | 'redis' | 'keys' | 'wechat' | 'logger'> & { projections: ProjectionStore; limits?: RateLimits }): Router {
+/** What the landing pages need of the app. */
+export interface LandingDeps {
+  config: Config;
+  redis: RedisClient;
+  keys: RedisKeys;
+  wechat: Wechat;
+  logger: Logger;
+  projections: ProjectionStore;
+  limits?: RateLimits;
+}
+
+export function landingRouter(deps: LandingDeps): Router {
   const client = deps.wechat.client;
   const tickets = new TicketChecker(deps.redis, deps.keys, client);
   const invoices = new InvoiceRequests(deps.redis, deps.keys);

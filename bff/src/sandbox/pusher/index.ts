@@ -1,9 +1,20 @@
 import type { SandboxCallbackConfig } from '../config';
-import type { SandboxWorld } from '../world';
+import type { EventOutbox } from '../core/outbox';
 import { CallbackPusher, type RetryDelay } from './pusher';
 
 export { CallbackPusher, wechatRetryDelay, type PushAttempt, type PushDelivery, type PushOutcome, type PusherOptions, type RetryDelay } from './pusher';
 export { eventXml, familyOf, MAX_ATTEMPTS, type PushFamily } from './wire';
+
+/**
+ * What the pusher needs of the sandbox's world: the Service Account's appid, the clock, the outbox, and
+ * where the running pusher is kept. The world itself starts its pusher, so this side names no world.
+ */
+export interface PusherHost {
+  readonly config: { readonly serviceAccount: { readonly appid: string } };
+  readonly clock: { now(): number };
+  readonly outbox: EventOutbox;
+  pusher: CallbackPusher | undefined;
+}
 
 /**
  * Starts pushing the world's events to the callback URL (the outbox's waiting events first) and
@@ -11,7 +22,7 @@ export { eventXml, familyOf, MAX_ATTEMPTS, type PushFamily } from './wire';
  * pushes is the world's Service Account; the signature timestamp is the sandbox clock.
  */
 export function startPusher(
-  world: SandboxWorld,
+  world: PusherHost,
   callback: SandboxCallbackConfig,
   tuning: { retryDelay?: RetryDelay; maxInFlight?: number } = {},
 ): CallbackPusher {
