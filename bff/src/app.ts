@@ -7,6 +7,7 @@ import type { Config } from './config';
 import { compression } from './http/compression';
 import { errorMiddleware } from './http/errors';
 import { favicon } from './http/favicon';
+import { requestId } from './http/request-id';
 import { RateLimits } from './http/rate-limit';
 import { serveStatic } from './http/static';
 import { landingRouter } from './landing/routes';
@@ -55,6 +56,7 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: deps.config.trustProxy, maxIpsCount: 1 });
   const limits = new RateLimits(deps.redis, deps.keys, deps.config.rateQuotas);
   const requests = deps.metrics.counter('http_requests_total', 'HTTP requests by route and status.');
+  app.use(requestId());
   app.use(async (ctx, next) => {
     try {
       await next();

@@ -58,8 +58,9 @@ async function main() {
   });
   const origin = `http://${config.host}:${config.port}`;
   logger.info('listening', { origin, sandbox: config.sandbox, wechatApiBase: config.wechatApiBase });
-  if (config.generated.includes('ADMIN_TOKEN')) logger.info('sandbox admin token (merchant API bearer)', { adminToken: config.adminToken });
-  if (config.generated.includes('METRICS_TOKEN')) logger.info('sandbox metrics token (/metrics bearer)', { metricsToken: config.metricsToken });
+  // Tokens the sandbox made up are printed for the person at the terminal, not logged: log lines redact them.
+  if (config.generated.includes('ADMIN_TOKEN')) process.stdout.write(`Sandbox admin token (merchant API bearer): ${config.adminToken}\n`);
+  if (config.generated.includes('METRICS_TOKEN')) process.stdout.write(`Sandbox metrics token (/metrics bearer):    ${config.metricsToken}\n`);
   // METRICS_PORT: /metrics on loopback only, whatever HOST is; never on the public origin without a token.
   const metricsServer = config.metricsPort === undefined ? undefined : metricsApp(metrics).listen(config.metricsPort, '127.0.0.1');
   if (config.metricsToken === undefined && config.metricsPort === undefined) logger.info('/metrics not served: set METRICS_TOKEN (bearer) or METRICS_PORT (loopback)');

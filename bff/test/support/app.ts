@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../src/app';
 import { loadConfig } from '../../src/config';
-import { silentLogger } from '../../src/log';
+import { silentLogger, type Logger } from '../../src/log';
 import { Metrics } from '../../src/ops/metrics';
 import { startProjector } from '../../src/projector';
 import { DEMO_SANDBOX_CONFIG, SandboxWorld, startPusher } from '../../src/sandbox';
@@ -30,6 +30,8 @@ export async function startBff(env: Record<string, string> = {}, opts: {
     clockMs?: () => number;
     /** A built H5 app to serve at /app/. */
     h5Dir?: string;
+    /** The app's logger (default: silent). */
+    logger?: Logger;
   } = {}) {
   const db = await testRedis(opts.redisUrl);
   const server = createServer();
@@ -40,7 +42,7 @@ export async function startBff(env: Record<string, string> = {}, opts: {
   const world = new SandboxWorld({ ...DEMO_SANDBOX_CONFIG });
   const metrics = new Metrics();
   const wechat = createWechat({ baseUrl: config.wechatApiBase, appid: config.wechatAppid, secret: config.wechatAppsecret, redis: db.redis, keys: db.keys });
-  const app = createApp({ config, redis: db.redis, keys: db.keys, wechat, metrics, logger: silentLogger, sandbox: world, storeDeadlineMs: opts.storeDeadlineMs, tillSettleGraceMs: opts.tillSettleGraceMs, clockMs: opts.clockMs, h5Dir: opts.h5Dir });
+  const app = createApp({ config, redis: db.redis, keys: db.keys, wechat, metrics, logger: opts.logger ?? silentLogger, sandbox: world, storeDeadlineMs: opts.storeDeadlineMs, tillSettleGraceMs: opts.tillSettleGraceMs, clockMs: opts.clockMs, h5Dir: opts.h5Dir });
   server.on('request', app.callback());
   const pusher =
     opts.pushRetryDelayMs === undefined
