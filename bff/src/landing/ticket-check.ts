@@ -29,12 +29,11 @@ export type TicketCheck =
 /** WeChat's tickets are short base64(url) strings; anything else is refused before a call. */
 const TICKET_FORMAT = /^[A-Za-z0-9+/=_-]{8,256}$/;
 
-type Cached = { kind: 'valid'; facts: TicketFacts } | { kind: 'invalid' };
-
 /**
- * Checks wxtickets with WeChat once and caches the answer in Redis for at most the ticket's
- * validity: 20 minutes from our first check (the ticket was issued earlier still, so the cache can
- * only end before WeChat's validity does, never after). A refusal is cached as well: a ticket
+ * Checks wxtickets with WeChat. A valid answer is never cached: WeChat's answer gives no issue time,
+ * so a cache could only run from our first check, and a ticket first used at minute 19 would then
+ * stay "valid" here 19 minutes after WeChat ended it; every visit asks WeChat again (the landing
+ * pages' WeChat lookups are rate limited per client). A refusal is cached for 20 minutes: a ticket
  * WeChat refused never becomes valid, and a replayed dead ticket then costs no WeChat call.
  * Keys carry the ticket's SHA-256, never the ticket itself.
  */
@@ -49,26 +48,17 @@ export class TicketChecker {
     if (!TICKET_FORMAT.test(ticket)) return { kind: 'malformed' };
     const hash = sha256Hex(ticket);
     const key = this.keys.landingTicket(hash);
-    const cached = await this.redis.get(key);
-    if (cached !== null) {
-      const c = JSON.parse(cached) as Cached;
-      return c.kind === 'valid' ? { kind: 'valid', hash, facts: c.facts } : { kind: 'invalid', hash };
-    }
-    let entry: Cached;
+    if ((await this.redis.exists(key)) === 1) return { kind: 'invalid', hash };
     try {
       const r = await this.client.scan.checkTicket({ ticket });
-      entry = {
-        kind: 'valid',
-        facts: { keystandard: r.keystandard, keystr: r.keystr, openid: r.openid, scene: r.scene, is_check: r.is_check, is_contact: r.is_contact },
-      };
+      const facts = { keystandard: r.keystandard, keystr: r.keystr, openid: r.openid, scene: r.scene, is_check: r.is_check, is_contact: r.is_contact };
+      return { kind: 'valid', hash, facts };
     } catch (e) {
-      if (isWechatError(e, 40097)) entry = { kind: 'invalid' };
-      else if (isWechatError(e)) return { kind: 'unavailable' };
-      else throw e;
+      if (!isWechatError(e)) throw e;
+      if (!isWechatError(e, 40097)) return { kind: 'unavailable' };
     }
-    // NX: when two first visits race, the first answer stays and its TTL is not extended.
-    await this.redis.set(key, JSON.stringify(entry), 'EX', TICKET_TTL_SECONDS, 'NX');
-    return entry.kind === 'valid' ? { kind: 'valid', hash, facts: entry.facts } : { kind: 'invalid', hash };
+    await this.redis.set(key, 'invalid', 'EX', TICKET_TTL_SECONDS);
+    return { kind: 'invalid', hash };
   }
 
   /**
