@@ -9,6 +9,28 @@ export const taxNo = z
   .transform((s) => s.replace(/\s+/g, '').toUpperCase())
   .pipe(z.string().regex(/^[0-9A-Z]{15,20}$/, 'a tax number: 15–20 letters or digits'));
 
+/** No lone surrogate (String.prototype.isWellFormed, which older Mini Program runtimes lack). */
+function wellFormed(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = s.charCodeAt(i + 1);
+      if (!(next >= 0xdc00 && next <= 0xdfff)) return false;
+      i++;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return false;
+  }
+  return true;
+}
+
+/**
+ * Text printed on an invoice: no control characters (C0, DEL, C1), no bidi overrides or isolates
+ * (U+202A–U+202E, U+2066–U+2069: they make a title read differently from what it holds) and no lone
+ * surrogates (not a character at all).
+ */
+const printableText = z.string().refine((s) => !/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(s) && wellFormed(s), {
+  message: 'only printable characters (no control characters, bidi overrides or broken characters)',
+});
+
 /**
  * `POST /api/orders/:orderId/invoice`: the invoice the buyer asks the merchant for. `tax_no` is
  * required for a company invoice (and checked when given for a personal one).
@@ -16,7 +38,7 @@ export const taxNo = z
 export const invoiceRequestInput = z
   .object({
     type: z.enum(['personal', 'company']),
-    title: z.string().trim().min(1).max(100),
+    title: printableText.trim().min(1).max(100),
     tax_no: taxNo.optional(),
     email: z.email().max(254),
   })
