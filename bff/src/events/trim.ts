@@ -67,14 +67,20 @@ export interface TrimResult {
 }
 
 /**
- * Trims `<prefix>events` below the position every consumer group has acknowledged, never dropping
- * an entry some group has not acknowledged (or not yet read). Safe to run from any process at any
- * time (cron, an interval in the BFF). A consumer that must see every event needs its group created
- * before the first trim; a stream without groups is never trimmed.
+ * Trims a stream (`<prefix>events`, `events:unparsed`, `invoice-requests`) below the position every
+ * consumer group has acknowledged, never dropping an entry some group has not acknowledged (or not
+ * yet read). Safe to run from any process at any time (cron, an interval in the BFF). A consumer
+ * that must see every entry needs its group created before the first trim; a stream without groups
+ * is never trimmed.
  *
  * `approximate` trims whole macro nodes only (XTRIM MINID ~): cheaper, removes at most as much.
  */
-export async function trimAcknowledged(redis: RedisClient, keys: RedisKeys, opts: { approximate?: boolean } = {}): Promise<TrimResult> {
-  const [trimmed, minId] = (await redis.eval(TRIM_ACKNOWLEDGED, 1, keys.events, opts.approximate ? '~' : '=')) as [number, string];
+export async function trimAcknowledged(redis: RedisClient, stream: string, opts: { approximate?: boolean } = {}): Promise<TrimResult> {
+  const [trimmed, minId] = (await redis.eval(TRIM_ACKNOWLEDGED, 1, stream, opts.approximate ? '~' : '=')) as [number, string];
   return { trimmed: Number(trimmed), minId: minId === '' ? null : minId };
+}
+
+/** The streams the BFF trims on its interval: the merchant's groups read them. The ledger (`redemptions`) is kept whole. */
+export function trimmedStreams(keys: RedisKeys): string[] {
+  return [keys.events, keys.eventsUnparsed, keys.invoiceRequests];
 }

@@ -1,6 +1,6 @@
 import { parseEvent } from '@giftcard/shared';
 import { PermanentFailure, StreamConsumer, type EntryHandler, type StreamConsumerOptions, type StreamEntry } from '../events/consumer';
-import { trimAcknowledged } from '../events/trim';
+import { trimAcknowledged, trimmedStreams } from '../events/trim';
 import type { Logger } from '../log';
 import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
@@ -91,10 +91,12 @@ export function createProjector(deps: ProjectorDeps): Projector {
       await consumer.start();
       if (deps.trimEveryMs) {
         trimTimer = setInterval(() => {
-          trimAcknowledged(deps.redis, deps.keys, { approximate: true }).then(
-            (r) => r.trimmed > 0 && deps.logger.info('events trimmed below what every group acknowledged', { ...r }),
-            (e: Error) => deps.logger.warn('events trim failed', { error: e.message }),
-          );
+          for (const stream of trimmedStreams(deps.keys)) {
+            trimAcknowledged(deps.redis, stream, { approximate: true }).then(
+              (r) => r.trimmed > 0 && deps.logger.info('stream trimmed below what every group acknowledged', { stream, ...r }),
+              (e: Error) => deps.logger.warn('stream trim failed', { stream, error: e.message }),
+            );
+          }
         }, deps.trimEveryMs);
         trimTimer.unref();
       }

@@ -261,11 +261,11 @@ describe('trimAcknowledged (XTRIM MINID below what every group acknowledged)', (
     db.redis.xreadgroup('GROUP', group, consumer, 'COUNT', count, 'STREAMS', db.keys.events, '>') as Promise<[string, [string, string[]][]][] | null>;
 
   it('trims nothing without a stream or without a group, or while a group has read nothing', async () => {
-    expect(await trimAcknowledged(db.redis, db.keys)).toEqual({ trimmed: 0, minId: null });
+    expect(await trimAcknowledged(db.redis, db.keys.events)).toEqual({ trimmed: 0, minId: null });
     for (let i = 0; i < 3; i++) await storePush(db, i);
-    expect(await trimAcknowledged(db.redis, db.keys)).toEqual({ trimmed: 0, minId: null });
+    expect(await trimAcknowledged(db.redis, db.keys.events)).toEqual({ trimmed: 0, minId: null });
     await db.redis.xgroup('CREATE', db.keys.events, 'g1', '0');
-    expect(await trimAcknowledged(db.redis, db.keys)).toEqual({ trimmed: 0, minId: '0-1' });
+    expect(await trimAcknowledged(db.redis, db.keys.events)).toEqual({ trimmed: 0, minId: '0-1' });
     expect(await db.redis.xlen(db.keys.events)).toBe(3);
   });
 
@@ -286,13 +286,13 @@ describe('trimAcknowledged (XTRIM MINID below what every group acknowledged)', (
     await read('merchant', 'a', 8);
     await db.redis.xack(db.keys.events, 'merchant', ...all.slice(0, 8));
 
-    const r = await trimAcknowledged(db.redis, db.keys);
+    const r = await trimAcknowledged(db.redis, db.keys.events);
     expect(r).toEqual({ trimmed: 2, minId: all[2] });
     expect(await ids()).toEqual(all.slice(2));
 
     // slow acknowledges #2: now #5 (pending) is the floor.
     await db.redis.xack(db.keys.events, 'slow', all[2]!);
-    expect(await trimAcknowledged(db.redis, db.keys)).toEqual({ trimmed: 3, minId: all[5] });
+    expect(await trimAcknowledged(db.redis, db.keys.events)).toEqual({ trimmed: 3, minId: all[5] });
     // Whatever each group still has to acknowledge or read is there.
     const left = await ids();
     expect(left).toEqual(all.slice(5));
@@ -305,11 +305,11 @@ describe('trimAcknowledged (XTRIM MINID below what every group acknowledged)', (
     await db.redis.xack(db.keys.events, 'slow', ...all);
     await read('merchant', 'a', 10);
     await db.redis.xack(db.keys.events, 'merchant', ...all);
-    const r3 = await trimAcknowledged(db.redis, db.keys);
+    const r3 = await trimAcknowledged(db.redis, db.keys.events);
     expect(r3.trimmed).toBe(5);
     expect(await db.redis.xlen(db.keys.events)).toBe(0);
     const fresh = await storePush(db, 99);
-    expect(await trimAcknowledged(db.redis, db.keys)).toMatchObject({ trimmed: 0 });
+    expect(await trimAcknowledged(db.redis, db.keys.events)).toMatchObject({ trimmed: 0 });
     expect(await ids()).toEqual([fresh]);
   });
 
@@ -340,11 +340,11 @@ describe('trimAcknowledged (XTRIM MINID below what every group acknowledged)', (
     try {
       for (let i = 0; i < 30; i++) {
         await storePush(db, i);
-        await trimAcknowledged(db.redis, db.keys);
+        await trimAcknowledged(db.redis, db.keys.events);
       }
       await waitFor(() => seen.a.size === 30 && seen.b.size === 30, 8000, 'both groups saw all');
       await waitFor(async () => (await pendingCount(db, 'a')) + (await pendingCount(db, 'b')) === 0, 2000, 'acks');
-      await trimAcknowledged(db.redis, db.keys);
+      await trimAcknowledged(db.redis, db.keys.events);
       expect(await db.redis.xlen(db.keys.events)).toBe(0);
     } finally {
       await a.stop();

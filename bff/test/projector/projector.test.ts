@@ -256,7 +256,7 @@ describe('projector (consumer group `projector`: projections re-read from WeChat
 });
 
 describe('createProjector({ trimEveryMs })', () => {
-  it('trims events the projector (the only group) acknowledged', async () => {
+  it('trims events the projector (the only group) acknowledged, and invoice requests once the merchant acknowledged them', async () => {
     const db = await testRedis();
     const sandbox = await startSandbox();
     const wechat = sandboxClient(sandbox, db.redis, db.keys);
@@ -276,6 +276,18 @@ describe('createProjector({ trimEveryMs })', () => {
       const until = Date.now() + 5000;
       while ((await db.redis.xlen(db.keys.events)) > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
       expect(await db.redis.xlen(db.keys.events)).toBe(0);
+
+      // The invoice requests the merchant's group has read and acknowledged go too.
+      await db.redis.xgroup('CREATE', db.keys.invoiceRequests, 'merchant', '$', 'MKSTREAM');
+      for (let i = 0; i < 4; i++) await db.redis.xadd(db.keys.invoiceRequests, '*', 'order_id', `o${i}`, 'openid', 'u', 'request', '{}');
+      const read = (await db.redis.xreadgroup('GROUP', 'merchant', 'm1', 'STREAMS', db.keys.invoiceRequests, '>')) as [string, [string, string[]][]][];
+      // Read, not yet acknowledged: kept.
+      await new Promise((r) => setTimeout(r, 200));
+      expect(await db.redis.xlen(db.keys.invoiceRequests)).toBe(4);
+      await db.redis.xack(db.keys.invoiceRequests, 'merchant', ...read[0]![1].map(([id]) => id));
+      const until2 = Date.now() + 5000;
+      while ((await db.redis.xlen(db.keys.invoiceRequests)) > 0 && Date.now() < until2) await new Promise((r) => setTimeout(r, 20));
+      expect(await db.redis.xlen(db.keys.invoiceRequests)).toBe(0);
     } finally {
       await projector.stop();
       await sandbox.close();
