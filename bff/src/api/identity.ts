@@ -96,6 +96,11 @@ export class IdentityLinks {
   ) {}
 
   /** The linked Service Account openid, or null. */
+  /** The Mini Program openid a Service Account openid is linked to, or null. */
+  miniOpenidOf(serviceOpenid: string): Promise<string | null> {
+    return this.redis.get(this.keys.serviceLink(serviceOpenid));
+  }
+
   serviceOpenidOf(miniOpenid: string): Promise<string | null> {
     return this.redis.get(this.keys.miniLink(miniOpenid));
   }

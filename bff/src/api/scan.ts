@@ -12,7 +12,8 @@ const TICKET_OWNER_TTL_SECONDS = 2 * 60 * 60;
 /**
  * `POST /api/scan/check`: WeChat checks the ticket (unknown or over 20 minutes old: refused); the
  * ticket must be for the product the page shows (when it says), belongs to the first session that
- * checks it, and to nobody linked to another Service Account openid than the scanner's.
+ * checks it, to nobody linked to another Service Account openid than the scanner's, and, once the
+ * scanner is linked, to the scanner's session only.
  */
 export async function checkScanTicket(
   deps: { client: WechatClient; redis: RedisClient; keys: RedisKeys; identity: IdentityLinks },
@@ -32,8 +33,11 @@ export async function checkScanTicket(
     throw new HttpError(404, 'ticket_invalid', 'the ticket is for another product');
   }
   const foreign = () => new HttpError(403, 'ticket_foreign', 'the ticket belongs to another user');
-  const linked = await deps.identity.serviceOpenidOf(miniOpenid);
+  // Whoever is linked on either side decides: a linked user gets only their own tickets, and a
+  // ticket of a linked scanner goes only to that scanner's session, not to whoever checks first.
+  const [linked, scannersSession] = await Promise.all([deps.identity.serviceOpenidOf(miniOpenid), deps.identity.miniOpenidOf(t.openid)]);
   if (linked !== null && linked !== t.openid) throw foreign();
+  if (scannersSession !== null && scannersSession !== miniOpenid) throw foreign();
   const key = deps.keys.scanTicketOwner(createHash('sha256').update(req.ticket).digest('hex'));
   if ((await deps.redis.set(key, miniOpenid, 'EX', TICKET_OWNER_TTL_SECONDS, 'NX')) !== 'OK' && (await deps.redis.get(key)) !== miniOpenid) throw foreign();
   return { keystandard: t.keystandard, keystr: t.keystr, scene: String(t.scene), is_check: t.is_check, is_contact: t.is_contact };

@@ -44,6 +44,16 @@ describe('POST /api/scan/check', () => {
     expect((await call(bff, 'POST', '/api/scan/check', { token: a, body: { ticket: await scan('svc_a3') } })).status).toBe(200);
   });
 
+  it("refuses an unlinked session a ticket issued to a user linked to another session", async () => {
+    const [thief, owner] = await Promise.all([login(bff, 'mini_thief'), login(bff, 'mini_owner')]);
+    await bff.db.redis.set(bff.db.keys.miniLink('mini_owner'), 'svc_owner');
+    await bff.db.redis.set(bff.db.keys.serviceLink('svc_owner'), 'mini_owner');
+    const ticket = await scan('svc_owner');
+    // The thief checks first: the ticket is not theirs to bind.
+    expect(await call(bff, 'POST', '/api/scan/check', { token: thief, body: { ticket } })).toMatchObject({ status: 403, body: { error: { code: 'ticket_foreign' } } });
+    expect((await call(bff, 'POST', '/api/scan/check', { token: owner, body: { ticket } })).status).toBe(200);
+  });
+
   it('refuses unknown tickets and tickets older than 20 minutes', async () => {
     const a = await login(bff, 'mini_a4');
     expect((await call(bff, 'POST', '/api/scan/check', { token: a, body: { ticket: 'nope' } })).status).toBe(404);
