@@ -30,6 +30,7 @@ export const card = (over: Partial<Record<string, unknown>> = {}) => ({
   begin_time: null,
   end_time: null,
   background_pic_url: 'https://img/face.png',
+  gift_returned: false,
   ...over,
 })
 
@@ -42,7 +43,7 @@ export const order = (id: string, over: Partial<Record<string, unknown>> = {}) =
   state: 'paid',
   role: 'buyer',
   cards: [
-    { mine: true, card_id: 'pCard1', title: '心意礼品卡', code: '1102', price: 10000, balance: 8800, status: 'NORMAL', begin_time: null, end_time: null, background_pic_url: 'u', default_gifting_msg: '生日快乐' },
+    { mine: true, card_id: 'pCard1', title: '心意礼品卡', code: '1102', price: 10000, balance: 8800, status: 'NORMAL', begin_time: null, end_time: null, background_pic_url: 'u', default_gifting_msg: '生日快乐', gift_returned: false },
     { mine: false, card_id: 'pCard1', title: '心意礼品卡', price: 10000, status: 'GIFTING', background_pic_url: 'u', default_gifting_msg: '新年快乐' },
   ],
   after_sales: [],

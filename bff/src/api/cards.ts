@@ -1,6 +1,7 @@
 import type { Card, CardDefinitionInfo, CardsResponse, OpenCardRequest, Order, OrderCard } from '@giftcard/shared/api';
 import { HttpError } from '../http/errors';
 import type { CardProjection, OrderView, ProjectionStore } from '../projector';
+import { giftReturned } from '../projector/mapping';
 import { orderDisclosure } from '../policy';
 import type { CardCatalog } from '../services/card-catalog';
 import { isWechatError, WechatError, type WechatClient } from '../wechat';
@@ -81,6 +82,8 @@ async function cardFor(deps: CardDeps, miniOpenid: string, code: string, cardId?
     begin_time: info.card.begin_time,
     end_time: info.card.end_time ?? null,
     background_pic_url: info.background_pic_url ?? null,
+    // WeChat's state now, or what the projection read before it (GIFTING, then back with this holder).
+    gift_returned: giftReturned(info, projected?.code === info.card.code ? projected : null),
   };
 }
 
@@ -112,6 +115,7 @@ export function cardFromProjection(c: CardProjection, infos: CardInfos): CardsRe
     begin_time: c.begin_time,
     end_time: c.end_time,
     background_pic_url: c.background_pic_url || null,
+    gift_returned: c.gift_returned === true,
   };
 }
 
@@ -141,6 +145,7 @@ export function orderFromView(v: OrderView, infos: CardInfos): Order {
               end_time: c.end_time,
               background_pic_url: c.background_pic_url,
               default_gifting_msg: c.default_gifting_msg,
+              gift_returned: c.gift_returned === true,
             }
           : { mine: false, card_id: c.card_id, title: infoOf(infos, c.card_id).title, price: c.price, status: c.status, background_pic_url: c.background_pic_url, default_gifting_msg: c.default_gifting_msg },
     ),

@@ -36,6 +36,13 @@ export interface CardProjection {
   default_gifting_msg: string;
   /** Who received this card from a group chat (order/get card_list). */
   accepter_openid: string | null;
+  /**
+   * The card was given away and nobody accepted it within 24 hours: it came back to the giver (002 §10.4).
+   * Read from WeChat, not from an event: code/get says GIFT_TIMEOUT, or the card was GIFTING at the last
+   * read and is now usable by the same holder. Kept while that holder has it and does not give it again.
+   * Absent from records written before it existed (read as false).
+   */
+  gift_returned?: boolean;
   /** When the WeChat read behind this record started, ms. */
   read_at: number;
 }
@@ -89,11 +96,12 @@ export function cardProjection(order: GiftCardOrder, card: GiftCardOrderCard, lo
     read_at: readAt,
   };
   if (!lookup.found) {
-    return { ...base, balance: null, status: 'REMOVED', can_consume: false, owner: prev?.owner ?? null, begin_time: null, end_time: null };
+    return { ...base, balance: null, status: 'REMOVED', can_consume: false, owner: prev?.owner ?? null, begin_time: null, end_time: null, gift_returned: prev?.gift_returned ?? false };
   }
   const { info } = lookup;
   return {
     ...base,
+    gift_returned: giftReturned(info, prev),
     // The face the holder sees now (updateuser may change it).
     background_pic_url: info.background_pic_url ?? card.background_pic_url,
     balance: info.card.balance,
@@ -103,6 +111,13 @@ export function cardProjection(order: GiftCardOrder, card: GiftCardOrderCard, lo
     begin_time: info.card.begin_time,
     end_time: info.card.end_time ?? null,
   };
+}
+
+/** §10.4 from two reads of WeChat: GIFT_TIMEOUT now, or GIFTING before and the same holder now (see `gift_returned`). */
+export function giftReturned(now: Pick<CodeInfo, 'user_card_status' | 'openid'>, prev: Pick<CardProjection, 'status' | 'owner' | 'gift_returned'> | null): boolean {
+  if (now.user_card_status === 'GIFT_TIMEOUT') return true;
+  if (!prev || prev.owner !== now.openid || now.user_card_status === 'GIFTING') return false;
+  return prev.status === 'GIFTING' || prev.status === 'GIFT_TIMEOUT' || prev.gift_returned === true;
 }
 
 /** Who sees the order in their list: never taken from an event, only from order/get and code/get. */

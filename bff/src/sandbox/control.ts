@@ -18,6 +18,7 @@ export function controlRoutes(world: SandboxWorld) {
   // WeChat's own clock, tokens and transient failures.
   post('/_control/clock/advance', z.object({ seconds: z.number().int().positive() }), ({ seconds }, w) => {
     w.clock.advance(seconds);
+    w.tick();
     return { now: w.clock.now() };
   });
   post('/_control/tokens/expire', z.object({}), (_, w) => w.tokens.expireAll());

@@ -129,6 +129,8 @@ function demoShelf(items: { card_id: string; title: string }[], origin: string, 
   return {
     page_title: '微信咖啡厅礼品卡',
     support_multi: true,
+    // Cards to keep as well as to give (§7.2; default false: every purchase given away).
+    support_buy_for_self: true,
     // Its orders can be invoiced (002 §12.2.2): the Mini Program and the order page offer the invoice form.
     need_receipt: true,
     banner_pic_url: asset('banner'),

@@ -44,6 +44,25 @@ export class SandboxWorld {
   }
 
   /**
+   * WeChat's own timers, run at the sandbox clock's time before each call and user action and when the
+   * clock moves: a gift nobody accepted within 24 hours times out and comes back to the giver (002 §10.4),
+   * pushed as giftcard_send_to_friend / user_gifting_card with IsReturnBack true, then, once back in the
+   * card pack, the normal re-collect user_get_card (IsGiveByFriend 0).
+   */
+  tick(): void {
+    const swept = this.cards.gifts.sweep(this.clock.now());
+    for (const { order, giver, isChatRoom } of swept.orders) {
+      this.emit('giftcard_send_to_friend', giver, { PageId: order.page_id, OrderId: order.order_id, IsChatRoom: isChatRoom, IsReturnBack: true });
+    }
+    for (const { code, gift } of swept.cards) {
+      this.emit('user_gifting_card', gift.giver, { CardId: code.card_id, UserCardCode: code.code, IsReturnBack: 1, FriendUserName: gift.friend ?? '', IsChatRoom: gift.isChatRoom ? 1 : 0 });
+    }
+    for (const c of swept.restored) {
+      this.emit('user_get_card', c.openid, { CardId: c.card_id, IsGiveByFriend: 0, UserCardCode: c.code, FriendUserName: '', OldUserCardCode: '' });
+    }
+  }
+
+  /**
    * The sandbox's typed emitter: WeChat pushes the event `name` (of the event table, with exactly
    * the fields the table gives it) from `from`, whoever acted, to the Service Account, at the
    * sandbox clock's time unless `createTime` says otherwise. Published to the outbox, and returned.

@@ -78,6 +78,7 @@ describe('projection mapping (pure: WeChat answers → records)', () => {
           background_pic_url: 'http://face/1',
           default_gifting_msg: 'hi',
           accepter_openid: null,
+          gift_returned: false,
           read_at: 42,
         },
         expect.objectContaining({ code: '222', price: 2500, balance: 3000, end_time: null, background_pic_url: 'http://face/new' }),

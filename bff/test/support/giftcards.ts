@@ -43,11 +43,12 @@ export function giftCard(
   };
 }
 
-/** A shelf (spec 002 §7.2) selling the given cards in one theme; its orders can be invoiced (need_receipt). */
+/** A shelf (spec 002 §7.2) selling the given cards in one theme, to keep or give (support_buy_for_self); its orders can be invoiced (need_receipt). */
 export function shelf(cardIds: string[], overrides: Partial<ShelfPageInput> = {}): ShelfPageInput {
   return {
     page_title: '礼品卡',
     support_multi: true,
+    support_buy_for_self: true,
     need_receipt: true,
     banner_pic_url: 'http://mmbiz.qpic.cn/mmbiz_jpg/banner/0',
     theme_list: [

@@ -39,6 +39,7 @@ describe('invoicing after payment (spec 002 §12.2.2)', () => {
     const { page_id } = await t.wechat.client.giftcard.addPage({
       page: {
         page_title: '礼品卡',
+        support_buy_for_self: true,
         banner_pic_url: 'http://mmbiz.qpic.cn/banner.png',
         theme_list: [
           {

@@ -49,7 +49,7 @@ const STATES: Record<Exclude<CardStanding, 'usable'>, Omit<CardState, 'spendable
   refunded: { label: '已退款', hint: '这张卡所属的订单已退款，卡已收回' },
   expired: { label: '已过期', hint: '这张卡已过有效期，不能再使用' },
   gifting: { label: '转赠中', hint: '这张卡正在转赠给朋友，对方领取前不能使用' },
-  gift_timeout: { label: '转赠超时', hint: '朋友未在规定时间内领取，可在微信卡包中查看' },
+  gift_timeout: { label: '已退回', hint: '好友未在 24 小时内领取，礼品卡正在退回你的卡包' },
   deleted: { label: '已删除', hint: '这张卡已从微信卡包中删除' },
   unavailable: { label: '不可用', hint: '这张卡暂时不能使用，如有疑问请联系商家' },
 }
@@ -81,6 +81,9 @@ export function cardState(
   if (standing === 'usable') return { standing, label: '可使用', hint: '', spendable: true }
   return { standing, ...STATES[standing], spendable: false }
 }
+
+/** 002 §10.4: a card given away that nobody accepted within 24 hours came back to its giver. */
+export const GIFT_RETURNED_TEXT = '好友未领取，已退回'
 
 /** The card's name as the merchant created it, else its face value: never an id. */
 export function cardTitle(card: { title: string | null; face_value?: number | null; price?: number }): string {

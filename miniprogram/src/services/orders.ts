@@ -2,7 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Order, OrderCard } from '@giftcard/shared/api'
 
 import { api } from './api'
-import { cardTitle } from './card'
+import { GIFT_RETURNED_TEXT, cardTitle } from './card'
 
 export const ORDERS_PAGE_SIZE = 10
 
@@ -82,10 +82,11 @@ export function roleText(order: Order): string {
 
 /** Who holds a card of the order, as the buyer sees it. */
 export function holderText(card: OrderCard): string {
+  if (card.mine && card.gift_returned) return GIFT_RETURNED_TEXT
   return card.mine ? '我持有' : '已赠送给好友'
 }
 
-export type TimelineKey = 'paid' | 'received' | 'sent' | 'accepted' | 'used' | 'refunded'
+export type TimelineKey = 'paid' | 'received' | 'sent' | 'accepted' | 'returned' | 'used' | 'refunded'
 
 export interface TimelineStep {
   key: TimelineKey
@@ -108,6 +109,8 @@ export function orderTimeline(order: Order): TimelineStep[] {
     const accepted = order.cards.length - mine.length
     if (sending + accepted > 0) steps.push({ key: 'sent', label: '已赠送', detail: `赠送给好友 ${sending + accepted} 张` })
     if (accepted > 0) steps.push({ key: 'accepted', label: '好友已领取', detail: `好友已领取 ${accepted} 张` })
+    const returned = mine.filter((c) => c.mine && c.gift_returned).length
+    if (returned > 0) steps.push({ key: 'returned', label: '已退回', detail: `${GIFT_RETURNED_TEXT} ${returned} 张` })
   } else {
     steps.push({ key: 'received', label: '已领取', detail: `收到好友赠送的礼品卡 ${mine.length} 张` })
   }

@@ -11,6 +11,21 @@ beforeEach(() => {
 })
 
 describe('My cards', () => {
+  test('a gift nobody accepted within 24 hours says 好友未领取，已退回: on its way back, then usable again (002 §10.4)', async () => {
+    serve({
+      'GET /api/cards': {
+        cards: [card({ code: '1', status: 'GIFT_TIMEOUT', can_consume: false, gift_returned: true }), card({ code: '2', gift_returned: true }), card({ code: '3' })],
+      },
+    })
+    render(<CardsPage />)
+    const items = await screen.findAllByTestId('card-item')
+    expect(items[0]!.textContent).toContain('已退回')
+    expect(items[0]!.querySelector('[data-testid=card-item-returned]')!.textContent).toBe('好友未领取，已退回')
+    expect(items[1]!.textContent).toContain('可使用')
+    expect(items[1]!.querySelector('[data-testid=card-item-returned]')!.textContent).toBe('好友未领取，已退回')
+    expect(items[2]!.querySelector('[data-testid=card-item-returned]')).toBeNull()
+  })
+
   test('loading, then each card: its title, face value and balance labelled, its state', async () => {
     serve({
       'GET /api/cards': {

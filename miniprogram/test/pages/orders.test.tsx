@@ -103,6 +103,17 @@ describe('Order detail', () => {
     expect(Taro.navigateTo).toHaveBeenCalledWith({ url: '/pages/invoice/index?order_id=ord-7' })
   })
 
+  test('cards given away and not accepted in 24 hours are the buyer\'s again: 好友未领取，已退回 (002 §10.4)', async () => {
+    setRouterParams({ order_id: 'ord-5' })
+    const returned = { mine: true, card_id: 'pCard1', title: '心意礼品卡', code: '1102', price: 10000, balance: 10000, status: 'NORMAL', begin_time: null, end_time: null, background_pic_url: 'u', default_gifting_msg: '生日快乐', gift_returned: true }
+    serve({ 'GET /api/orders/ord-5': order('ord-5', { cards: [returned, { ...returned, code: '1103' }] }) })
+    render(<OrderPage />)
+    const cards = await screen.findAllByTestId('order-card')
+    for (const c of cards) expect(c.textContent).toContain('好友未领取，已退回')
+    expect(cards[0]!.textContent).toContain('可使用')
+    expect(screen.getByTestId('order-timeline').textContent).toContain('好友未领取，已退回 2 张')
+  })
+
   test('a shelf without need_receipt: no invoice entry on its order (002 §12.2.2)', async () => {
     setRouterParams({ order_id: 'ord-8' })
     serve({ 'GET /api/orders/ord-8': order('ord-8', { invoice_offered: false }) })

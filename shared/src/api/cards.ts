@@ -42,6 +42,8 @@ export interface Card extends CardDefinitionInfo {
   begin_time: number | null;
   end_time: number | null;
   background_pic_url: string | null;
+  /** Given to a friend who did not accept it within 24 hours: it came back to this holder (002 §10.4). */
+  gift_returned: boolean;
 }
 
 /** `POST /api/cards/open` → the card. */

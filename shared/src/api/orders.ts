@@ -24,6 +24,8 @@ export type OrderCard =
       end_time: number | null;
       background_pic_url: string;
       default_gifting_msg: string;
+      /** Given away, not accepted within 24 hours, and back with this user (002 §10.4). */
+      gift_returned: boolean;
     }
   | { mine: false; card_id: string; title: string | null; price: number; status: CardStatus; background_pic_url: string; default_gifting_msg: string };
 

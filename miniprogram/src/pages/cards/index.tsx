@@ -4,7 +4,7 @@ import { Cell, CellGroup } from '../../components/cells'
 import { Pic } from '../../components/pic'
 import { Empty, FIRST_OPEN_HINT, Failure, Loading } from '../../components/states'
 import { api } from '../../services/api'
-import { cardState, cardTitle } from '../../services/card'
+import { GIFT_RETURNED_TEXT, cardState, cardTitle } from '../../services/card'
 import { formatExpiry, formatFen } from '../../services/format'
 import { go, routes } from '../../services/router'
 import { useResource } from '../../services/use-resource'
@@ -46,6 +46,11 @@ export default function CardsPage() {
                         </Text>
                       )}
                     </View>
+                    {c.gift_returned && (
+                      <Text className='card-summary__meta' data-testid='card-item-returned'>
+                        {GIFT_RETURNED_TEXT}
+                      </Text>
+                    )}
                     <Text className='card-summary__meta'>{formatExpiry(c.end_time)}</Text>
                   </View>
                 </View>

@@ -21,19 +21,37 @@ export function registerCardControls(post: ControlRoute, router: Router, world: 
     ctx.body = { code: c.code, balance: c.balance, status: c.status, balance_records: c.balance_records ?? [] };
   });
 
-  // A user pays for cards on a shelf, having come in by the shelf link (optionally with outer_str).
+  // A user pays for cards on a shelf, having come in by the shelf link (optionally with outer_str): each
+  // item with the theme, card face and blessing chosen (default the theme's first face and its message).
+  // `send` buys to give away (送朋友): paid, then sent at once (§10.1, §10.2); a shelf without
+  // support_buy_for_self sells nothing else (40097).
   post(
     '/_control/shelves/buy',
     z.object({
       openid: z.string().min(1),
       page_id: z.string().min(1),
-      items: z.array(z.object({ card_id: z.string().min(1), count: z.number().int().min(1).max(100) })).min(1),
+      items: z
+        .array(
+          z.object({
+            card_id: z.string().min(1),
+            count: z.number().int().min(1).max(100),
+            theme_index: z.number().int().min(0).optional(),
+            pic_index: z.number().int().min(0).optional(),
+            gifting_msg: z.string().min(1).optional(),
+          }),
+        )
+        .min(1),
       outer_str: z.string().min(1).max(128).optional(),
+      send: z.object({ is_chat_room: z.boolean().default(false) }).optional(),
     }),
-    (purchase, w) => {
-      const order = w.cards.buy(purchase);
+    ({ send, ...purchase }, w) => {
+      const order = w.cards.buy({ ...purchase, gift: send !== undefined });
       // §10.1: FromUserName is the buyer; the push is dated when the payment finished.
       w.emit('giftcard_pay_done', order.open_id, { PageId: order.page_id, OrderId: order.order_id }, order.pay_finish_time);
+      if (send) {
+        w.cards.gifts.sendOrder(order.order_id, order.open_id, send.is_chat_room, w.clock.now());
+        w.emit('giftcard_send_to_friend', order.open_id, { PageId: order.page_id, OrderId: order.order_id, IsChatRoom: send.is_chat_room, IsReturnBack: false });
+      }
       return order;
     },
   );
@@ -43,7 +61,7 @@ export function registerCardControls(post: ControlRoute, router: Router, world: 
     '/_control/orders/send',
     z.object({ order_id: z.string().min(1), openid: z.string().min(1).optional(), is_chat_room: z.boolean().default(false) }),
     (s, w) => {
-      const { order, giver } = w.cards.gifts.sendOrder(s.order_id, s.openid, s.is_chat_room);
+      const { order, giver } = w.cards.gifts.sendOrder(s.order_id, s.openid, s.is_chat_room, w.clock.now());
       const event = w.emit('giftcard_send_to_friend', giver, { PageId: order.page_id, OrderId: order.order_id, IsChatRoom: s.is_chat_room, IsReturnBack: false });
       return { order, event };
     },
@@ -65,7 +83,7 @@ export function registerCardControls(post: ControlRoute, router: Router, world: 
     '/_control/codes/gift',
     z.object({ code: z.string().min(1), openid: z.string().min(1), friend_openid: z.string().min(1).optional(), is_chat_room: z.boolean().default(false) }),
     (g, w) => {
-      const { code } = w.cards.gifts.giftCard(g.code, g.openid, g.friend_openid, g.is_chat_room);
+      const { code } = w.cards.gifts.giftCard(g.code, g.openid, g.friend_openid, g.is_chat_room, w.clock.now());
       const event = w.emit('user_gifting_card', g.openid, {
         CardId: code.card_id,
         UserCardCode: code.code,

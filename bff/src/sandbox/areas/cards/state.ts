@@ -8,10 +8,26 @@ import { Ledger, type SandboxCode } from './ledger';
 import { PayAccessStore } from './pay';
 import { ShelfStore, type SandboxShelf, type ShelfPageParsed, type ShelfPageUpdateParsed } from './shelves';
 
+export interface PurchaseItem {
+  card_id: string;
+  count: number;
+  /** The theme the buyer chose the card in (index of theme_list); default: the first theme selling it. */
+  theme_index?: number;
+  /** The card face the buyer chose (index of the theme's pic_item_list); default the first. */
+  pic_index?: number;
+  /** The buyer's own blessing; default the face's default_gifting_msg. */
+  gifting_msg?: string;
+}
+
 export interface Purchase {
   openid: string;
   page_id: string;
-  items: { card_id: string; count: number }[];
+  items: PurchaseItem[];
+  /**
+   * Bought to give away (the shelf's 送朋友), not to keep. A shelf without support_buy_for_self (§7.2,
+   * default false) sells only such purchases.
+   */
+  gift?: boolean;
   /** The channel value of the shelf link (§7.2 note 2). */
   outer_str?: string;
 }
@@ -56,17 +72,29 @@ export class CardWorld {
   buy(p: Purchase): GiftCardOrder {
     const shelf = this.shelves.get(p.page_id);
     if (this.shelves.isMaintained(p.page_id)) throw invalidArgs(`shelf ${p.page_id} is under maintenance (maintain/set) and sells nothing`);
-    const wanted = new Map<string, number>();
-    for (const item of p.items) wanted.set(item.card_id, (wanted.get(item.card_id) ?? 0) + item.count);
-    const total = [...wanted.values()].reduce((a, b) => a + b, 0);
+    if (!p.gift && shelf.page.support_buy_for_self !== true) {
+      throw invalidArgs(`shelf ${p.page_id} does not sell cards to keep (support_buy_for_self is off): the purchase must be given away`);
+    }
+    const total = p.items.reduce((a, i) => a + i.count, 0);
     if (total < 1) throw invalidArgs('nothing to buy');
     if (total > 1 && !shelf.page.support_multi) throw invalidArgs(`shelf ${p.page_id} sells one card at a time (support_multi is off)`);
-    const lines = [...wanted].map(([cardId, count]) => {
-      const theme = shelf.page.theme_list.find((t) => t.item_list.some((i) => i.card_id === cardId));
-      if (!theme) throw invalidArgs(`card ${cardId} is not on shelf ${p.page_id}`);
+    const wanted = new Map<string, number>();
+    for (const item of p.items) wanted.set(item.card_id, (wanted.get(item.card_id) ?? 0) + item.count);
+    for (const [cardId, count] of wanted) {
       const card = this.catalogue.get(cardId);
       if (card.quantity < count) throw invalidArgs(`card ${cardId} is out of stock (${card.quantity} left, ${count} wanted)`);
-      return { card, count, face: theme.pic_item_list[0]! };
+    }
+    // Each line as the buyer chose it: the theme, the card face and the blessing (§9.1 card_list).
+    const lines = p.items.map((item) => {
+      const cardId = item.card_id;
+      const themes = shelf.page.theme_list;
+      const theme = item.theme_index === undefined ? themes.find((t) => t.item_list.some((i) => i.card_id === cardId)) : themes[item.theme_index];
+      if (!theme || !theme.item_list.some((i) => i.card_id === cardId)) {
+        throw invalidArgs(item.theme_index === undefined ? `card ${cardId} is not on shelf ${p.page_id}` : `card ${cardId} is not in theme ${item.theme_index} of shelf ${p.page_id}`);
+      }
+      const face = theme.pic_item_list[item.pic_index ?? 0];
+      if (!face) throw invalidArgs(`theme "${theme.title}" has no card face ${item.pic_index} (${theme.pic_item_list.length} faces)`);
+      return { card: this.catalogue.get(cardId), count: item.count, face, message: item.gifting_msg ?? face.default_gifting_msg };
     });
 
     const now = this.clock.now();
@@ -74,7 +102,7 @@ export class CardWorld {
     const codes: SandboxCode[] = [];
     const cardList: GiftCardOrderCard[] = [];
     const taken = new Set<string>();
-    for (const { card, count, face } of lines) {
+    for (const { card, count, face, message } of lines) {
       card.quantity -= count;
       const validity = this.catalogue.validity(card, now);
       for (let i = 0; i < count; i++) {
@@ -97,7 +125,7 @@ export class CardWorld {
           card_id: card.card_id,
           price: card.price,
           code,
-          default_gifting_msg: face.default_gifting_msg,
+          default_gifting_msg: message,
           background_pic_url: face.background_pic_url,
           ...(face.outer_img_id !== undefined && { outer_img_id: face.outer_img_id }),
         });

@@ -14,8 +14,10 @@ export const codeHandlers: AreaHandlers<typeof codeEndpoints> = {
     if (c.status === 'CONSUMED' && req.check_consume !== false) throw consumed(c);
     const now = world.clock.now();
     const expired = c.end_time !== undefined && now > c.end_time;
-    // A card on its way to a friend (002 §10) is GIFTING until accepted.
-    const status = c.status === 'CONSUMED' ? 'CONSUMED' : world.cards.gifts.isGifting(c.code) ? 'GIFTING' : expired ? 'EXPIRE' : 'NORMAL';
+    // A card on its way to a friend (002 §10) is GIFTING until accepted; unclaimed after 24 hours it is
+    // GIFT_TIMEOUT, held by the giver, until it is back in their card pack (§10.4).
+    const gifts = world.cards.gifts;
+    const status = c.status === 'CONSUMED' ? 'CONSUMED' : gifts.isGifting(c.code) ? 'GIFTING' : gifts.isTimedOut(c.code) ? 'GIFT_TIMEOUT' : expired ? 'EXPIRE' : 'NORMAL';
     return {
       card: {
         card_id: c.card_id,
@@ -57,6 +59,7 @@ export const codeHandlers: AreaHandlers<typeof codeEndpoints> = {
     if (c.status === 'CONSUMED') throw consumed(c);
     if (!world.cards.inValidity(c)) throw invalidArgs(`code ${c.code} is outside its validity and cannot be consumed`);
     if (world.cards.gifts.isGifting(c.code)) throw invalidArgs(`code ${c.code} is being given to a friend (GIFTING) and cannot be consumed`);
+    if (world.cards.gifts.isTimedOut(c.code)) throw invalidArgs(`code ${c.code} is on its way back to the card pack (GIFT_TIMEOUT) and cannot be consumed`);
     c.status = 'CONSUMED';
     return {};
   },
