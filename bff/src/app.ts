@@ -55,7 +55,7 @@ export function createApp(deps: AppDeps): Koa {
   // proxy appended, never one a client wrote further left); the landing cookie follows ctx.secure.
   const app = new Koa({ proxy: deps.config.trustProxy, maxIpsCount: 1 });
   const limits = new RateLimits(deps.redis, deps.keys, deps.config.rateQuotas);
-  const requests = deps.metrics.counter('http_requests_total', 'HTTP requests by route and status.');
+  const requests = deps.metrics.counter('http_requests_total', 'HTTP requests by route and status.', ['method', 'route', 'status']);
   app.use(requestId());
   app.use(async (ctx, next) => {
     try {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createApp } from './app';
 import { ConfigError, loadConfig, type Config } from './config';
 import { createLogger } from './log';
-import { Metrics } from './ops/metrics';
+import { Metrics, observeRedisScripts, wechatCallObserver } from './ops/metrics';
 import { metricsApp } from './ops/routes';
 import { connectRedis, redisReady } from './redis/connect';
 import { redisKeys } from './redis/keys';
@@ -27,18 +27,18 @@ async function main() {
   }
   const logger = createLogger();
   const metrics = new Metrics();
+  observeRedisScripts(metrics);
   const redis = connectRedis(config.redisUrl, config.redisClusterNodes);
   redis.on('error', (e: Error) => logger.warn('redis error', { error: e.message }));
   await redisReady(redis, 10_000);
   const keys = redisKeys(config.redisPrefix);
-  const wechatCalls = metrics.counter('wechat_calls_total', 'WeChat API calls by endpoint and errcode.');
   const wechat = createWechat({
     baseUrl: config.wechatApiBase,
     appid: config.wechatAppid,
     secret: config.wechatAppsecret,
     redis,
     keys,
-    onCall: (c) => wechatCalls.add({ endpoint: c.endpoint, errcode: c.errcode ?? 'none' }),
+    onCall: wechatCallObserver(metrics),
   });
   // The sandbox plays the WeChat account the settings name, so BFF and sandbox agree.
   const sandbox = config.sandbox

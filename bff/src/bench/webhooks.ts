@@ -98,7 +98,7 @@ async function main() {
     await allSeen(warmup + n + pacedCount);
     const pacedSorted = Float64Array.from(paced).sort();
     const sorted = Float64Array.from(latencies).sort();
-    const attempts = /merchant_webhook_attempts_total\{outcome="delivered"\} (\d+)/.exec(metrics.render());
+    const attempts = /merchant_webhook_attempts_total\{outcome="delivered"\} (\d+)/.exec(await metrics.render());
     const line = {
       bench: 'webhooks',
       events: n,

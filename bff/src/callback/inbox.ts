@@ -1,5 +1,6 @@
 import { hash } from 'node:crypto';
 import type { RedisClient } from '../redis/connect';
+import { nameScript } from '../redis/scripts';
 import type { RedisKeys } from '../redis/keys';
 
 /** WeChat retries for up to 24 hours (spec 002 §10): remember a push for 25. */
@@ -54,7 +55,7 @@ for i = 3, #KEYS do
 end
 return out
 `;
-const STORE_ONCE_SHA = hash('sha1', STORE_ONCE, 'hex');
+const STORE_ONCE_SHA = nameScript('inbox_store_once', STORE_ONCE);
 
 interface Waiting {
   seenKey: string;

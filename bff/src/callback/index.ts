@@ -21,7 +21,8 @@ export function createCallback(deps: {
   /** WeChat's time (Unix seconds): the sandbox's clock when it is mounted, which its pusher signs with. */
   wechatNow?: () => number;
 }) {
-  const pushes = deps.metrics.counter('wechat_pushes_total', 'WeChat pushes by outcome and type.');
+  const pushes = deps.metrics.counter('wechat_pushes_total', 'WeChat pushes by outcome and type.', ['outcome', 'type']);
+  const latency = deps.metrics.histogram('wechat_callback_duration_seconds', 'WeChat callback latency, request to answer, by status (seconds).', ['status']);
   const identity = new IdentityLinks(deps.redis, deps.keys);
   const service = new CallbackService({
     inbox: new EventInbox(deps.redis, deps.keys),
@@ -43,5 +44,5 @@ export function createCallback(deps: {
     maxAgeS: deps.config.pushMaxAgeS,
     onOutcome: (outcome, type) => pushes.add({ outcome, type }),
   });
-  return callbackRoute(service, deps.config.wechatToken);
+  return callbackRoute(service, deps.config.wechatToken, (status, seconds) => latency.observe({ status }, seconds));
 }

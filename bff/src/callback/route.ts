@@ -13,10 +13,19 @@ export const CALLBACK_PATH = '/wechat/callback';
  * a router, mounted ahead of the others: it is the one route WeChat calls at full rate, and a path
  * comparison is all the routing it needs.
  */
-export function callbackRoute(service: CallbackService, token: string): Koa.Middleware {
+export function callbackRoute(service: CallbackService, token: string, observe?: (status: number, seconds: number) => void): Koa.Middleware {
   return async (ctx, next) => {
     if (ctx.path !== CALLBACK_PATH) return next();
     ctx._matchedRoute = CALLBACK_PATH; // the metrics' route label, as the routers set it
+    const started = process.hrtime.bigint();
+    try {
+      await answer(ctx);
+    } finally {
+      observe?.(ctx.status, Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  };
+
+  async function answer(ctx: Koa.Context): Promise<void> {
     // The same reading as Koa's `ctx.query` (a repeated name gives an array, '+' is a space) at under
     // half its cost: Koa 3 builds it through URLSearchParams and a defineProperty per name.
     const query = parseQueryString(ctx.querystring);
@@ -50,5 +59,5 @@ export function callbackRoute(service: CallbackService, token: string): Koa.Midd
     ctx.status = reply.status;
     ctx.type = reply.body.startsWith('<') ? 'application/xml' : 'text/plain';
     ctx.body = reply.body;
-  };
+  }
 }

@@ -1,4 +1,5 @@
 import type { RedisClient } from '../redis/connect';
+import { nameScript } from '../redis/scripts';
 import type { RedisKeys } from '../redis/keys';
 
 // One atomic step, so no group can be created, read or acknowledged between looking and trimming.
@@ -58,6 +59,7 @@ end
 local trimmed = redis.call('XTRIM', KEYS[1], 'MINID', ARGV[1], floor)
 return {trimmed, floor}
 `;
+nameScript('events_trim_acknowledged', TRIM_ACKNOWLEDGED);
 
 export interface TrimResult {
   /** Entries removed. */

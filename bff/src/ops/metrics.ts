@@ -1,58 +1,94 @@
 /**
- * Counters and latency sums in Prometheus text format (no client library: a handful of series).
- * Labels are bounded: route templates, status codes, WeChat endpoint paths and errcodes.
+ * Metrics in Prometheus text format, from prom-client: its default process metrics (CPU, memory,
+ * event-loop lag, heap, GC, handles) and the BFF's own counters and histograms, each Metrics its own
+ * registry. Labels are bounded: route templates, status codes, WeChat endpoint paths and errcodes,
+ * script names. The names are listed in the README ("Metrics").
  */
+import { hash } from 'node:crypto';
+import diagnostics from 'node:diagnostics_channel';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { scriptNameOf } from '../redis/scripts';
+
 type Labels = Record<string, string | number>;
 
-class Family {
-  readonly series = new Map<string, { labels: Labels; value: number }>();
-  constructor(
-    readonly name: string,
-    readonly help: string,
-    readonly type: 'counter' | 'gauge',
-  ) {}
-  add(labels: Labels, by = 1) {
-    // Called on every request: a joined key, not JSON. Callers of a family pass labels in one order.
-    let key = '';
-    for (const name in labels) key += `${name}\u0000${labels[name]}\u0001`;
-    const s = this.series.get(key) ?? { labels, value: 0 };
-    s.value += by;
-    this.series.set(key, s);
-  }
+/** Latency buckets (seconds): 1 ms to 5 s, WeChat's push timeout. */
+const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+export interface CounterFamily {
+  add(labels: Labels, by?: number): void;
+}
+export interface HistogramFamily {
+  observe(labels: Labels, seconds: number): void;
 }
 
 export class Metrics {
-  private families = new Map<string, Family>();
-  private readonly startedAt = Date.now();
+  readonly registry = new Registry();
+  private readonly counters = new Map<string, Counter>();
+  private readonly histograms = new Map<string, Histogram>();
 
-  counter(name: string, help: string) {
-    return this.family(name, help, 'counter');
+  constructor(opts: { processMetrics?: boolean } = {}) {
+    if (opts.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
   }
 
-  private family(name: string, help: string, type: 'counter' | 'gauge'): Family {
-    let f = this.families.get(name);
-    if (!f) this.families.set(name, (f = new Family(name, help, type)));
-    return f;
+  /** A counter family; asked again by name, the same one. */
+  counter(name: string, help: string, labelNames: readonly string[] = []): CounterFamily {
+    let c = this.counters.get(name);
+    if (!c) this.counters.set(name, (c = new Counter({ name, help, labelNames, registers: [this.registry] })));
+    const counter = c;
+    return { add: (labels, by = 1) => counter.inc(labels, by) };
   }
 
-  render(): string {
-    const lines = [
-      '# HELP process_uptime_seconds Seconds since the process started.',
-      '# TYPE process_uptime_seconds gauge',
-      `process_uptime_seconds ${((Date.now() - this.startedAt) / 1000).toFixed(0)}`,
-      '# HELP process_resident_memory_bytes Resident memory size in bytes.',
-      '# TYPE process_resident_memory_bytes gauge',
-      `process_resident_memory_bytes ${process.memoryUsage().rss}`,
-    ];
-    for (const f of this.families.values()) {
-      lines.push(`# HELP ${f.name} ${f.help}`, `# TYPE ${f.name} ${f.type}`);
-      for (const s of f.series.values()) lines.push(`${f.name}${formatLabels(s.labels)} ${s.value}`);
-    }
-    return `${lines.join('\n')}\n`;
+  /** A latency histogram family (seconds); asked again by name, the same one. */
+  histogram(name: string, help: string, labelNames: readonly string[] = []): HistogramFamily {
+    let h = this.histograms.get(name);
+    if (!h) this.histograms.set(name, (h = new Histogram({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers: [this.registry] })));
+    const histogram = h;
+    return { observe: (labels, seconds) => histogram.observe(labels, seconds) };
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 }
 
-function formatLabels(labels: Labels): string {
-  const parts = Object.entries(labels).map(([k, v]) => `${k}="${String(v).replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`);
-  return parts.length ? `{${parts.join(',')}}` : '';
+/** The WeChat client's `onCall`: calls by endpoint and errcode, and their latency by endpoint. */
+export function wechatCallObserver(metrics: Metrics): (call: { endpoint: string; ms: number; errcode: number | null }) => void {
+  const calls = metrics.counter('wechat_calls_total', 'WeChat API calls by endpoint and errcode.', ['endpoint', 'errcode']);
+  const latency = metrics.histogram('wechat_call_duration_seconds', 'WeChat API call latency by endpoint (seconds).', ['endpoint']);
+  return (c) => {
+    calls.add({ endpoint: c.endpoint, errcode: c.errcode ?? 'none' });
+    latency.observe({ endpoint: c.endpoint }, c.ms / 1000);
+  };
+}
+
+type CommandContext = { command?: string; args?: string[]; startedAt?: bigint };
+
+/**
+ * Redis script latency (EVAL and EVALSHA, by script name: redis/scripts.ts), from ioredis's own
+ * `ioredis:command` tracing channel: every client of the process, standalone or cluster, without
+ * wrapping one. Returns the unsubscribe.
+ */
+export function observeRedisScripts(metrics: Metrics): () => void {
+  const latency = metrics.histogram('redis_script_duration_seconds', 'Redis Lua script latency by script (seconds).', ['script']);
+  const isScript = (ctx: CommandContext) => ctx.command === 'eval' || ctx.command === 'evalsha';
+  const shaOf = new Map<string, string>();
+  const handlers = {
+    start(ctx: CommandContext) {
+      if (isScript(ctx)) ctx.startedAt = process.hrtime.bigint();
+    },
+    asyncEnd(ctx: CommandContext) {
+      if (ctx.startedAt === undefined) return;
+      const first = ctx.args?.[0] ?? '';
+      let sha = ctx.command === 'evalsha' ? first : shaOf.get(first);
+      if (sha === undefined) shaOf.set(first, (sha = hash('sha1', first, 'hex')));
+      latency.observe({ script: scriptNameOf(sha) }, Number(process.hrtime.bigint() - ctx.startedAt) / 1e9);
+    },
+  };
+  const channel = diagnostics.tracingChannel('ioredis:command');
+  channel.subscribe(handlers as never);
+  return () => channel.unsubscribe(handlers as never);
 }

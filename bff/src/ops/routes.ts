@@ -41,7 +41,7 @@ export function opsRouter(redis: RedisClient, metrics: Metrics, opts: { metricsT
         ctx.set('WWW-Authenticate', 'Bearer realm="metrics"');
         throw new HttpError(401, 'unauthorized', 'a valid metrics bearer token (METRICS_TOKEN) is required');
       }
-      renderMetrics(ctx, metrics);
+      return renderMetrics(ctx, metrics);
     });
   }
   return router;
@@ -50,18 +50,18 @@ export function opsRouter(redis: RedisClient, metrics: Metrics, opts: { metricsT
 /** The app of METRICS_PORT: `/metrics` alone, for a listener on 127.0.0.1 (main.ts binds it there). */
 export function metricsApp(metrics: Metrics): Koa {
   const app = new Koa();
-  app.use((ctx) => {
+  app.use(async (ctx) => {
     if (ctx.method !== 'GET' || ctx.path !== '/metrics') {
       ctx.status = 404;
       return;
     }
-    renderMetrics(ctx, metrics);
+    await renderMetrics(ctx, metrics);
   });
   return app;
 }
 
-function renderMetrics(ctx: Koa.Context, metrics: Metrics): void {
+async function renderMetrics(ctx: Koa.Context, metrics: Metrics): Promise<void> {
   ctx.set('Cache-Control', 'no-store');
-  ctx.type = 'text/plain; version=0.0.4';
-  ctx.body = metrics.render();
+  ctx.body = await metrics.render();
+  ctx.type = metrics.contentType;
 }

@@ -1,6 +1,7 @@
 import type { CodeInfo } from '@giftcard/shared';
 import type { Logger } from '../log';
 import type { RedisClient } from '../redis/connect';
+import { nameScript } from '../redis/scripts';
 import type { RedisKeys } from '../redis/keys';
 import { isWechatError, type WechatClient } from '../wechat';
 import { invoiceProjection, orderProjection, orderWrites, type CodeLookup, type InvoiceProjection, type OrderProjection, type WriteOp } from './mapping';
@@ -32,6 +33,7 @@ while i <= #ARGV do
 end
 return 1
 `;
+nameScript('projector_apply_if_unchanged', APPLY_IF_UNCHANGED);
 
 /** WeChat's "invalid args", which order/get and getauthdata answer for an order they do not know. */
 const INVALID_ARGS = 40097;

@@ -1,5 +1,6 @@
 import type { AntiFakeCodeResult } from '@giftcard/shared';
 import type { RedisClient } from '../redis/connect';
+import { nameScript } from '../redis/scripts';
 import type { RedisKeys } from '../redis/keys';
 
 /** What the `scan_product_callback` reply tells the user (spec 000 "Component Messages"). */
@@ -22,6 +23,7 @@ local n = redis.call('HINCRBY', KEYS[2], 'n:' .. ARGV[1], 1)
 redis.call('HSETNX', KEYS[2], 't:' .. ARGV[1], ARGV[2])
 return {r, n, redis.call('HGET', KEYS[2], 't:' .. ARGV[1])}
 `;
+nameScript('anticounterfeit_record_query', RECORD_QUERY);
 
 export interface CodeEntry {
   /** The per-item code printed in the product QR code (WeChat's `ExtInfo`). */

@@ -1,11 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import type { RedisClient } from '../redis/connect';
+import { nameScript } from '../redis/scripts';
 import { sleep } from '../util/sleep';
 
 // Deletes / extends the lock only while it still holds this holder's token: a holder whose lock
 // expired never releases or prolongs the next holder's.
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
+nameScript('till_lock_release', RELEASE);
 const EXTEND = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+nameScript('till_lock_extend', EXTEND);
 
 export interface LockOptions {
   /** How long a lock lives if its holder dies (ms). Longer than everything done under it. */

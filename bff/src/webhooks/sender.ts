@@ -90,8 +90,8 @@ export class WebhookSender {
     this.leaseMs = deps.config.timeoutMs + Math.max(500, deps.config.timeoutMs / 2);
     // Deliveries scheduled by other processes (retries, replays) are seen within this long.
     this.pollMs = Math.min(Math.max(deps.config.retryMs, 50), 1000);
-    this.attempts = deps.metrics.counter('merchant_webhook_attempts_total', 'Merchant webhook attempts by outcome (delivered, http_error, timeout, network).');
-    this.outcomes = deps.metrics.counter('merchant_webhook_deliveries_total', 'Merchant webhook deliveries by outcome (delivered, retry, dead).');
+    this.attempts = deps.metrics.counter('merchant_webhook_attempts_total', 'Merchant webhook attempts by outcome (delivered, http_error, timeout, network).', ['outcome']);
+    this.outcomes = deps.metrics.counter('merchant_webhook_deliveries_total', 'Merchant webhook deliveries by outcome (delivered, retry, dead).', ['outcome']);
     const intake = (stream: string) =>
       new StreamConsumer({
         redis: deps.redis,

@@ -1,4 +1,5 @@
 import type { RedisClient } from '../redis/connect';
+import { nameScript } from '../redis/scripts';
 import type { RedisKeys } from '../redis/keys';
 
 /**
@@ -43,6 +44,7 @@ for i = 2, #ARGV, 2 do
 end
 return n
 `;
+nameScript('webhooks_schedule', SCHEDULE);
 
 // Takes up to ARGV[3] deliveries due by ARGV[1], leasing each until ARGV[2] (its due time moves
 // there: if this process dies mid-attempt, another takes it once the lease is over). Returns the
@@ -65,6 +67,7 @@ local first = redis.call('ZRANGE', KEYS[2], 0, 0, 'WITHSCORES')
 if #first == 2 then out[1] = first[2] end
 return out
 `;
+nameScript('webhooks_claim', CLAIM);
 
 // Delivered: forgotten. ARGV: the ids.
 const DONE = `
@@ -72,6 +75,7 @@ redis.call('ZREM', KEYS[2], unpack(ARGV))
 redis.call('ZREM', KEYS[3], unpack(ARGV))
 return redis.call('HDEL', KEYS[1], unpack(ARGV))
 `;
+nameScript('webhooks_done', DONE);
 
 // A failed attempt: ARGV[1] id, ARGV[2] state, ARGV[3] next due time ('' = dead), ARGV[4] now.
 // Nothing is written for a delivery another process has meanwhile delivered.
@@ -86,6 +90,7 @@ else
 end
 return 1
 `;
+nameScript('webhooks_failed', FAILED);
 
 // Replay: each dead id (ARGV[2..]) becomes due now with a new give-up window. ARGV[1] now.
 const REPLAY = `
@@ -104,6 +109,7 @@ for i = 2, #ARGV do
 end
 return n
 `;
+nameScript('webhooks_replay', REPLAY);
 
 /** Ids replayed per script call, so replaying thousands never blocks Redis for long. */
 const REPLAY_PAGE = 500;

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RedisClient } from '../redis/connect';
+import { nameScript } from '../redis/scripts';
 import type { RedisKeys } from '../redis/keys';
 import { WechatError } from './error';
 import { sleep } from '../util/sleep';
@@ -27,6 +28,7 @@ export interface AccessTokenOptions {
 // Deletes KEYS[1] only if it still holds ARGV[1]: releases our lock, or drops the token that failed
 // without dropping a newer one another process stored meanwhile.
 const DELETE_IF_EQUALS = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+nameScript('token_lock_delete_if_equals', DELETE_IF_EQUALS);
 
 /**
  * The Service Account's access token, shared by every BFF process through Redis.

@@ -35,7 +35,7 @@ describe('operations routes', () => {
     const text = await res.text();
     expect(text).toMatch(/^# TYPE http_requests_total counter$/m);
     expect(text).toMatch(/^http_requests_total\{method="GET",route="\/healthz",status="200"\} [1-9]\d*$/m);
-    expect(text).toMatch(/^process_uptime_seconds \d+$/m);
+    expect(text).toMatch(/^process_start_time_seconds \d+$/m);
   });
 
   it('mounts the WeChat sandbox under /sandbox in sandbox mode', async () => {
@@ -80,7 +80,7 @@ describe('/metrics is never open on the public origin', () => {
       expect((await fetch(`${origin}/metrics`)).status).toBe(404);
     });
     const metrics = new Metrics();
-    metrics.counter('probe_total', 'A probe.').add({ x: 1 });
+    metrics.counter('probe_total', 'A probe.', ['x']).add({ x: 1 });
     const server = metricsApp(metrics).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {
