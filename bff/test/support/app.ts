@@ -17,6 +17,8 @@ import { testRedis } from './redis';
  */
 export async function startBff(env: Record<string, string> = {}, opts: {
     redisUrl?: string;
+    /** The Redis key prefix (default: a random one of this BFF's own). */
+    prefix?: string;
     storeDeadlineMs?: number;
     /** Start the sandbox's pusher to this BFF's callback (retries this many ms apart). */
     pushRetryDelayMs?: number;
@@ -33,7 +35,7 @@ export async function startBff(env: Record<string, string> = {}, opts: {
     /** The app's logger (default: silent). */
     logger?: Logger;
   } = {}) {
-  const db = await testRedis(opts.redisUrl);
+  const db = await testRedis(opts.redisUrl, opts.prefix);
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
