@@ -15,6 +15,7 @@ export type ServiceName =
   | 'orders.export'
   | 'orders.refund'
   | 'shelves.update'
+  | 'shelves.golive'
   | 'submerchants.list'
   | 'anticounterfeit.import'
   | 'anticounterfeit.query'
@@ -94,6 +95,15 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
     'change some of a shelf\'s fields: the shelf is read (002 §7.3), the change applied and the whole page sent (§7.4 requires every field); need_receipt kept as last sent',
   ),
   wechat('shelves', 'maintain', 'POST', '/shelves/maintain', 'giftcard.setMaintain'),
+  service(
+    'shelves',
+    'golive',
+    'GET',
+    '/shelves/:page_id/golive',
+    'shelves.golive',
+    ['giftcard.getPage'],
+    'which step of the go-live path (002 §7.2 note 4, §8) the shelf still misses: on sale, pay whitelist, confirmation, bind, wxa/set; the review is the back office\'s (also `pnpm gc golive --page <page_id>`)',
+  ),
   wechat('pay', 'whitelist', 'POST', '/pay/whitelist', 'giftcard.addPayWhitelist'),
   wechat('pay', 'bind', 'POST', '/pay/bind', 'giftcard.bindPaySubMch'),
   wechat('wxa', 'set', 'POST', '/wxa', 'giftcard.setWxa'),

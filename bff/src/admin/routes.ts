@@ -17,9 +17,10 @@ import { ADMIN_OPERATIONS, type EndpointName, type Operation } from './operation
 import { ADMIN_SERVICES, orderExport, type ServiceDeps } from './services';
 import type { RefundPolicy } from '../services/refund-policy';
 import { WebhookStore } from '../webhooks/store';
+import type { ShelfCache } from '../api/shelf-cache';
 
 export interface AdminDeps {
-  config: { adminToken: string; refundPolicy: RefundPolicy };
+  config: { adminToken: string; refundPolicy: RefundPolicy; wxaAppid?: string };
   wechat: { client: WechatClient };
   redis: RedisClient;
   keys: RedisKeys;
@@ -32,8 +33,8 @@ export interface AdminDeps {
    * refunds), so a merchant's change never interleaves with a till's debit.
    */
   serialise?: <T>(codes: readonly string[], fn: () => Promise<T>) => Promise<T>;
-  /** need_receipt of the shelves the merchant added or updated (page/get does not answer it). */
-  shelves?: { needReceipt: (pageId: string) => Promise<boolean | undefined> };
+  /** need_receipt of the shelves the merchant added or updated (page/get does not answer it); the go-live steps taken; on sale. */
+  shelves?: Pick<ShelfCache, 'needReceipt' | 'goLiveSteps' | 'onSale'>;
   /** Merchant routes that are not WeChat operations (the till's terminals), added under /admin behind the same token. */
   extraRoutes?: (router: Router) => void;
   /** Quotas: failed tokens per client IP. */
@@ -71,6 +72,11 @@ export function adminApi(deps: AdminDeps): Koa.Middleware {
     shelves: {
       needReceipt: (pageId) => deps.shelves?.needReceipt(pageId) ?? Promise.resolve(undefined),
       afterUpdate: async (request, result) => deps.afterWechatCall?.('giftcard.updatePage', request, result),
+    },
+    goLive: {
+      steps: () => deps.shelves?.goLiveSteps() ?? Promise.resolve({ whitelisted: {}, bound: {}, wxa: {} }),
+      onSale: (pageId) => deps.shelves?.onSale(pageId) ?? Promise.resolve(true),
+      wxaAppid: deps.config.wxaAppid ?? '',
     },
   };
   // 'specificity': `/submerchants/categories` wins over `/submerchants/:merchant_id`.

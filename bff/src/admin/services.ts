@@ -4,6 +4,7 @@ import type { AntiCounterfeitRegistry, CodeResult } from '../services/anti-count
 import { orderWithState, refundOrder, type RefundDeps } from '../services/refunds';
 import { exportOrders, orderExportRequest, type OrderExportPage, type OrderExportSummary } from '../services/order-export';
 import { updateShelf, type ShelfUpdateDeps } from '../services/shelf-update';
+import { goLiveReport, type GoLiveDeps } from '../services/golive';
 import { listAllSubmerchants, submerchantListRequest } from '../services/submerchant-list';
 import type { WechatClient } from '../wechat';
 import type { WebhookStore } from '../webhooks/store';
@@ -18,6 +19,8 @@ export interface ServiceDeps {
   webhooks: Pick<WebhookStore, 'listFailed' | 'replay'>;
   /** A shelf change is read, applied and sent whole. */
   shelves: Omit<ShelfUpdateDeps, 'wechat'>;
+  /** The go-live report's reads besides WeChat (steps recorded, on sale, the Mini Program). */
+  goLive: Omit<GoLiveDeps, 'wechat'>;
 }
 
 /** The most codes one import, query or delete may carry. */
@@ -61,6 +64,7 @@ export const ADMIN_SERVICES: Record<Exclude<ServiceName, 'orders.export'>, Servi
   'orders.get': svc(z.object({ order_id: z.string().min(1).max(128) }), (req, { wechat }) => orderWithState(wechat, req.order_id)),
   'orders.refund': svc(z.object({ order_id: z.string().min(1).max(128) }), (req, { wechat, refunds }) => refundOrder({ ...refunds, wechat }, req.order_id)),
   'shelves.update': svc(shelfPageChange, (req, { wechat, shelves }) => updateShelf({ ...shelves, wechat }, req)),
+  'shelves.golive': svc(z.object({ page_id: z.string().min(1).max(128) }), (req, { wechat, goLive }) => goLiveReport({ ...goLive, wechat }, req.page_id)),
   'submerchants.list': svc(submerchantListRequest, (req, { wechat }) => listAllSubmerchants(wechat.submerchant.batchGet, req)),
   'anticounterfeit.import': svc(codesImport, async (req, { registry }) => ({
     imported: await registry.import(req.keystandard, req.keystr, req.codes),

@@ -12,6 +12,13 @@ export interface ShelfBinding {
   page_id: string;
 }
 
+/** What the merchant did of the go-live path through this BFF: sub_mch_id → confirmation URL, sub_mch_id → wxa_appid, page_id → wxa_appid. */
+export interface GoLiveSteps {
+  whitelisted: Record<string, string>;
+  bound: Record<string, string>;
+  wxa: Record<string, string>;
+}
+
 /**
  * Shelves (`/card/giftcard/page/get`) cached in Redis for SHELF_TTL_SECONDS, dropped at once when
  * the merchant API changes them; and the shelf bound to the Mini Program by `wxa/set`.
@@ -85,6 +92,7 @@ export class ShelfCache {
    */
   async afterMerchantCall(endpoint: string, input: unknown, result?: unknown): Promise<void> {
     const req = (input ?? {}) as { page?: { page_id?: unknown; need_receipt?: unknown }; page_id?: unknown; all?: unknown; wxa_appid?: unknown };
+    const pay = (input ?? {}) as { sub_mch_id?: unknown };
     const recordReceipt = (pageId: unknown) =>
       typeof pageId === 'string' ? this.redis.hset(this.keys.shelfNeedReceipt, pageId, req.page?.need_receipt === true ? '1' : '0') : undefined;
     if (endpoint === 'giftcard.addPage') await recordReceipt((result as { page_id?: unknown } | undefined)?.page_id);
@@ -98,6 +106,25 @@ export class ShelfCache {
       else await this.invalidateAll();
     } else if (endpoint === 'giftcard.setWxa' && typeof req.wxa_appid === 'string' && typeof req.page_id === 'string') {
       await this.bind(req.wxa_appid, req.page_id);
+      await this.redis.hset(this.keys.goLive, `wxa:${req.page_id}`, req.wxa_appid);
+    } else if (endpoint === 'giftcard.addPayWhitelist' && typeof pay.sub_mch_id === 'string') {
+      await this.redis.hset(this.keys.goLive, `whitelist:${pay.sub_mch_id}`, typeof (result as { url?: unknown })?.url === 'string' ? (result as { url: string }).url : '');
+    } else if (endpoint === 'giftcard.bindPaySubMch' && typeof pay.sub_mch_id === 'string' && typeof req.wxa_appid === 'string') {
+      await this.redis.hset(this.keys.goLive, `bind:${pay.sub_mch_id}`, req.wxa_appid);
     }
+  }
+
+  /** The go-live steps taken through the merchant API (002 §8): what `pnpm gc golive` reports from. */
+  async goLiveSteps(): Promise<GoLiveSteps> {
+    const all = await this.redis.hgetall(this.keys.goLive);
+    const steps: GoLiveSteps = { whitelisted: {}, bound: {}, wxa: {} };
+    for (const [field, value] of Object.entries(all)) {
+      const at = field.indexOf(':');
+      const [kind, id] = [field.slice(0, at), field.slice(at + 1)];
+      if (kind === 'whitelist') steps.whitelisted[id] = value;
+      else if (kind === 'bind') steps.bound[id] = value;
+      else if (kind === 'wxa') steps.wxa[id] = value;
+    }
+    return steps;
   }
 }

@@ -19,6 +19,8 @@ class UsageError extends Error {}
  */
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
+    // `pnpm gc golive --page <page_id>`: the go-live report of one shelf (`shelves golive`).
+    if (argv[0] === 'golive') argv = ['shelves', 'golive', ...goLiveArgs(argv.slice(1))];
     const [area, name, ...rest] = argv;
     // The till is for a terminal key, not the merchant token: its own commands (./pos.ts).
     if (area === 'pos') return await runPosCli(argv.slice(1), io);
@@ -59,6 +61,21 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     throw e;
   }
+}
+
+/** `--page <page_id>` (or `--page=<page_id>`) as the operation's `page_id=` field; anything else as is. */
+function goLiveArgs(args: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === '--page') {
+      const v = args[++i];
+      if (v === undefined) throw new UsageError('--page needs a value: pnpm gc golive --page <page_id>');
+      out.push(`page_id=${v}`);
+    } else if (arg.startsWith('--page=')) out.push(`page_id=${arg.slice('--page='.length)}`);
+    else out.push(arg);
+  }
+  return out;
 }
 
 interface Options {

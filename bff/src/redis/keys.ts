@@ -57,6 +57,11 @@ export function redisKeys(prefix: string) {
     cardPrices: `${prefix}cards:price`,
     /** What else the merchant set at `/card/create`: a hash card_id → JSON `{title, notice, description}`. */
     cardInfo: `${prefix}cards:info`,
+    /**
+     * The go-live steps the merchant took through this BFF (002 §8), a hash: `whitelist:<sub_mch_id>` → the
+     * confirmation URL, `bind:<sub_mch_id>` → wxa_appid, `wxa:<page_id>` → wxa_appid. `pnpm gc golive` reads it.
+     */
+    goLive: `${prefix}golive`,
     /** The shelf bound to a Mini Program by the merchant's wxa/set: JSON `{wxa_appid, page_id}`. */
     wxaShelf: (wxaAppid: string) => `${prefix}wxa:shelf:${encodeURIComponent(wxaAppid)}`,
     /** A wxticket's first checker (Mini Program openid); the name is a hash of the ticket. */

@@ -4,6 +4,8 @@ import { DEMO_ASSETS, demoAsset } from './assets';
 /** The demo Service Account buyer and the Mini Program user the printed jump links to them. */
 export const DEMO_BUYER = 'o_demo_buyer';
 export const DEMO_MINI_USER = 'o_demo_mini';
+/** The demo merchant's WeChat Pay sub-merchant number for gift cards (002 §8.1.1's example). */
+export const DEMO_SUB_MCH_ID = '1900015421';
 /** The demo scan product and its anti-counterfeit codes. */
 export const DEMO_PRODUCT = { keystandard: 'ean13', keystr: '6901234567892' } as const;
 
@@ -60,7 +62,14 @@ export async function seedDemo(opts: { origin: string; adminToken: string; wxaAp
 
   const items = cardIds.map((card_id, i) => ({ card_id, title: cards[i]!.title }));
   const { page_id: pageId } = await call<{ page_id: string }>('POST', '/admin/shelves', demoShelf(items, opts.origin, asset));
+  // The go-live path (002 §7.2 note 4, §8), as a merchant walks it: WeChat Pay gift card access requested
+  // through the merchant API, confirmed in the WeChat Pay back office, the merchant number bound to the Mini
+  // Program, the shelf set on it, and WeChat's review approving the shelf (back offices: sandbox actions).
+  await call('POST', '/admin/pay/whitelist', { sub_mch_id: DEMO_SUB_MCH_ID });
+  await control('pay/confirm', { sub_mch_id: DEMO_SUB_MCH_ID });
+  await call('POST', '/admin/pay/bind', { sub_mch_id: DEMO_SUB_MCH_ID, wxa_appid: opts.wxaAppid });
   await call('POST', '/admin/wxa', { wxa_appid: opts.wxaAppid, page_id: pageId });
+  await control('shelves/review', { page_id: pageId, result: 'approved' });
 
   // A scan product with the anti-counterfeit module (WeChat's platform creates it) and its codes.
   await control('products', {

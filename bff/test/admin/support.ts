@@ -1,6 +1,6 @@
 import type { GiftCardOrder } from '@giftcard/shared';
 import { startBff } from '../support/app';
-import { giftCard, shelf } from '../support/giftcards';
+import { giftCard, shelf, TEST_SUB_MCH_ID } from '../support/giftcards';
 import type { TestSandbox } from '../support/sandbox';
 
 export interface AdminReply {
@@ -43,6 +43,14 @@ export async function startAdmin(env: Record<string, string> = {}) {
     shop(quantity = 1000) {
       const card = bff.world.cards.createCard(giftCard(sandbox, { quantity, date_info: { type: 'DATE_TYPE_PERMANENT' } }) as never);
       const page = bff.world.cards.addShelf(shelf([card.card_id]) as never);
+      // The go-live path (002 §7.2 note 4, §8), in the sandbox directly as the rest: pay access, the Mini Program, the review.
+      const { pay, shelves } = bff.world.cards;
+      const wxa = bff.world.config.miniProgram.appid;
+      pay.requestAccess(TEST_SUB_MCH_ID);
+      pay.confirm(TEST_SUB_MCH_ID);
+      pay.bind(TEST_SUB_MCH_ID, wxa);
+      shelves.bindWxa(wxa, page.page_id);
+      shelves.review(page.page_id, 'approved');
       return { cardId: card.card_id, pageId: page.page_id };
     },
     /** A purchase at the sandbox's time `at` (default now), in-process. */

@@ -1,5 +1,5 @@
 import type { GiftCardOrder, ShelfPageInput } from '@giftcard/shared';
-import { buy, giftCard, shelf } from '../support/giftcards';
+import { buy, giftCard, goLive, shelf } from '../support/giftcards';
 import type { TestSandbox } from '../support/sandbox';
 import { call, login, start, until, type Bff } from './support';
 
@@ -23,6 +23,7 @@ describe('invoices follow the shelf\'s need_receipt', () => {
     const pageId = viaAdmin
       ? ((await admin('POST', '/shelves', shelf([cardId], overrides))).body.page_id as string)
       : (await bff.wechat.client.giftcard.addPage({ page: shelf([cardId], overrides) })).page_id;
+    await goLive(bff.wechat, bff as unknown as TestSandbox, pageId);
     const order = await buy(bff as unknown as TestSandbox, { openid: 'svc_invoice_buyer', page_id: pageId, items: [{ card_id: cardId, count: 1 }] });
     await until(async () => (await bff.projector!.store.cardsOf('svc_invoice_buyer')).some((c) => c.order_id === order.order_id), 'the projected order');
     // The buyer opens the card from WeChat once: their Mini Program user is linked to the Service Account openid.

@@ -1,6 +1,6 @@
 import type { GiftCardOrder } from '@giftcard/shared';
 import { startBff } from '../support/app';
-import { buy, openShop } from '../support/giftcards';
+import { buy, goLive, openShop } from '../support/giftcards';
 import type { TestSandbox } from '../support/sandbox';
 
 export type Bff = Awaited<ReturnType<typeof startBff>>;
@@ -37,8 +37,12 @@ export function sandboxOf(bff: Bff): TestSandbox {
   return bff as unknown as TestSandbox;
 }
 
-/** A shop, and `serviceOpenid` buys one card of each; resolves once the projector has the order. */
+/**
+ * A shop, and `serviceOpenid` buys one card of each; resolves once the projector has the order. A shop
+ * given (a shelf made by the test) is taken through the go-live path first.
+ */
 export async function purchase(bff: Bff, serviceOpenid: string, shop?: { cardIds: string[]; pageId: string }) {
+  if (shop) await goLive(bff.wechat, sandboxOf(bff), shop.pageId);
   shop ??= await openShop(bff.wechat, sandboxOf(bff), [{ price: 5000 }]);
   const order: GiftCardOrder = await buy(sandboxOf(bff), {
     openid: serviceOpenid,

@@ -72,16 +72,36 @@ export function shelf(cardIds: string[], overrides: Partial<ShelfPageInput> = {}
   };
 }
 
-/** Cards created through the client and one shelf selling them all. */
+/** The test merchant's WeChat Pay sub-merchant number (002 §8.1.1's example). */
+export const TEST_SUB_MCH_ID = '1900015421';
+
+/**
+ * The go-live path (002 §7.2 note 4, §8) walked as a merchant would: WeChat Pay gift card access
+ * requested, confirmed in the WeChat Pay back office and bound to the Mini Program, the shelf set on
+ * the Mini Program with wxa/set, and WeChat's review approving it (back offices: control actions).
+ * Through the client given, so the calls are WeChat's.
+ */
+export async function goLive(wechat: Pick<Wechat, 'client'>, sandbox: SandboxActor, pageId: string): Promise<void> {
+  const wxa_appid = sandbox.world.config.miniProgram.appid;
+  await wechat.client.giftcard.addPayWhitelist({ sub_mch_id: TEST_SUB_MCH_ID });
+  await sandbox.control('pay/confirm', { sub_mch_id: TEST_SUB_MCH_ID });
+  await wechat.client.giftcard.bindPaySubMch({ sub_mch_id: TEST_SUB_MCH_ID, wxa_appid });
+  await wechat.client.giftcard.setWxa({ wxa_appid, page_id: pageId });
+  await sandbox.control('shelves/review', { page_id: pageId, result: 'approved' });
+}
+
+/** Cards created through the client and one shelf selling them all, taken through the go-live path (`live` false: left new, under review). */
 export async function openShop(
   wechat: Wechat,
   sandbox: SandboxActor,
   cards: Parameters<typeof giftCard>[1][] = [{}],
   shelfOverrides: Partial<ShelfPageInput> = {},
+  opts: { live?: boolean } = {},
 ) {
   const cardIds: string[] = [];
   for (const c of cards) cardIds.push((await wechat.client.giftcard.createCard({ card: giftCard(sandbox, c) })).card_id);
   const { page_id } = await wechat.client.giftcard.addPage({ page: shelf(cardIds, shelfOverrides) });
+  if (opts.live !== false) await goLive(wechat, sandbox, page_id);
   return { cardIds, pageId: page_id };
 }
 

@@ -1,6 +1,6 @@
 import type { GiftCardOrder } from '@giftcard/shared';
 import { startBff } from '../support/app';
-import { buy, giftCard, shelf } from '../support/giftcards';
+import { buy, giftCard, goLive, shelf } from '../support/giftcards';
 
 export type Bff = Awaited<ReturnType<typeof startBff>>;
 
@@ -42,6 +42,7 @@ export async function boughtCard(bff: Bff, opts: { price?: number; openid?: stri
   if (created.status !== 200) throw new Error(`card not created: ${created.status} ${JSON.stringify(created.body)}`);
   const cardId = created.body.card_id;
   const { page_id } = await bff.wechat.client.giftcard.addPage({ page: shelf([cardId]) });
+  await goLive(bff.wechat, bff, page_id);
   const order = await buy(bff, { openid: opts.openid ?? 'o_till_buyer', page_id, items: [{ card_id: cardId, count: 1 }] });
   return { code: order.card_list[0]!.code, cardId, order };
 }

@@ -1,6 +1,6 @@
 import { PAGE_CONTROL, type GiftCardDefinition, type GrouponCardDefinition } from '@giftcard/shared';
 import { WechatError } from '../../src/wechat';
-import { buy, giftCard, openShop, refusal, shelf } from '../support/giftcards';
+import { buy, giftCard, goLive, openShop, refusal, shelf } from '../support/giftcards';
 import { subMerchantInfo } from '../support/submerchants';
 import { useSandboxWechat } from '../support/wechat';
 
@@ -296,6 +296,7 @@ describe('gift cards, shelves and pay access (spec 002 §6–§8)', () => {
     it('takes one shelf or all shelves off sale and back (§7.6); a maintained shelf sells nothing', async () => {
       const { pageId, cardIds } = await openShop(t.wechat, t.sandbox);
       const other = (await t.wechat.client.giftcard.addPage({ page: shelf(cardIds) })).page_id;
+      await goLive(t.wechat, t.sandbox, other);
       const purchase = { openid: 'o_buyer', page_id: pageId, items: [{ card_id: cardIds[0]!, count: 1 }] };
 
       const one = await t.wechat.client.giftcard.setMaintain({ page_id: pageId, maintain: true });

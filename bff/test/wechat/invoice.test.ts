@@ -1,4 +1,5 @@
 import { parseEvent, type RequestOf, type UserAuthInfo, type invoiceEndpoints } from '@giftcard/shared';
+import { goLive } from '../support/giftcards';
 import { useSandboxWechat, wechatFailure } from '../support/wechat';
 
 /** 002 §12.2.2.3's example authorization page. */
@@ -58,6 +59,7 @@ describe('invoicing after payment (spec 002 §12.2.2)', () => {
         cell_2: { title: '申请退款', url: 'https://merchant.example/refund' },
       },
     });
+    await goLive(t.wechat, t.sandbox, page_id);
     const order = await t.sandbox.control<{ order_id: string }>('shelves/buy', { openid, page_id, items: [{ card_id, count: 1 }] });
     t.sandbox.world.outbox.drain(); // the purchase's giftcard_pay_done: not what these tests look at
     return order.order_id;

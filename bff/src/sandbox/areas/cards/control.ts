@@ -105,6 +105,28 @@ export function registerCardControls(post: ControlRoute, router: Router, world: 
   // A user taps a card button: the jump carries this instead of the code (§14.1).
   post('/_control/codes/encrypt', z.object({ code: z.string().min(1) }), ({ code }, w) => ({ encrypt_code: w.cards.ledger.encrypt(code) }));
 
+  // WeChat's reviewers approve (or reject) a new shelf (002:679-683): until approved it sells only to test users.
+  post('/_control/shelves/review', z.object({ page_id: z.string().min(1), result: z.enum(['approved', 'rejected']) }), ({ page_id, result }, w) => {
+    const shelf = w.cards.shelves.review(page_id, result);
+    return { page_id, review: shelf.review };
+  });
+  // The merchant whitelists WeChat users to test shelves under review (mp.weixin.qq.com "Set a voucher whitelist").
+  post('/_control/shelves/testers', z.object({ openid: z.string().min(1) }), ({ openid }, w) => {
+    w.cards.testers.add(openid);
+    return { testers: [...w.cards.testers] };
+  });
+  // What a shelf still misses before it sells to anyone (the back offices' view): `{page_id, review, missing}`.
+  router.get('/_control/shelves/:page_id/golive', (ctx) => {
+    world.tick();
+    const shelf = world.cards.shelves.find(ctx.params.page_id!);
+    if (!shelf) {
+      ctx.status = 404;
+      ctx.body = { error: { code: 'not_found', message: `no shelf with page_id ${ctx.params.page_id}` } };
+      return;
+    }
+    ctx.body = { page_id: shelf.page_id, review: shelf.review, wxa_appid: shelf.wxa_appid ?? null, missing: world.cards.goLiveMissing(shelf) ?? null };
+  });
+
   // The merchant opens the URL /card/giftcard/pay/whitelist/add answered and confirms (§8.1.2).
   post('/_control/pay/confirm', z.object({ sub_mch_id: z.string().min(1) }), ({ sub_mch_id }, w) => {
     w.cards.pay.confirm(sub_mch_id);

@@ -39,4 +39,19 @@ export class PayAccessStore {
   boundWxa(subMchId: string): string | undefined {
     return this.bindings.get(subMchId);
   }
+
+  /** Whether some merchant number with gift card payment opened is bound to the Mini Program (§8.1–8.2). */
+  paysFor(wxaAppid: string): boolean {
+    return [...this.bindings].some(([subMchId, appid]) => appid === wxaAppid && this.access.get(subMchId) === 'opened');
+  }
+
+  paysForAny(): boolean {
+    return [...this.bindings.keys()].some((subMchId) => this.access.get(subMchId) === 'opened');
+  }
+
+  /** Whether any merchant number is whitelisted, and whether any was confirmed: for saying which step is missing. */
+  progress(): { requested: boolean; opened: boolean } {
+    const states = [...this.access.values()];
+    return { requested: states.length > 0, opened: states.includes('opened') };
+  }
 }

@@ -6,12 +6,19 @@ import { newPageId, unique } from './ids';
 export type ShelfPageParsed = z.output<typeof shelfPageInput>;
 export type ShelfPageUpdateParsed = z.output<typeof shelfPageUpdate>;
 
+/** §7.2 "Set up a audit whitelist": a new shelf awaits WeChat's review (002:679-683). */
+export type ShelfReview = 'checking' | 'approved' | 'rejected';
+
 export interface SandboxShelf {
   page_id: string;
   page: ShelfPageParsed;
   /** Taken off sale by the merchant with /card/giftcard/maintain/set (§7.6). */
   maintain: boolean;
   created_at: number;
+  /** WeChat's review; until approved only whitelisted test users can buy (002:679-683). */
+  review: ShelfReview;
+  /** The Mini Program the shelf was set on with wxa/set (§8.3.1); none yet: it sells nowhere. */
+  wxa_appid?: string;
 }
 
 /** Shelves (§7), their maintain state (§7.6) and the Mini Program serving each (§8.3). */
@@ -22,7 +29,7 @@ export class ShelfStore {
   private wxaPages = new Map<string, string>();
 
   add(page: ShelfPageParsed, now: number): SandboxShelf {
-    const shelf: SandboxShelf = { page_id: unique(newPageId, (id) => this.shelves.has(id)), page, maintain: false, created_at: now };
+    const shelf: SandboxShelf = { page_id: unique(newPageId, (id) => this.shelves.has(id)), page, maintain: false, created_at: now, review: 'checking' };
     this.shelves.set(shelf.page_id, shelf);
     return shelf;
   }
@@ -43,6 +50,10 @@ export class ShelfStore {
     const shelf = this.get(page_id);
     shelf.page = { ...page, page_title: page.page_title ?? shelf.page.page_title };
     return shelf;
+  }
+
+  find(pageId: string): SandboxShelf | undefined {
+    return this.shelves.get(pageId);
   }
 
   /** page_ids in creation order (§7.5). */
@@ -80,8 +91,15 @@ export class ShelfStore {
 
   /** §8.3.1: the Mini Program serves this shelf (a later call for the same Mini Program replaces it). */
   bindWxa(wxaAppid: string, pageId: string): void {
-    this.get(pageId);
+    this.get(pageId).wxa_appid = wxaAppid;
     this.wxaPages.set(wxaAppid, pageId);
+  }
+
+  /** WeChat's reviewers decide (a control action: the back office of 002:679-683). */
+  review(pageId: string, result: Exclude<ShelfReview, 'checking'>): SandboxShelf {
+    const shelf = this.get(pageId);
+    shelf.review = result;
+    return shelf;
   }
 
   wxaPage(wxaAppid: string): string | undefined {

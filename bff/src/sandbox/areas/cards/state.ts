@@ -42,6 +42,8 @@ export class CardWorld {
   readonly shelves = new ShelfStore();
   readonly pay = new PayAccessStore();
   readonly ledger = new Ledger();
+  /** WeChat users the merchant whitelisted to test shelves still under review (002:681-683, "Set a voucher whitelist"). */
+  readonly testers = new Set<string>();
   /** Orders and cards given to friends (§10.2–10.4). */
   readonly gifts = new GiftDesk(this.ledger);
 
@@ -72,6 +74,7 @@ export class CardWorld {
   buy(p: Purchase): GiftCardOrder {
     const shelf = this.shelves.get(p.page_id);
     if (this.shelves.isMaintained(p.page_id)) throw invalidArgs(`shelf ${p.page_id} is under maintenance (maintain/set) and sells nothing`);
+    this.checkLive(shelf, p.openid);
     if (!p.gift && shelf.page.support_buy_for_self !== true) {
       throw invalidArgs(`shelf ${p.page_id} does not sell cards to keep (support_buy_for_self is off): the purchase must be given away`);
     }
@@ -179,6 +182,32 @@ export class CardWorld {
   /** Whether the code may be used at `now`: within its validity. */
   inValidity(code: SandboxCode, now = this.clock.now()): boolean {
     return now >= code.begin_time && (code.end_time === undefined || now <= code.end_time);
+  }
+
+  /**
+   * The go-live path (002 §7.2 note 4, §8): a shelf sells only once WeChat approved it (before that only
+   * to whitelisted test users), WeChat Pay access is complete (a merchant number whitelisted, confirmed
+   * in the WeChat Pay back office and bound to the gift card Mini Program) and the shelf is set on that
+   * Mini Program with wxa/set. The first step missing is refused with 40097 naming it (the spec gives no
+   * finer code).
+   */
+  private checkLive(shelf: SandboxShelf, openid: string): void {
+    const missing = this.goLiveMissing(shelf, openid);
+    if (missing) throw invalidArgs(`shelf ${shelf.page_id} cannot sell yet: ${missing}`);
+  }
+
+  /** The first step of the go-live path the shelf still misses for this buyer, in the spec's order; undefined: it sells. */
+  goLiveMissing(shelf: SandboxShelf, openid?: string): string | undefined {
+    const tester = openid !== undefined && this.testers.has(openid);
+    if (shelf.review === 'rejected' && !tester) return 'its review was rejected (only whitelisted test users can buy)';
+    if (shelf.review === 'checking' && !tester) return 'it is awaiting review (only whitelisted test users can buy until it is approved)';
+    const pay = this.pay.progress();
+    if (!pay.requested) return 'WeChat Pay gift card access was not requested (/card/giftcard/pay/whitelist/add)';
+    if (!pay.opened) return 'WeChat Pay gift card access was not confirmed in the WeChat Pay back office';
+    const bound = shelf.wxa_appid === undefined ? this.pay.paysForAny() : this.pay.paysFor(shelf.wxa_appid);
+    if (!bound) return `no merchant number with gift card payment is bound to the gift card Mini Program${shelf.wxa_appid ? ` ${shelf.wxa_appid}` : ''} (/card/giftcard/pay/submch/bind)`;
+    if (shelf.wxa_appid === undefined) return 'it is not set on the gift card Mini Program (/card/giftcard/wxa/set)';
+    return undefined;
   }
 
   private checkCardsExist(themes: ShelfTheme[]): void {
