@@ -212,3 +212,62 @@ describe('webhooks on the cluster', () => {
     }
   });
 });
+
+describe('an acknowledgement survives the loss of any one node (WAIT for a replica)', () => {
+  const text = (i: number, tag: string) => ({ ToUserName: 'gh_failover', FromUserName: `o_${tag}_${i % 53}`, CreateTime: String(Math.floor(Date.now() / 1000)), MsgType: 'text', Content: `${tag} ${i}`, MsgId: `${tag}${i}` });
+  const deliver = async (origin: string, fields: Record<string, string>) => {
+    const p = signedPush({ origin, token: a.config.wechatToken }, fields);
+    return (await post(p.url, p.body)).status;
+  };
+
+  it('answers 503 (WeChat retries) while no replica of the events\' master confirms the write; 200 once one does', async () => {
+    const master = await cluster.masterOf(a.db.keys.events);
+    const replica = await cluster.replicaOf(master);
+    cluster.pause(replica);
+    try {
+      expect(await deliver(a.origin, text(1, 'paused'))).toBe(503);
+      expect(await deliver(b.origin, text(1, 'paused'))).toBe(503);
+    } finally {
+      cluster.resume(replica);
+    }
+    await until(async () => (await deliver(a.origin, text(1, 'paused'))) === 200, 'the push acknowledged once the replica is back');
+  }, 30_000);
+
+  it('failover mid-storm: the master killed, its replica takes over; every push stored exactly once after WeChat\'s retries, none acknowledged and lost', async () => {
+    const events = a.db.keys.events;
+    const master = await cluster.masterOf(events);
+    const origins = [a.origin, b.origin];
+    const pushes = Array.from({ length: 1000 }, (_, i) => text(i, 'fo'));
+    const acked = new Set<string>();
+    const statuses = new Map<number, number>();
+    let killed = false;
+    // WeChat: each push until it is acknowledged (a fresh signature per attempt, either process), then once more.
+    await eachLimited(pushes, 32, async (fields, i) => {
+      for (let attempt = 0; ; attempt++) {
+        if (attempt > 200) throw new Error(`push ${fields.MsgId} never acknowledged`);
+        const status = await deliver(origins[(i + attempt) % 2]!, fields).catch(() => 0);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        if (status === 200) break;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      acked.add(fields.MsgId);
+      if (acked.size === 300 && !killed) {
+        killed = true;
+        await cluster.kill(master);
+        setTimeout(() => void cluster.restart(master), 3000);
+      }
+      // A duplicate delivery: acknowledged, or (mid-failover) 503; never a second entry.
+      expect([200, 503]).toContain(await deliver(origins[(i + 1) % 2]!, fields).catch(() => 503));
+    });
+    expect(killed).toBe(true);
+    expect(await cluster.masterOf(events)).not.toBe(master);
+    expect(statuses.get(503) ?? 0).toBeGreaterThan(0); // the failover was felt mid-storm
+    const stored = (await a.db.redis.xrange(events, '-', '+'))
+      .map(([, f]) => JSON.parse(f[f.indexOf('payload') + 1]!) as { MsgId?: string; ToUserName?: string })
+      .filter((p) => p.ToUserName === 'gh_failover' && p.MsgId?.startsWith('fo'))
+      .map((p) => p.MsgId!);
+    expect(stored).toHaveLength(1000);
+    expect(new Set(stored).size).toBe(1000);
+    expect([...acked].every((id) => stored.includes(id))).toBe(true);
+  }, 180_000);
+});

@@ -91,6 +91,41 @@ export async function redisCluster(opts: { nodeTimeoutMs?: number } = {}) {
       }
       return { masters, replicas };
     },
+    /** The port of the master serving `key`'s slot now. */
+    async masterOf(key: string): Promise<number> {
+      for (const n of nodes) {
+        const r = new Redis({ port: n.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        try {
+          await r.connect();
+          const slot = Number(await r.cluster('KEYSLOT', key));
+          const ranges = (await r.cluster('SLOTS')) as [number, number, [string, number]][];
+          const range = ranges.find(([from, to]) => slot >= from && slot <= to);
+          if (range) return Number(range[2][1]);
+        } catch {
+          // a dead node: ask the next
+        } finally {
+          r.disconnect();
+        }
+      }
+      throw new Error(`no master serves ${key}`);
+    },
+    /** The port of the replica of the master at `port`. */
+    async replicaOf(port: number): Promise<number> {
+      for (const n of nodes) {
+        if (n.port === port) continue;
+        if (new RegExp(`master_port:${port}\\b`).test(await info(n.port, 'INFO', 'replication'))) return n.port;
+      }
+      throw new Error(`no replica of ${port}`);
+    },
+    /** Stops a node's process (SIGSTOP) until resume(): alive to the kernel, deaf to everyone. */
+    pause: (port: number) => void children.get(port)?.kill('SIGSTOP'),
+    resume: (port: number) => void children.get(port)?.kill('SIGCONT'),
+    /** Starts a killed node again, from its nodes.conf: it rejoins the cluster (as a replica once failed over). */
+    async restart(port: number): Promise<void> {
+      const node = nodes.find((n) => n.port === port)!;
+      startNode(node);
+      await until(() => info(port, 'PING').then((r) => r === 'PONG'), `node ${port} up again`);
+    },
     /** Kills one node outright (SIGKILL), as a crash would. */
     async kill(port: number): Promise<void> {
       const c = children.get(port);

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { Cluster, type Redis } from 'ioredis';
 import type { RedisClient } from '../redis/connect';
 import { nameScript } from '../redis/scripts';
 import type { RedisKeys } from '../redis/keys';
@@ -31,7 +32,7 @@ export type StoreResult = { stored: true; entryId: string } | { stored: false; d
 // same batch: the second finds the first's seen-key.
 // KEYS[1] the stream, KEYS[2] the unparsed stream, KEYS[2 + i] push i's seen-key; ARGV[1] ttl, then
 // type, id, received_at, payload, reason per push (reason '' = a parsed push, for `events`).
-// Returns flag, entry id per push (1 = stored now, 0 = stored before).
+// Returns flag, entry id per push (1 = stored now, 0 = stored before; its seen-key's TTL renewed).
 const STORE_ONCE = `
 local ttl = tonumber(ARGV[1])
 local out = {}
@@ -39,6 +40,8 @@ for i = 3, #KEYS do
   local a = (i - 3) * 5 + 1
   local prev = redis.call('GET', KEYS[i])
   if prev then
+    -- A write even so: a replica that confirms it (WAIT) has the entry it follows in the stream too.
+    redis.call('EXPIRE', KEYS[i], ttl)
     out[#out + 1] = 0
     out[#out + 1] = prev
   else
@@ -78,10 +81,19 @@ interface Waiting {
 export class EventInbox {
   private waiting: Waiting[] = [];
   private scheduled = false;
+  /** Replicas of the master holding `events`, asked once; none: nothing to wait for. */
+  private replicas: Promise<number> | undefined;
+  private eventsSlot: Promise<number> | undefined;
 
+  /**
+   * `replicaWaitMs`: when the master holding `events` has replicas, a batch is acknowledged only once
+   * one of them confirms it (WAIT 1), so an acknowledged push survives that master's loss; no
+   * confirmation within this many ms fails the batch (the callback answers 503, WeChat retries).
+   */
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
+    private readonly opts: { replicaWaitMs?: number } = {},
   ) {}
 
   store(push: InboundPush, receivedAtMs = Date.now()): Promise<StoreResult> {
@@ -123,9 +135,43 @@ export class EventInbox {
       if (!e.message.startsWith('NOSCRIPT')) throw e;
       return this.redis.eval(STORE_ONCE, keys.length, ...keys, ...args);
     })) as Array<number | string>;
+    await this.replicated();
     return batch.map((_, i) => {
       const entry = String(flat[2 * i + 1]);
       return flat[2 * i] === 1 ? { stored: true, entryId: entry } : { stored: false, duplicateOf: entry };
     });
+  }
+
+  /**
+   * WAIT 1 on the connection that wrote the batch (the node serving `events`' slot): Redis replicates
+   * asynchronously, so without it a write acknowledged just before its master dies can be lost in the
+   * failover. Only where that master has replicas; on a lone Redis there is nothing to wait for.
+   */
+  private async replicated(): Promise<void> {
+    const node = await this.nodeOfEvents();
+    this.replicas ??= node.info('replication').then(
+      (info) => Number(/connected_slaves:(\d+)/.exec(info)?.[1] ?? 0),
+      (e: Error) => {
+        this.replicas = undefined;
+        throw e;
+      },
+    );
+    if ((await this.replicas) === 0) return;
+    const timeoutMs = this.opts.replicaWaitMs ?? 1000;
+    const confirmed = Number(await node.wait(1, timeoutMs));
+    if (confirmed < 1) throw new Error(`no replica confirmed the write within ${timeoutMs} ms`);
+  }
+
+  private async nodeOfEvents(): Promise<Redis> {
+    if (!(this.redis instanceof Cluster)) return this.redis;
+    const cluster = this.redis;
+    this.eventsSlot ??= cluster.cluster('KEYSLOT', this.keys.events).then(Number, (e: Error) => {
+      this.eventsSlot = undefined;
+      throw e;
+    });
+    const address = cluster.slots[await this.eventsSlot]?.[0];
+    const node = cluster.nodes('master').find((n) => `${n.options.host}:${n.options.port}` === address);
+    if (!node) throw new Error('no master known for the events slot');
+    return node;
   }
 }
