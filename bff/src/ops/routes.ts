@@ -16,7 +16,8 @@ const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 export function opsRouter(redis: RedisClient, metrics: Metrics, opts: { metricsToken?: string; logger?: Logger } = {}): Router {
   const router = new Router();
   router.get('/healthz', (ctx) => {
-    ctx.body = { status: 'ok' };
+    // Which process answered: several share one port (WORKERS) or one load balancer.
+    ctx.body = { status: 'ok', pid: process.pid };
   });
   router.get('/readyz', async (ctx) => {
     let timer: NodeJS.Timeout | undefined;

@@ -16,10 +16,10 @@ describe('operations routes', () => {
   });
   afterAll(() => bff.close());
 
-  it('GET /healthz answers while the process is up', async () => {
+  it('GET /healthz answers while the process is up, saying which process answered', async () => {
     const res = await fetch(`${bff.origin}/healthz`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ status: 'ok' });
+    expect(await res.json()).toEqual({ status: 'ok', pid: process.pid });
   });
 
   it('GET /readyz answers ready when Redis does', async () => {
