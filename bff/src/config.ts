@@ -31,6 +31,8 @@ export interface Config {
   adminToken: string;
   sessionSecret: string;
   sandbox: boolean;
+  /** WORKERS: BFF processes on one port (node:cluster); 1 = this process serves. */
+  workers: number;
   /** Trim `events` below what every consumer group acknowledged this often (ms); undefined: never. */
   eventsTrimEveryMs: number | undefined;
   /** A user's list re-reads from WeChat the orders whose projection is older than this (seconds). */
@@ -122,6 +124,7 @@ const schema = z.object({
   MERCHANT_WEBHOOK_GIVE_UP_S: z.coerce.number('must be a whole number of seconds').int('must be a whole number of seconds').min(1, 'at least 1 (s)').default(86400),
   MERCHANT_WEBHOOK_TIMEOUT_MS: z.coerce.number('must be a whole number of ms').int('must be a whole number of ms').min(100, 'at least 100 (ms)').max(10_000, 'at most 10000 (the contract: a 2xx within 10 s)').default(10_000),
   TRUST_PROXY: z.enum(['0', '1'], 'must be 0 or 1').default('0'),
+  WORKERS: z.coerce.number('must be a whole number from 1 to 64').int('must be a whole number from 1 to 64').min(1, 'must be a whole number from 1 to 64').max(64, 'must be a whole number from 1 to 64').default(1),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   METRICS_PORT: z.coerce.number('must be a port number').int('must be a port number').min(1, 'must be a port number').max(65535, 'must be a port number').optional(),
   RATE_LOGIN_PER_IP: quota('30/60'),
@@ -155,6 +158,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const sandbox = e.SANDBOX === '1';
+  // Each process would mount a sandbox of its own: WeChat must be one world that every process talks to.
+  if (sandbox && e.WORKERS > 1) {
+    throw new ConfigError('WORKERS', 'more than 1 needs WeChat outside the processes: with SANDBOX=1 the sandbox is mounted in each; run it alone (pnpm --filter @giftcard/bff sandbox) and point WECHAT_API_BASE at it with SANDBOX=0');
+  }
   const generated: string[] = [];
   const demo = DEMO_SANDBOX_CONFIG;
   // Outside the sandbox every credential must be given; inside it, demo values fill the gaps.
@@ -184,6 +191,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: need('ADMIN_TOKEN', () => randomBytes(18).toString('base64url')),
     sessionSecret: need('SESSION_SECRET', () => randomBytes(32).toString('base64url')),
     sandbox,
+    workers: e.WORKERS,
     eventsTrimEveryMs: e.EVENTS_TRIM_EVERY_MS,
     projectionMaxAgeS: e.PROJECTION_MAX_AGE_S,
     refundPolicy: e.REFUND_POLICY,

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createApp } from './app';
@@ -12,6 +13,7 @@ import { DEMO_SANDBOX_CONFIG, SandboxWorld, startPusher } from './sandbox';
 import { seedDemo } from './sandbox/demo-seed';
 import { createWechat } from './wechat';
 import { startWebhooks } from './webhooks';
+import { runWorkers } from './workers';
 
 /** The BFF process: settings, Redis, the WeChat client, the app, and (SANDBOX=1) the sandbox. */
 async function main() {
@@ -26,6 +28,7 @@ async function main() {
     throw e;
   }
   const logger = createLogger();
+  if (config.workers > 1 && cluster.isPrimary) return runWorkers(config.workers, logger);
   const metrics = new Metrics();
   observeRedisScripts(metrics);
   const redis = connectRedis(config.redisUrl, config.redisClusterNodes);
@@ -91,13 +94,20 @@ async function main() {
       logger.error('demo data not seeded', { error: (e as Error).message });
     }
   }
+  // Drain: stop accepting, let what is being served finish (a push is answered only once stored), then
+  // stop the consumers (their pending entries stay for the other processes to claim) and leave.
   const stop = async () => {
     sandbox?.pusher?.stop();
-    server.close();
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    // A connection that never goes idle does not hold the process past WeChat's own 5 s timeout, twice.
+    setTimeout(() => server.closeAllConnections(), 10_000).unref();
     metricsServer?.close();
+    await closed;
     await projector.stop();
     await webhooks?.stop();
     redis.disconnect();
+    process.exit(0);
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
