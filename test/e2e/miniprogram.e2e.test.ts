@@ -116,7 +116,11 @@ describe('Mini Program H5 in Chromium', () => {
     expect(prices).toEqual(expect.arrayContaining(['¥50.00', '¥200.00']));
     // Its pictures were uploaded through the image upload interface (002 §6.1) by the demo seed: the sandbox
     // serves them where the upload answered, and the shelf shows them.
-    await page.waitForFunction(() => [...document.images].some((i) => i.src.includes('/sandbox/mmbiz/') && i.complete && i.naturalWidth > 0));
+    await page.waitForFunction(() =>
+      [...(globalThis as unknown as { document: { images: Iterable<{ src: string; complete: boolean; naturalWidth: number }> } }).document.images].some(
+        (i) => i.src.includes('/sandbox/mmbiz/') && i.complete && i.naturalWidth > 0,
+      ),
+    );
     const images = await page.$$eval('img', (imgs) => imgs.map((i) => ({ src: i.src, loaded: i.complete && i.naturalWidth > 0 })));
     const uploaded = images.filter((i) => i.src.startsWith(`${origin}/sandbox/mmbiz/`));
     expect(uploaded.length).toBeGreaterThanOrEqual(3);

@@ -98,7 +98,7 @@ export async function redisCluster(opts: { nodeTimeoutMs?: number } = {}) {
         try {
           await r.connect();
           const slot = Number(await r.cluster('KEYSLOT', key));
-          const ranges = (await r.cluster('SLOTS')) as [number, number, [string, number]][];
+          const ranges = (await r.cluster('SLOTS')) as unknown as [number, number, [string, number]][];
           const range = ranges.find(([from, to]) => slot >= from && slot <= to);
           if (range) return Number(range[2][1]);
         } catch {
