@@ -65,10 +65,11 @@ export function createApp(deps: AppDeps): Koa {
     }
   });
   app.use(errorMiddleware(deps.logger));
+  // First: WeChat's pushes are the traffic that comes at full rate (their replies are a few bytes:
+  // nothing to compress, so compression and the favicon come after).
+  app.use(createCallback({ ...deps, wechatNow: deps.sandbox && (() => deps.sandbox!.clock.now()) }));
   app.use(compression());
   app.use(favicon());
-  // First: WeChat's pushes are the traffic that comes at full rate.
-  app.use(createCallback({ ...deps, wechatNow: deps.sandbox && (() => deps.sandbox!.clock.now()) }));
   const ops = opsRouter(deps.redis, deps.metrics, { metricsToken: deps.config.metricsToken, logger: deps.logger });
   app.use(ops.routes()).use(ops.allowedMethods());
   if (deps.h5Dir) app.use(serveStatic(deps.h5Dir, '/app'));
