@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import type { Order, OrderCard } from '@giftcard/shared/api'
 
 import { api } from './api'
+import { formatFen } from './format'
 import { GIFT_RETURNED_TEXT, cardTitle } from './card'
 
 export const ORDERS_PAGE_SIZE = 10
@@ -114,8 +115,13 @@ export function orderTimeline(order: Order): TimelineStep[] {
   } else {
     steps.push({ key: 'received', label: '已领取', detail: `收到好友赠送的礼品卡 ${mine.length} 张` })
   }
-  const used = mine.filter((c) => c.status === 'CONSUMED' || (c.status !== 'REMOVED' && c.balance !== null && c.balance < c.price))
-  if (used.length > 0) steps.push({ key: 'used', label: '已使用', detail: `已使用 ${used.length} 张` })
+  // Spending is not "used": a partly spent card still holds money. What was spent, what is used up, what the merchant consumed.
+  const live = mine.filter((c) => c.status !== 'REMOVED' && c.status !== 'CONSUMED' && c.balance !== null)
+  const spent = live.reduce((sum, c) => sum + Math.max(0, c.price - (c.balance ?? c.price)), 0)
+  const usedUp = live.filter((c) => c.balance === 0).length
+  const consumed = mine.filter((c) => c.status === 'CONSUMED').length
+  const used = [spent > 0 && `共消费 ${formatFen(spent)}`, usedUp > 0 && `${usedUp} 张已用完`, consumed > 0 && `${consumed} 张已核销`].filter(Boolean)
+  if (used.length > 0) steps.push({ key: 'used', label: '已消费', detail: used.join(' · ') })
   if (order.state === 'refunded') steps.push({ key: 'refunded', label: '已退款', detail: '商家已退款，礼品卡已收回' })
   return steps
 }

@@ -212,11 +212,22 @@ describe('Order detail', () => {
     expect([...timeline.querySelectorAll('[data-testid^=timeline-]')].map((e) => e.getAttribute('data-testid'))).toEqual(['timeline-paid', 'timeline-sent', 'timeline-accepted', 'timeline-used'])
     expect(screen.getByTestId('timeline-paid').textContent).toMatch(/下单并付款2023年11月1[45]日 \d{2}:\d{2}共 2 张 · 已赠送 1 张/)
     expect(screen.getByTestId('timeline-accepted').textContent).toContain('好友已领取 1 张')
+    // Partly spent is spending, not "used": the card still has money (¥100.00 → ¥88.00).
+    expect(screen.getByTestId('timeline-used').textContent).toBe('已消费共消费 ¥12.00')
     unmount()
     setRouterParams({ order_id: 'ord-r' })
     render(<OrderPage />)
     await screen.findByTestId('order-timeline')
     expect([...screen.getByTestId('order-timeline').querySelectorAll('[data-testid^=timeline-]')].map((e) => e.getAttribute('data-testid'))).toEqual(['timeline-paid', 'timeline-refunded'])
+  })
+
+  test('the timeline says which cards are used up or consumed, and how much was spent', async () => {
+    setRouterParams({ order_id: 'ord-u' })
+    const o = order('ord-u')
+    const mine = o.cards[0]!
+    serve({ 'GET /api/orders/ord-u': order('ord-u', { cards: [{ ...mine, balance: 0 }, { ...mine, code: '2', balance: 10000, status: 'CONSUMED' }, { ...mine, code: '3', balance: 10000 }] }) })
+    render(<OrderPage />)
+    expect((await screen.findByTestId('timeline-used')).textContent).toBe('已消费共消费 ¥100.00 · 1 张已用完 · 1 张已核销')
   })
 
   test('the order number copies; the merchant is a tap away (makePhoneCall with the shelf phone)', async () => {
