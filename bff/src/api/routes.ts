@@ -107,15 +107,15 @@ export function createMiniApi(deps: MiniApiDeps) {
       return { after_sales: [], service_phone: null };
     }
   };
-  /** §12.2.2: the shelf's need_receipt (unknown: offered; services/invoice-offer.ts). */
-  const isInvoiceOffered = (pageId: string) => invoiceOffered(shelves, pageId);
-  const invoiceOf = async (orderId: string, service: string, pageId: string): Promise<InvoiceResponse> => {
+  /** §12.2.2: not refunded, and the shelf's need_receipt (unknown: offered; services/invoice-offer.ts). */
+  const isInvoiceOffered = (order: { page_id: string; state: 'paid' | 'refunded' }) => invoiceOffered(shelves, order);
+  const invoiceOf = async (orderId: string, service: string, order: { page_id: string; state: 'paid' | 'refunded' }): Promise<InvoiceResponse> => {
     let auth = await store.invoiceOf(orderId);
     if (!auth) auth = await store.refreshInvoice(orderId).catch((e: Error) => (deps.logger.warn('api: invoice state not read', { orderId, error: e.message }), null));
     const stored = await invoices.get(orderId);
     return {
       order_id: orderId,
-      offered: await isInvoiceOffered(pageId),
+      offered: await isInvoiceOffered(order),
       authorization: auth && { state: auth.state, invoice_status: auth.invoice_status, auth_time: auth.auth_time },
       request: stored && stored.openid === service ? withoutOpenid(stored) : null,
     };
@@ -210,23 +210,23 @@ export function createMiniApi(deps: MiniApiDeps) {
     const { orderId } = parse(orderParams, ctx.params);
     const { service, view } = await orderOf(ctx, orderId);
     const infos = await cards.infos(view.cards.map((c) => c.card_id));
-    const invoice_offered = orderDisclosure(view.role).invoice && (await isInvoiceOffered(view.page_id));
+    const invoice_offered = orderDisclosure(view.role).invoice && (await isInvoiceOffered(view));
     ctx.body = { ...orderFromView(view, infos), ...(await afterSalesOf(view, orderDisclosure(view.role).afterSales ? service : null)), invoice_offered } satisfies OrderResponse;
   });
   router.get('/orders/:orderId/invoice', async (ctx) => {
     const { orderId } = parse(orderParams, ctx.params);
     const { service, view } = await boughtOrder(ctx, orderId);
-    ctx.body = await invoiceOf(orderId, service, view.page_id);
+    ctx.body = await invoiceOf(orderId, service, view);
   });
   router.post('/orders/:orderId/invoice', async (ctx) => {
     const { orderId } = parse(orderParams, ctx.params);
     await deps.limits?.hit('invoicePerUser', me(ctx));
     const input = await bodyOf(ctx, invoiceRequestInput);
     const { service, view } = await boughtOrder(ctx, orderId);
-    if (!(await isInvoiceOffered(view.page_id))) throw new HttpError(409, 'invoice_not_offered', INVOICE_NOT_OFFERED);
+    if (!(await isInvoiceOffered(view))) throw new HttpError(409, 'invoice_not_offered', INVOICE_NOT_OFFERED);
     await invoices.submit(orderId, service, input);
     ctx.status = 201;
-    ctx.body = await invoiceOf(orderId, service, view.page_id);
+    ctx.body = await invoiceOf(orderId, service, view);
   });
 
   router.post('/scan/check', async (ctx) => {

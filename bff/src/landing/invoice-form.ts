@@ -2,7 +2,7 @@ import { invoiceRequestInput, type InvoiceRequestInput } from '@giftcard/shared/
 import type { InvoiceRequests, StoredInvoiceRequest } from '../services/invoice-requests';
 import type { WechatClient } from '../wechat';
 import { cell, cells, formatTime, html, messageBody, messagePage, type Page, type SafeHtml } from './html';
-import { invoiceFormPath, loadOrderFor } from './order';
+import { invoiceFormPath, loadOrderFor, type InvoiceOfferCheck } from './order';
 import { orderDisclosure, viewerOf } from '../policy';
 import { sign, verify } from '../util/signing';
 
@@ -10,8 +10,8 @@ export interface InvoiceFormDeps {
   client: WechatClient;
   invoices: InvoiceRequests;
   sessionSecret: string;
-  /** need_receipt of the order's shelf (services/invoice-offer.ts); without it every order is offered. */
-  offered?: (pageId: string) => Promise<boolean>;
+  /** Whether the order can be invoiced (services/invoice-offer.ts); without it every order is offered. */
+  offered?: InvoiceOfferCheck;
   /** Unix seconds (injectable for tests). */
   now?: () => number;
 }
@@ -50,7 +50,7 @@ export async function invoiceFormPage(deps: InvoiceFormDeps, query: string): Pro
   // Coming back after a request: it is shown, with the way to change it.
   const earlier = await deps.invoices.get(access.order.order_id);
   if (earlier && earlier.openid === access.openid && !/[?&]edit=1(&|$)/.test(query)) return submitted(access.order.order_id, access.openid, earlier, false);
-  if (deps.offered && !(await deps.offered(access.order.page_id))) return NOT_OFFERED();
+  if (deps.offered && !(await deps.offered(access.order))) return NOT_OFFERED();
   return form(deps, access.order.order_id, access.openid, earlier && earlier.openid === access.openid ? earlier : {}, []);
 }
 
@@ -67,7 +67,7 @@ export async function submitInvoice(deps: InvoiceFormDeps, fields: URLSearchPara
   const access = await loadOrderFor(deps.client, `order_id=${encodeURIComponent(orderId)}&openid=${encodeURIComponent(openid)}`);
   if (!access.ok) return access.page;
   if (!orderDisclosure(viewerOf(access.role)).invoice) return ONLY_BUYER();
-  if (deps.offered && !(await deps.offered(access.order.page_id))) return NOT_OFFERED();
+  if (deps.offered && !(await deps.offered(access.order))) return NOT_OFFERED();
 
   const values: FormValues = {};
   for (const name of ['type', 'title', 'tax_no', 'email'] as const) {

@@ -63,18 +63,21 @@ const ROLE: Record<OrderRole, string> = { buyer: '我购买的', accepter: '好�
  * (`orderState`), read through the projections (re-read when older than PROJECTION_MAX_AGE_S).
  * Unknown (the cards cannot be read): shown as it stands, paid.
  */
-async function stateOf(projections: Pick<ProjectionStore, 'freshOrder'>, orderId: string): Promise<OrderState> {
+export async function stateOf(projections: Pick<ProjectionStore, 'freshOrder'>, orderId: string): Promise<OrderState> {
   const projected = await projections.freshOrder(orderId).catch(() => null);
   return projected ? orderState(projected.cards) : 'paid';
 }
+
+/** Whether an order can be invoiced; `state` when the caller already read it (else it is read). */
+export type InvoiceOfferCheck = (order: { order_id: string; page_id: string; state?: OrderState }) => Promise<boolean>;
 
 export interface OrderPageDeps {
   client: WechatClient;
   projections: Pick<ProjectionStore, 'freshOrder'>;
   /** The cards' titles, as the merchant created them. */
   catalog: Pick<CardCatalog, 'infos'>;
-  /** need_receipt of the order's shelf (services/invoice-offer.ts); without it every order is offered. */
-  invoiceOffered?: (pageId: string) => Promise<boolean>;
+  /** Whether the order can be invoiced (services/invoice-offer.ts); without it every unrefunded order is. */
+  invoiceOffered?: InvoiceOfferCheck;
 }
 
 /**
@@ -86,12 +89,13 @@ export async function orderPage(deps: OrderPageDeps, query: string): Promise<Pag
   const access = await loadOrderFor(deps.client, query);
   if (!access.ok) return access.page;
   const { order, openid, role, cards } = access;
-  const refunded = (await stateOf(deps.projections, order.order_id)) === 'refunded';
+  const state = await stateOf(deps.projections, order.order_id);
+  const refunded = state === 'refunded';
   const shown = orderDisclosure(viewerOf(role));
   const titles = await deps.catalog.infos(cards.map((c) => c.card_id)).catch(() => ({}) as Record<string, { title: string | null }>);
   const name = (c: GiftCardOrderCard) => titles[c.card_id]?.title || '礼品卡';
   const stateText = refunded ? '已退款' : shown.payment ? '已支付' : undefined;
-  const invoicing = shown.invoice && !refunded && (deps.invoiceOffered ? await deps.invoiceOffered(order.page_id) : true);
+  const invoicing = shown.invoice && (deps.invoiceOffered ? await deps.invoiceOffered({ order_id: order.order_id, page_id: order.page_id, state }) : !refunded);
   return {
     status: 200,
     title: '订单详情',

@@ -17,7 +17,7 @@ import { readFileSync } from 'node:fs';
 import { cardPage } from './card';
 import { contentSecurityPolicy, layout, messagePage, newNonce, retry, WEUI_CSS_PATH, type Page } from './html';
 import { invoiceFormPage, submitInvoice } from './invoice-form';
-import { orderPage } from './order';
+import { orderPage, stateOf, type InvoiceOfferCheck } from './order';
 import { productPage, type CookieJar } from './product';
 import { TicketChecker } from './ticket-check';
 
@@ -44,7 +44,8 @@ export function landingRouter(deps: LandingDeps): Router {
   const catalog = new CardCatalog(deps.redis, deps.keys);
   const secret = deps.config.sessionSecret;
   const shelves = new ShelfCache(deps.redis, deps.keys, client);
-  const offered = (pageId: string) => invoiceOffered(shelves, pageId);
+  const offered: InvoiceOfferCheck = async (order) =>
+    invoiceOffered(shelves, { page_id: order.page_id, state: order.state ?? (await stateOf(deps.projections, order.order_id)) });
   const router = new Router({ prefix: '/landing' });
 
   // Every landing response, refusals and errors included: strict CSP, no sniffing, no referrer, no caching.

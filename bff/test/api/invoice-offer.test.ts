@@ -53,6 +53,14 @@ describe('invoices follow the shelf\'s need_receipt', () => {
     expect(await call(bff, 'POST', `${path}/invoice`, { token, body: request })).toMatchObject({ status: 201, body: { offered: true, request: { title: '李雷' } } });
   });
 
+  it('a refunded order offers no invoice, whatever the shelf says: there is no payment left to invoice', async () => {
+    const order = await orderFrom({ need_receipt: true });
+    const path = `/api/orders/${order.order_id}`;
+    expect((await admin('POST', `/orders/${order.order_id}/refund`)).status).toBe(200);
+    expect((await call(bff, 'GET', path, { token })).body).toMatchObject({ state: 'refunded', invoice_offered: false });
+    expect(await call(bff, 'POST', `${path}/invoice`, { token, body: request })).toMatchObject({ status: 409, body: { error: { code: 'invoice_not_offered' } } });
+  });
+
   it('a shelf made behind the BFF\'s back is unknown and offered, until the merchant sends need_receipt through the merchant API', async () => {
     const order = await orderFrom({ need_receipt: false }, false);
     const path = `/api/orders/${order.order_id}`;
