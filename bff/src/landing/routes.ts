@@ -78,7 +78,7 @@ export function landingRouter(deps: LandingDeps): Router {
     send(ctx, page);
   });
 
-  // WeUI (weui 2.6.26, MIT): one stylesheet for every landing page, versioned in its URL, cached a year.
+  // WeUI (MIT, the installed weui package; WEUI_CSS_PATH): one stylesheet for every landing page, versioned in its URL, cached a year.
   router.get(WEUI_CSS_PATH.slice('/landing'.length), (ctx) => {
     ctx.remove('Content-Security-Policy');
     ctx.set('Cache-Control', 'public, max-age=31536000, immutable');
