@@ -58,13 +58,19 @@ export class RedisLock {
       return null;
     }
     const token = randomBytes(16).toString('hex');
-    for (let delay = 2; ; delay = Math.min(delay * 2, 20)) {
-      if ((await this.redis.set(key, token, 'PX', this.opts.ttlMs, 'NX')) === 'OK') return this.held(key, token, leave);
-      if (Date.now() >= deadline) {
-        leave();
-        return null;
+    try {
+      for (let delay = 2; ; delay = Math.min(delay * 2, 20)) {
+        if ((await this.redis.set(key, token, 'PX', this.opts.ttlMs, 'NX')) === 'OK') return this.held(key, token, leave);
+        if (Date.now() >= deadline) {
+          leave();
+          return null;
+        }
+        await sleep(delay / 2 + Math.random() * delay);
       }
-      await sleep(delay / 2 + Math.random() * delay);
+    } catch (e) {
+      // Redis failed us: give the turn up, or every later caller of this process would wait behind us.
+      leave();
+      throw e;
     }
   }
 

@@ -75,4 +75,25 @@ describe('RedisLock', () => {
     await fresh!.release();
     expect(await db.redis.exists(key('expiry'))).toBe(0);
   });
+
+  it('a Redis error while asking gives the turn up: the next caller of this process is not stuck behind it', async () => {
+    const lock = new RedisLock(db.redis, { ttlMs: 5000, waitMs: 300 });
+    const set = db.redis.set.bind(db.redis);
+    let fail = true;
+    (db.redis as unknown as { set: unknown }).set = (...args: unknown[]) => {
+      if (fail) {
+        fail = false;
+        return Promise.reject(new Error('connection reset'));
+      }
+      return (set as (...a: unknown[]) => Promise<unknown>)(...args);
+    };
+    try {
+      await expect(lock.acquire(key('error'))).rejects.toThrow('connection reset');
+      const next = await lock.acquire(key('error'));
+      expect(next).not.toBeNull();
+      await next!.release();
+    } finally {
+      (db.redis as unknown as { set: unknown }).set = set;
+    }
+  });
 });
