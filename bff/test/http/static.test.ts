@@ -57,6 +57,8 @@ describe('serveStatic', () => {
     const { createHash } = await import('node:crypto');
     expect(csp).toContain(`'sha256-${createHash('sha256').update(INLINE).digest('base64')}'`);
     expect(csp).toContain("connect-src 'self'");
+    // The sandbox's demo pictures are same-origin images (/sandbox/assets, /sandbox/mmbiz).
+    expect(csp).toMatch(/img-src [^;]*'self'/);
     expect(csp).not.toContain("script-src 'self' 'unsafe-inline'");
     expect(await res.text()).toContain('<div id="app">');
   });
