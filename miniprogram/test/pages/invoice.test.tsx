@@ -125,3 +125,20 @@ test('an order whose shelf offers no invoices (need_receipt false) shows that, a
   expect(screen.queryByTestId('invoice-title')).toBeNull()
   expect(seen.map((o) => o.method)).toEqual(['GET'])
 })
+
+test('a shelf that stopped offering invoices while the form was open (409 invoice_not_offered): the page shows its not-offered state, not 填写的信息有误', async () => {
+  let gets = 0
+  const seen = serve({
+    'GET /api/orders/ord-1/invoice': () => ({ status: 200, data: { ...none, offered: ++gets === 1 } }),
+    'POST /api/orders/ord-1/invoice': () => ({ status: 409, data: { error: { code: 'invoice_not_offered', message: 'this order offers no invoice' } } }),
+  })
+  render(<InvoicePage />)
+  await screen.findByTestId('invoice-submit')
+  type('invoice-title', '张三')
+  type('invoice-email', 'a@b.cn')
+  fireEvent.click(screen.getByTestId('invoice-submit'))
+  expect((await screen.findByTestId('invoice-not-offered')).textContent).toBe('该礼品卡不支持开具发票，如有需要请联系商家')
+  expect(document.body.textContent).not.toContain('填写的信息有误')
+  expect(screen.queryByTestId('invoice-submit')).toBeNull()
+  expect(seen.map((o) => o.method)).toEqual(['GET', 'POST', 'GET'])
+})

@@ -5,6 +5,7 @@ import type { InvoiceResponse } from '@giftcard/shared/api'
 import { Cell, CellGroup } from '../../components/cells'
 import { Empty, Failure, Loading, failureText } from '../../components/states'
 import { api } from '../../services/api'
+import { failureKind } from '../../services/errors'
 import { formatDateTime } from '../../services/format'
 import { INVOICE_TYPE_TEXT, invoiceStatusText, invoiceSteps, normaliseTaxNo, validateInvoiceForm, type InvoiceForm, type InvoiceFormErrors } from '../../services/invoice-form'
 import { go, routerParam, routes } from '../../services/router'
@@ -42,7 +43,7 @@ export default function InvoicePage() {
       {invoice.request ? (
         <SubmittedRequest invoice={invoice} />
       ) : invoice.offered ? (
-        <InvoiceFormView orderId={orderId} onSubmitted={setSubmitted} />
+        <InvoiceFormView orderId={orderId} onSubmitted={setSubmitted} onNotOffered={() => void reload()} />
       ) : (
         // The shelf was made without need_receipt (002 §12.2.2): the API would refuse the request.
         <View className='cell'>
@@ -85,7 +86,7 @@ function SubmittedRequest({ invoice }: { invoice: InvoiceResponse }) {
   )
 }
 
-function InvoiceFormView({ orderId, onSubmitted }: { orderId: string; onSubmitted: (r: InvoiceResponse) => void }) {
+function InvoiceFormView({ orderId, onSubmitted, onNotOffered }: { orderId: string; onSubmitted: (r: InvoiceResponse) => void; onNotOffered: () => void }) {
   const [form, setForm] = useState<InvoiceForm>({ type: 'personal', title: '', taxNo: '', email: '' })
   const [errors, setErrors] = useState<InvoiceFormErrors>({})
   const [sending, setSending] = useState(false)
@@ -104,6 +105,8 @@ function InvoiceFormView({ orderId, onSubmitted }: { orderId: string; onSubmitte
     try {
       onSubmitted(await api.submitInvoice(orderId, v.input))
     } catch (e) {
+      // The shelf stopped offering invoices since the page loaded: show the page's own not-offered state.
+      if (failureKind(e) === 'not_offered') return onNotOffered()
       setFailure(failureText(e as Error))
       inFlight.current = false
       setSending(false)
