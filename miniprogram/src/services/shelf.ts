@@ -51,7 +51,9 @@ export function itemName(title: string | undefined, fen: number | undefined): st
   const name = title?.trim() || '礼品卡'
   if (fen === undefined || fen % 100 !== 0) return name
   const yuan = String(fen / 100)
-  const m = new RegExp(`^(?:¥|￥)\\s*${yuan}(?:\\.00?)?(?:\\s*元)?\\s*`).exec(name)
+  // Whole amounts only: "¥500 礼品卡" at ¥50 keeps its title. Before the amount only ¥ or a space can
+  // stand (a lookbehind would throw on older iOS JavaScriptCore); after it, no digit or point.
+  const m = new RegExp(`^(?:¥|￥)\\s*${yuan}(?:\\.00?)?(?![\\d.])(?:\\s*元)?\\s*`).exec(name)
   const rest = m ? name.slice(m[0].length).trim() : ''
   return rest || name
 }

@@ -4,6 +4,7 @@ import Taro, { resetTaro, setRouterParams, storage } from '../doubles/taro'
 import { serve } from '../helpers'
 import ShelfPage from '../../src/pages/shelf/index'
 import { TOKEN_KEY } from '../../src/services/session'
+import { itemName } from '../../src/services/shelf'
 
 const page = {
   page_title: '星巴克礼品卡',
@@ -109,4 +110,13 @@ test('WeChat busy is 系统繁忙 in Chinese with 重试, and retry loads again'
   fail = false
   fireEvent.click(screen.getByTestId('retry'))
   expect(await screen.findByTestId('buy')).toBeTruthy()
+})
+
+test('an amount in the title is dropped only when it is the whole price: ¥500 at ¥50 and ¥1000 at ¥100 keep their titles', () => {
+  expect(itemName('¥500 礼品卡', 5000)).toBe('¥500 礼品卡')
+  expect(itemName('¥1000 礼品卡', 10000)).toBe('¥1000 礼品卡')
+  expect(itemName('¥50.5 礼品卡', 5000)).toBe('¥50.5 礼品卡')
+  expect(itemName('¥50 礼品卡', 5000)).toBe('礼品卡')
+  expect(itemName('￥100.00元 礼品卡', 10000)).toBe('礼品卡')
+  expect(itemName('¥ 1000 礼品卡', 100000)).toBe('礼品卡')
 })
