@@ -78,6 +78,21 @@ describe('compression and favicon', () => {
     expect(brotliDecompressSync(weui.body).toString()).toContain('.weui-cell');
   });
 
+  it("compresses by content type, wherever it is served: an uploaded SVG at /sandbox/mmbiz, not a PNG", async () => {
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 100 100">${'<rect x="1" y="1" width="9" height="9"/>'.repeat(100)}</svg>`;
+    const { url } = await bff.wechat.client.media.uploadImage({ buffer: { filename: 'face.svg', contentType: 'image/svg+xml', data: Buffer.from(svg) } });
+    const picture = await rawGet(bff.origin, new URL(url).pathname, { 'accept-encoding': 'gzip' });
+    expect(picture.status).toBe(200);
+    expect(picture.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(picture.body).toString()).toBe(svg);
+    // A PNG is compressed already.
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(4000)]);
+    const uploaded = await bff.wechat.client.media.uploadImage({ buffer: { filename: 'a.png', contentType: 'image/png', data: png } });
+    const plain = await rawGet(bff.origin, new URL(uploaded.url).pathname, { 'accept-encoding': 'gzip' });
+    expect(plain.status).toBe(200);
+    expect(plain.headers['content-encoding']).toBeUndefined();
+  });
+
   it('never compresses the invoice form (a CSRF token beside reflected input: BREACH)', async () => {
     const shop = await openShop(bff.wechat, bff as unknown as TestSandbox, [{ price: 5000 }]);
     const order = await buy(bff as unknown as TestSandbox, { openid: 'o_compress', page_id: shop.pageId, items: [{ card_id: shop.cardIds[0]!, count: 1 }] });
