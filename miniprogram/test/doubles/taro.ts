@@ -24,6 +24,13 @@ const state = {
   pageNotFound: new Set<(res: { path: string; isEntryPage: boolean }) => void>(),
   enterOptions: { path: '', query: {} } as ShowOptions,
   showOptions: { path: '', query: {} } as ShowOptions,
+  pages: [] as PageEntry[],
+}
+
+/** One entry of WeChat's page stack, as `getCurrentPages()` gives it: route without a leading slash. */
+export interface PageEntry {
+  route: string
+  options: Record<string, string>
 }
 
 /** What WeChat passes App.onShow and `getEnterOptionsSync` returns (the fields the app reads). */
@@ -45,6 +52,8 @@ const Taro = {
   getCurrentInstance: () => ({ router: { params: { ...state.params }, path: '' } }),
   navigateTo: jest.fn(async (_: { url: string }) => ({ errMsg: 'navigateTo:ok' })),
   redirectTo: jest.fn(async (_: { url: string }) => ({ errMsg: 'redirectTo:ok' })),
+  navigateBack: jest.fn(async (_?: { delta?: number }) => ({ errMsg: 'navigateBack:ok' })),
+  getCurrentPages: jest.fn(() => state.pages.map((p) => ({ ...p, options: { ...p.options } }))),
   reLaunch: jest.fn(async (_: { url: string }) => ({ errMsg: 'reLaunch:ok' })),
   setClipboardData: jest.fn(async (_: { data: string }) => ({ errMsg: 'setClipboardData:ok' })),
   showToast: jest.fn(async () => ({})),
@@ -116,8 +125,13 @@ export async function triggerDidShow(options?: ShowOptions): Promise<void> {
     ;[...state.didShow].reverse().forEach((f) => f(state.showOptions))
   })
 }
+/** WeChat's page stack, oldest first (the last is the current page). */
+export function setPages(pages: PageEntry[]): void {
+  state.pages = pages
+}
 export function resetTaro(): void {
   state.params = {}
+  state.pages = []
   state.storage.clear()
   state.didShow.clear()
   state.pageNotFound.clear()

@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 
-import { resetTaro, setRouterParams, storage } from '../doubles/taro'
+import Taro, { resetTaro, setPages, setRouterParams, storage } from '../doubles/taro'
 import { serve } from '../helpers'
 import InvoicePage from '../../src/pages/invoice/index'
 import { TOKEN_KEY } from '../../src/services/session'
@@ -11,6 +11,7 @@ beforeEach(() => {
   setRouterParams({ order_id: 'ord-1' })
 })
 
+const page = (route: string, options: Record<string, string>) => ({ route, options })
 const none = { order_id: 'ord-1', offered: true, authorization: null, request: null }
 const type = (testId: string, value: string) => fireEvent.change(screen.getByTestId(testId), { target: { value } })
 
@@ -141,4 +142,13 @@ test('a shelf that stopped offering invoices while the form was open (409 invoic
   expect(document.body.textContent).not.toContain('填写的信息有误')
   expect(screen.queryByTestId('invoice-submit')).toBeNull()
   expect(seen.map((o) => o.method)).toEqual(['GET', 'POST', 'GET'])
+})
+
+test('返回订单 goes back to the order the invoice was opened from, not a second copy of it on the stack', async () => {
+  setPages([page('pages/order/index', { order_id: 'ord-1' }), page('pages/invoice/index', { order_id: 'ord-1' })])
+  serve({ 'GET /api/orders/ord-1/invoice': { ...none, request: { order_id: 'ord-1', type: 'personal', title: '李四', email: 'l@s.cn', submitted_at: 1_764_570_300 } } })
+  render(<InvoicePage />)
+  fireEvent.click(await screen.findByTestId('back-to-order'))
+  expect(Taro.navigateBack).toHaveBeenCalledTimes(1)
+  expect(Taro.navigateTo).not.toHaveBeenCalled()
 })
