@@ -1,9 +1,8 @@
 import { PassThrough } from 'node:stream';
-import getRawBody from 'raw-body';
 import Router, { type RouterMiddleware } from '@koa/router';
 import type Koa from 'koa';
 import { HttpError } from '../http/errors';
-import { readJsonObject } from '../http/json-body';
+import { readJsonObject, readRawBody } from '../http/json-body';
 import type { ProjectionStore } from '../projector';
 import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
@@ -151,9 +150,7 @@ const UPLOAD_LIMIT = '2mb';
 
 /** The request body as a file part (shared `mediaFile`): bytes, Content-Type, `?filename=`. */
 async function readUpload(ctx: Koa.Context): Promise<{ filename: string; contentType: string; data: Uint8Array }> {
-  const data = await getRawBody(ctx.req, { limit: UPLOAD_LIMIT }).catch((e: Error & { status?: number }) => {
-    throw new HttpError(e.status === 413 ? 413 : 400, e.status === 413 ? 'too_large' : 'invalid_body', e.status === 413 ? `an upload is at most ${UPLOAD_LIMIT}` : 'the body could not be read');
-  });
+  const data = await readRawBody(ctx, UPLOAD_LIMIT);
   const filename = typeof ctx.query.filename === 'string' && ctx.query.filename ? ctx.query.filename : 'upload';
   return { filename, contentType: ctx.get('content-type') || 'application/octet-stream', data: new Uint8Array(data) };
 }

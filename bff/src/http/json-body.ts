@@ -9,14 +9,16 @@ import { HttpError } from './errors';
 export const MAX_JSON_DEPTH = 32;
 
 /**
- * The JSON body of an API request (`{}` when empty), read with a byte limit. Answers in the one error
- * shape: 413 over the limit (and the connection closed: the rest of the body is not read), 400 for a
- * body that cannot be read, is not JSON, nests deeper than MAX_JSON_DEPTH, or is not an object.
+ * The raw request body, read with a byte limit (a Buffer, or text with an encoding). 413
+ * `too_large` over the limit, with the connection closed (the rest of the body is not read); 400
+ * `bad_request` for a body that cannot be read. Every body the BFF reads goes through here.
  */
-export async function readJsonObject(ctx: Koa.Context, limit: string): Promise<Record<string, unknown>> {
-  let raw: string;
+export async function readRawBody(ctx: Koa.Context, limit: string): Promise<Buffer>;
+export async function readRawBody(ctx: Koa.Context, limit: string, encoding: BufferEncoding): Promise<string>;
+export async function readRawBody(ctx: Koa.Context, limit: string, encoding?: BufferEncoding): Promise<Buffer | string> {
   try {
-    raw = await getRawBody(ctx.req, { limit, encoding: 'utf8' });
+    const length = ctx.get('content-length') || undefined;
+    return encoding ? await getRawBody(ctx.req, { limit, length, encoding }) : await getRawBody(ctx.req, { limit, length });
   } catch (e) {
     if ((e as { status?: number }).status === 413) {
       ctx.set('Connection', 'close');
@@ -24,6 +26,15 @@ export async function readJsonObject(ctx: Koa.Context, limit: string): Promise<R
     }
     throw new HttpError(400, 'bad_request', 'the body could not be read');
   }
+}
+
+/**
+ * The JSON body of an API request (`{}` when empty), read with a byte limit (readRawBody: 413 over
+ * it, the connection closed). 400 for a body that cannot be read, is not JSON, nests deeper than
+ * MAX_JSON_DEPTH, or is not an object.
+ */
+export async function readJsonObject(ctx: Koa.Context, limit: string): Promise<Record<string, unknown>> {
+  const raw = await readRawBody(ctx, limit, 'utf8');
   if (!raw.trim()) return {};
   if (jsonDepth(raw) > MAX_JSON_DEPTH) throw new HttpError(400, 'too_deep', `the body is nested deeper than ${MAX_JSON_DEPTH} levels`);
   let body: unknown;

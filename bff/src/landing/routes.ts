@@ -1,11 +1,12 @@
 import Router from '@koa/router';
 import type Koa from 'koa';
-import getRawBody from 'raw-body';
 import type { Config } from '../config';
 import type { Logger } from '../log';
 import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
 import type { Wechat } from '../wechat';
+import { HttpError } from '../http/errors';
+import { readRawBody } from '../http/json-body';
 import { RateLimited, type RateLimits } from '../http/rate-limit';
 import type { ProjectionStore } from '../projector';
 import { AntiCounterfeitRegistry } from '../services/anti-counterfeit';
@@ -67,7 +68,7 @@ export function landingRouter(deps: LandingDeps): Router {
       if (err instanceof RateLimited) {
         ctx.set('Retry-After', String(err.retryAfterS));
         page = messagePage(429, '访问太频繁', '请稍后再试。', { icon: 'waiting' });
-      } else if (typeof err.status === 'number' && err.status < 500 && err.expose) {
+      } else if (typeof err.status === 'number' && err.status < 500 && (err.expose || err instanceof HttpError)) {
         page = messagePage(err.status, '无法处理', err.status === 413 ? '提交的内容太长，请删减后再提交。' : '请求无法处理，请返回上一页重新操作。');
       } else {
         deps.logger.error('landing page failed', { path: ctx.path, error: err.message, stack: err.stack });
@@ -98,7 +99,7 @@ export function landingRouter(deps: LandingDeps): Router {
     if (!ctx.is('application/x-www-form-urlencoded')) {
       return send(ctx, messagePage(415, '请求无效', '请通过页面上的表单提交。'));
     }
-    const body = await getRawBody(ctx.req, { limit: FORM_LIMIT, length: ctx.get('content-length') || undefined, encoding: 'utf8' });
+    const body = await readRawBody(ctx, FORM_LIMIT, 'utf8');
     send(ctx, await submitInvoice({ client, invoices, sessionSecret: secret, offered }, new URLSearchParams(body)));
   });
   return router;

@@ -52,6 +52,17 @@ describe('the one JSON body reader', () => {
     expect(res.status).toBe(413);
     expect(res.headers.connection).toBe('close');
   });
+
+  it('the same reader for an image upload and the landing form POST: 413 too_large, the connection closed', async () => {
+    const upload = await raw(admin.origin, 'POST', '/admin/images', 'x'.repeat(3 * 1024 * 1024), { authorization: `Bearer ${admin.config.adminToken}`, 'content-type': 'image/png' });
+    expect(upload.status).toBe(413);
+    expect(JSON.parse(upload.body)).toEqual({ error: { code: 'too_large', message: expect.any(String) } });
+    expect(upload.headers.connection).toBe('close');
+    const form = await raw(admin.origin, 'POST', '/landing/order/invoice', `title=${'x'.repeat(20_000)}`, { 'content-type': 'application/x-www-form-urlencoded' });
+    expect(form.status).toBe(413);
+    expect(form.body).toContain('提交的内容太长');
+    expect(form.headers.connection).toBe('close');
+  });
 });
 
 describe('the request core serialises before calling WeChat', () => {
