@@ -85,9 +85,9 @@ export function Empty({ text, hint, action, onAction, actionTestId, way, testId 
 /**
  * A failure as the consumer should meet it: in Chinese, 重试 only where trying again can help
  * (busy, timeout, network), and always a way on (`way`) where it cannot. `notFound` words a 404 for
- * the page (没有找到这个订单 …).
+ * the page (没有找到这个订单 …). Several ways: the first is the primary one when 重试 cannot help.
  */
-export function Failure({ error, onRetry, way, notFound, testId = 'state-error', inline = false }: { error: Error; onRetry?: () => void; way?: Way; notFound?: Partial<Pick<FailureCopy, 'title' | 'hint'>>; testId?: string; inline?: boolean }) {
+export function Failure({ error, onRetry, way, notFound, testId = 'state-error', inline = false }: { error: Error; onRetry?: () => void; way?: Way | Way[]; notFound?: Partial<Pick<FailureCopy, 'title' | 'hint'>>; testId?: string; inline?: boolean }) {
   const copy = describeFailure(error)
   const shown = copy.kind === 'not_found' && notFound ? { ...copy, ...notFound } : copy
   const retry = shown.retry && onRetry
@@ -112,7 +112,9 @@ export function Failure({ error, onRetry, way, notFound, testId = 'state-error',
             重试
           </Button>
         )}
-        {way && <WayButton way={way} primary={!retry} />}
+        {(Array.isArray(way) ? way : way ? [way] : []).map((w, i) => (
+          <WayButton key={w.url} way={w} primary={!retry && i === 0} />
+        ))}
       </Message>
     </View>
   )

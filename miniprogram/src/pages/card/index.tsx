@@ -56,35 +56,22 @@ export default function CardPage() {
     if (card) void reloadHistory()
   }, [card, reloadHistory])
 
-  if (res.state === 'error' && failureKind(res.error) === 'given_away') {
-    // The user bought it and a friend holds it now: theirs to use.
+  if (res.state === 'error') {
+    // Given away: a friend holds it now, theirs to use (COPY.given_away). Not found: WeChat no longer
+    // gives this user the code (refunded, received by a friend, or another user's).
+    const kind = failureKind(res.error)
+    const cards = { label: '查看我的礼品卡', url: routes.cards, testId: 'card-list' }
+    const way = kind === 'given_away' ? [cards, { label: '查看我的订单', url: routes.orders, testId: 'go-orders' }] : kind === 'not_found' ? [cards, { label: '去选购礼品卡', url: routes.shelf, testId: 'go-shelf' }] : cards
     return (
-      <Empty
-        testId='card-given-away'
-        text='这张礼品卡已赠送给朋友'
-        hint='朋友领取后，礼品卡由朋友使用；赠送记录可在订单中查看'
-        action='查看我的礼品卡'
-        actionTestId='card-list'
-        onAction={() => go(routes.cards)}
-        way={{ label: '查看我的订单', url: routes.orders, testId: 'go-orders' }}
+      <Failure
+        error={res.error}
+        onRetry={reload}
+        testId={kind === 'given_away' ? 'card-given-away' : kind === 'not_found' ? 'card-gone' : 'state-error'}
+        notFound={{ title: '没有找到这张礼品卡', hint: '它可能已退款、已被朋友领取，或不属于当前微信账号' }}
+        way={way}
       />
     )
   }
-  if (res.state === 'error' && failureKind(res.error) === 'not_found') {
-    // WeChat no longer gives this user the code: refunded (taken back), received by a friend, or another user's.
-    return (
-      <Empty
-        testId='card-gone'
-        text='没有找到这张礼品卡'
-        hint='它可能已退款、已被朋友领取，或不属于当前微信账号'
-        action='查看我的礼品卡'
-        actionTestId='card-list'
-        onAction={() => go(routes.cards)}
-        way={{ label: '去选购礼品卡', url: routes.shelf, testId: 'go-shelf' }}
-      />
-    )
-  }
-  if (res.state === 'error') return <Failure error={res.error} onRetry={reload} way={{ label: '查看我的礼品卡', url: routes.cards, testId: 'card-list' }} />
   if (res.data === undefined || res.data.key !== wanted.current) return <Loading />
   if (card === null) return <Empty text='请从微信卡包中的礼品卡打开' hint='也可以在“我的礼品卡”中选择一张查看' action='查看我的礼品卡' onAction={() => go(routes.cards)} actionTestId='card-list' />
   const state = cardState(card)
