@@ -18,7 +18,7 @@ import { opsRouter } from './ops/routes';
 import type { RedisClient } from './redis/connect';
 import type { RedisKeys } from './redis/keys';
 import { sandboxRouter, type SandboxWorld } from './sandbox';
-import { createTill, registerTerminalRoutes, tillApi } from './till';
+import { createTill, registerTillAdminRoutes, tillApi } from './till';
 import type { Wechat } from './wechat';
 
 export interface AppDeps {
@@ -86,7 +86,7 @@ export function createApp(deps: AppDeps): Koa {
       projections,
       limits,
       extraRoutes: (router) => {
-        registerTerminalRoutes(router, till.terminals);
+        registerTillAdminRoutes(router, till);
         registerIdentityRoutes(router, miniApi.identity);
       },
       serialise: (codes, fn) => till.till.withCodes(codes, fn),

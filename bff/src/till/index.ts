@@ -9,7 +9,7 @@ import { TillService } from './service';
 import { TillStore } from './store';
 import { TerminalRegistry } from './terminals';
 
-export { registerTerminalRoutes, tillApi } from './routes';
+export { registerTillAdminRoutes, tillApi } from './routes';
 export { TillService } from './service';
 export { TerminalRegistry } from './terminals';
 export { TillStore } from './store';

@@ -44,34 +44,45 @@ export function tillApi(deps: { till: TillService; terminals: TerminalRegistry; 
   const routes = router.routes();
   return async (ctx, next) => {
     if (ctx.path !== '/pos' && !ctx.path.startsWith('/pos/')) return next();
-    try {
-      // Failed keys count against the client IP (RATE_AUTH_FAILURES_PER_IP); once spent, 429 to any key.
-      await deps.limits?.check('authFailuresPerIp', `pos:${ctx.ip}`);
-      const m = /^Bearer +(\S+) *$/i.exec(ctx.get('authorization'));
-      const found = m ? await deps.terminals.authenticate(m[1]!) : null;
-      if (!found) {
-        await deps.limits?.hit('authFailuresPerIp', `pos:${ctx.ip}`);
-        ctx.set('WWW-Authenticate', 'Bearer realm="pos"');
-        throw new HttpError(401, 'unauthorized', 'a valid terminal key is required (create one with POST /admin/terminals)');
-      }
-      ctx.state.terminal = found;
-      const match = router.match(ctx.path, ctx.method);
-      if (!match.route) {
-        if (match.path.length === 0) throw new HttpError(404, 'not_found', `no till route ${ctx.method} ${ctx.path}`);
-        ctx.set('Allow', [...new Set(match.path.flatMap((l) => l.methods))].join(', '));
-        throw new HttpError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`);
-      }
-      await routes(ctx as never, next);
-    } catch (e) {
-      const retryAfter = e instanceof HttpError ? e.extra?.retry_after : undefined;
-      if (typeof retryAfter === 'number') ctx.set('Retry-After', String(retryAfter));
-      throw e;
+    // Failed keys count against the client IP (RATE_AUTH_FAILURES_PER_IP); once spent, 429 to any key.
+    await deps.limits?.check('authFailuresPerIp', `pos:${ctx.ip}`);
+    const m = /^Bearer +(\S+) *$/i.exec(ctx.get('authorization'));
+    const found = m ? await deps.terminals.authenticate(m[1]!) : null;
+    if (!found) {
+      await deps.limits?.hit('authFailuresPerIp', `pos:${ctx.ip}`);
+      ctx.set('WWW-Authenticate', 'Bearer realm="pos"');
+      throw new HttpError(401, 'unauthorized', 'a valid terminal key is required (create one with POST /admin/terminals)');
     }
+    ctx.state.terminal = found;
+    const match = router.match(ctx.path, ctx.method);
+    if (!match.route) {
+      if (match.path.length === 0) throw new HttpError(404, 'not_found', `no till route ${ctx.method} ${ctx.path}`);
+      ctx.set('Allow', [...new Set(match.path.flatMap((l) => l.methods))].join(', '));
+      throw new HttpError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`);
+    }
+    await routes(ctx as never, next);
   };
 }
 
-/** `/admin/terminals`: create (the key is in this answer only), list, revoke. Registered on the admin router. */
-export function registerTerminalRoutes(router: Router, terminals: TerminalRegistry): void {
+/**
+ * The merchant's side of the till, on the admin router: `/admin/terminals` (create — the key is in
+ * this answer only —, list, revoke) and `/admin/till/pending/:code` (a change the till could not
+ * settle: see it, then say whether it happened).
+ */
+export function registerTillAdminRoutes(router: Router, deps: { terminals: TerminalRegistry; till: TillService }): void {
+  const { terminals } = deps;
+  router.get('/till/pending/:code', async (ctx) => {
+    const pending = await deps.till.pendingOf(parse(tillCode, ctx.params.code));
+    if (!pending) throw new HttpError(404, 'not_found', 'nothing is pending for this card');
+    ctx.body = { pending };
+  });
+  router.post('/till/pending/:code', async (ctx) => {
+    const code = parse(tillCode, ctx.params.code);
+    const { applied } = parse(z.object({ applied: z.boolean() }).strict(), await readJsonObject(ctx, BODY_LIMIT));
+    const settled = await deps.till.reconcile(code, applied);
+    if (!settled) throw new HttpError(404, 'not_found', 'nothing is pending for this card');
+    ctx.body = { reconciled: settled, applied };
+  });
   router.post('/terminals', async (ctx) => {
     const { name } = parse(z.object({ name: z.string().trim().min(1).max(64) }).strict(), await readJsonObject(ctx, BODY_LIMIT));
     ctx.status = 201;

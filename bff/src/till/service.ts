@@ -181,6 +181,33 @@ export class TillService {
     }
   }
 
+  /** The code's unsettled change, if any (what the merchant reconciles when the till cannot tell). */
+  pendingOf(code: string): Promise<PendingChange | null> {
+    return this.deps.store.pending(code);
+  }
+
+  /**
+   * The merchant's word on a change the till could not settle (the balance was also changed outside
+   * the till while its answer was lost): `applied` records it as it would have been recorded, else
+   * it is dropped. Then the card moves money again. Null when nothing is pending.
+   */
+  async reconcile(code: string, applied: boolean): Promise<PendingChange | null> {
+    const settled = await this.underLock(
+      code,
+      async () => {
+        const pending = await this.deps.store.pending(code);
+        if (!pending) return null;
+        this.deps.logger.warn('till: pending change reconciled by the merchant', { redemption: pending.redemption_id, op: pending.op, applied });
+        if (applied) await this.deps.store.settle(pending, answerOf(pending));
+        else await this.deps.store.clearPending(code);
+        return pending;
+      },
+      { settle: false },
+    );
+    if (settled) await this.refresh(code);
+    return settled;
+  }
+
   /** A code's debits, newest first, each with `reversed_at` once reversed. */
   async history(code: string): Promise<StoredRedemption[]> {
     return this.deps.store.redemptionsOf(code);
@@ -194,11 +221,11 @@ export class TillService {
    */
   private async apply(change: PendingChange, lock: { extend(): Promise<boolean> }): Promise<StoredRedemption> {
     const { client, store } = this.deps;
+    // The last moment to find the lock lost (a stall past its TTL): another holder may be changing
+    // the balance and own the pending slot, so neither our pending record nor our absolute write may go out.
+    if (!(await lock.extend())) throw busy('the card lock was lost before the change was sent; nothing was changed, retry');
     change.sent_ms = Date.now();
     await store.setPending(change);
-    // The last moment to find the lock lost (a stall past its TTL): another holder may be changing
-    // the balance, so this absolute write must not go out. Our pending change is settled by them.
-    if (!(await lock.extend())) throw busy('the card lock was lost before the change was sent; nothing was changed, retry');
     try {
       const res = await client.code.updateUserBalance({
         code: change.code,
@@ -262,15 +289,17 @@ export class TillService {
       after: pending.balance_after,
       now: info.card.balance,
     });
-    throw outcomeUnknown('the balance was also changed outside the till, so whether this change happened cannot be told; reconcile before retrying');
+    throw outcomeUnknown(
+      'the balance was also changed outside the till, so whether this change happened cannot be told: the merchant reconciles it (GET/POST /admin/till/pending/:code) before the card moves money again',
+    );
   }
 
   /** Runs `fn` holding the code's lock, after settling whatever change of the code is still pending. */
-  private async underLock<T>(code: string, fn: (lock: { extend(): Promise<boolean> }) => Promise<T>): Promise<T> {
+  private async underLock<T>(code: string, fn: (lock: { extend(): Promise<boolean> }) => Promise<T>, opts: { settle: boolean } = { settle: true }): Promise<T> {
     const lock = await this.deps.lock.acquire(this.deps.keys.tillLock(code));
     if (!lock) throw busy('another change of this card is in progress; retry');
     try {
-      await this.settlePending(code);
+      if (opts.settle) await this.settlePending(code);
       return await fn(lock);
     } finally {
       await lock.release().catch((e: Error) => this.deps.logger.warn('till: lock release failed (it expires)', { error: e.message }));
@@ -367,12 +396,19 @@ function cardUnusable(reason: Unusable): HttpError {
   return new HttpError(409, 'card_unusable', UNUSABLE_MESSAGE[reason], { reason });
 }
 
+/** A 503 worth retrying after `seconds`: said in the body and in `Retry-After`. */
+function retryLater(code: string, message: string, seconds: number): HttpError {
+  const err = new HttpError(503, code, message, { retry_after: seconds });
+  err.headers = { 'Retry-After': String(seconds) };
+  return err;
+}
+
 function busy(message: string): HttpError {
-  return new HttpError(503, 'busy', message, { retry_after: 1 });
+  return retryLater('busy', message, 1);
 }
 
 function outcomeUnknown(why: string): HttpError {
-  return new HttpError(503, 'outcome_unknown', `WeChat's answer was lost and ${why}; retry the same request (same idempotency_key) to settle it`, { retry_after: 2 });
+  return retryLater('outcome_unknown', `WeChat's answer was lost and ${why}; retry the same request (same idempotency_key) to settle it`, 2);
 }
 
 /** Timeouts, resets and answers that are not WeChat's JSON: the call may or may not have been applied. */
@@ -385,7 +421,7 @@ function refusalOf(e: unknown): unknown {
   if (isWechatError(e, CODE_CONSUMED)) return cardUnusable('consumed');
   if (e instanceof WechatError) {
     if (e.kind === 'api' && (e.errcode === -1 || e.errcode === 45009 || e.errcode === 45011)) {
-      return new HttpError(503, 'busy', `WeChat is busy (${e.errcode}); nothing was changed, retry`, { retry_after: 2 });
+      return retryLater('busy', `WeChat is busy (${e.errcode}); nothing was changed, retry`, 2);
     }
     return new HttpError(502, 'wechat_error', `WeChat could not complete ${e.endpoint}: ${e.meaning}; nothing was changed`);
   }

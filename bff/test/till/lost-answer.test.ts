@@ -58,7 +58,7 @@ describe('the till when WeChat answers are lost', () => {
     const first = await pending;
     expect([first.status, first.body.error.code]).toEqual([503, 'outcome_unknown']);
     expect(first.headers.get('retry-after')).toMatch(/^\d+$/);
-    // The card is blocked for every other key until the change is settled: nothing can be lost.
+    // WeChat applied it; the till records it when the same request comes again (below).
     expect(wechatBalance(bff, code)).toBe(4200);
     await expectExactlyOnce(code, 5000, 800, 'unknown-1', first);
   }, 30_000);
@@ -106,6 +106,39 @@ describe('the till when WeChat answers are lost', () => {
     expect(settled.status).toBe(201);
     expect(settled.body.redemption).toMatchObject({ balance_before: 5000, balance_after: 4000 });
     expect(wechatBalance(bff, code)).toBe(9000);
+    expect((await ledger(bff)).filter((e) => e.code === code)).toHaveLength(1);
+  }, 30_000);
+
+  it('a balance also changed outside the till while an answer was lost blocks the card until the merchant reconciles it', async () => {
+    const { code } = await boughtCard(bff, { price: 5000 });
+    // Late, then refused without applying; meanwhile another system sets the balance directly.
+    await fault({ delayMs: 5500, errcode: -1 });
+    const first = await till.pos('POST', '/redemptions', { code, amount: 250, idempotency_key: 'outside-1' });
+    expect([first.status, first.body.error.code]).toEqual([503, 'outcome_unknown']);
+    bff.world.cards.ledger.code(code).balance = 1234;
+    const blocked = await till.pos('POST', '/redemptions', { code, amount: 100, idempotency_key: 'outside-2' });
+    expect([blocked.status, blocked.body.error.code]).toEqual([503, 'outcome_unknown']);
+    expect(blocked.body.error.message).toContain('/admin/till/pending/');
+    expect(blocked.headers.get('retry-after')).toBe('2');
+    // The merchant sees what is pending and says it did not happen; the card moves money again.
+    const seen = await admin(bff, 'GET', `/till/pending/${code}`);
+    expect(seen.body.pending).toMatchObject({ op: 'debit', code, amount: 250, balance_before: 5000, balance_after: 4750 });
+    expect((await admin(bff, 'POST', `/till/pending/${code}`, { applied: false })).status).toBe(200);
+    expect((await admin(bff, 'GET', `/till/pending/${code}`)).status).toBe(404);
+    const after = await till.pos('POST', '/redemptions', { code, amount: 100, idempotency_key: 'outside-2' });
+    expect([after.status, after.body.redemption.balance_after]).toEqual([201, 1134]);
+    expect((await ledger(bff)).filter((e) => e.code === code).map((e) => e.amount)).toEqual(['100']);
+  }, 30_000);
+
+  it('a change the merchant reconciles as applied is recorded once, with its ledger entry and its key answered', async () => {
+    const { code } = await boughtCard(bff, { price: 5000 });
+    await fault({ delayMs: 5500, errcode: -1 });
+    const first = await till.pos('POST', '/redemptions', { code, amount: 300, idempotency_key: 'outside-applied' });
+    expect(first.body.error.code).toBe('outcome_unknown');
+    bff.world.cards.ledger.code(code).balance = 4700 - 50; // the debit, then something else spent ¥0.50
+    expect((await admin(bff, 'POST', `/till/pending/${code}`, { applied: true })).body.reconciled).toMatchObject({ amount: 300 });
+    const replay = await till.pos('POST', '/redemptions', { code, amount: 300, idempotency_key: 'outside-applied' });
+    expect([replay.status, replay.body.redemption.balance_after]).toEqual([200, 4700]);
     expect((await ledger(bff)).filter((e) => e.code === code)).toHaveLength(1);
   }, 30_000);
 });
