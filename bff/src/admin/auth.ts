@@ -12,14 +12,14 @@ const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
  * quota (RATE_AUTH_FAILURES_PER_IP); once it is spent, that IP is answered 429 whatever it sends, so
  * guessing on learns nothing until the window ends.
  */
-export function bearerAuth(adminToken: string, limits?: RateLimits): Koa.Middleware {
+export function bearerAuth(adminToken: string, limits: RateLimits): Koa.Middleware {
   const expected = sha256(adminToken);
   return async (ctx, next) => {
-    await limits?.check('authFailuresPerIp', `admin:${ctx.ip}`);
+    await limits.check('authFailuresPerIp', `admin:${ctx.ip}`);
     const m = /^Bearer +(\S+) *$/i.exec(ctx.get('authorization'));
     const ok = adminToken.length > 0 && m !== null && timingSafeEqual(sha256(m[1]!), expected);
     if (!ok) {
-      await limits?.hit('authFailuresPerIp', `admin:${ctx.ip}`);
+      await limits.hit('authFailuresPerIp', `admin:${ctx.ip}`);
       ctx.set('WWW-Authenticate', 'Bearer realm="admin"');
       throw new HttpError(401, 'unauthorized', 'a valid merchant API bearer token (ADMIN_TOKEN) is required');
     }

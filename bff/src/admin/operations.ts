@@ -51,9 +51,15 @@ export interface Operation {
    * body's bytes, its Content-Type, `?filename=`). The CLI sends the FILE it is given.
    */
   upload?: string;
+  /**
+   * `'code'`: the operation changes the balance or state of the request's `code`, so it runs under
+   * the till's lock on that code (AdminDeps.serialise): a merchant's change never interleaves with
+   * a till's debit.
+   */
+  serialise?: 'code';
 }
 
-type Extra = Partial<Pick<Operation, 'nest' | 'coerce' | 'defaults' | 'streams' | 'status' | 'upload'>> & { summary?: string };
+type Extra = Partial<Pick<Operation, 'nest' | 'coerce' | 'defaults' | 'streams' | 'status' | 'upload' | 'serialise'>> & { summary?: string };
 
 /** An operation that is one WeChat call: its help line is the endpoint's own spec reference. */
 function wechat(area: string, name: string, method: HttpMethod, path: string, endpoint: EndpointName, extra: Extra = {}): Operation {
@@ -124,8 +130,8 @@ export const ADMIN_OPERATIONS: readonly Operation[] = [
   // Codes: query, balance, consume (002 §11), and the encrypt_code of card-button jumps (§14.1).
   wechat('codes', 'get', 'GET', '/codes/:code', 'code.getCode', { coerce: { check_consume: 'boolean' } }),
   wechat('codes', 'decrypt', 'POST', '/codes/decrypt', 'code.decryptCode'),
-  wechat('codes', 'balance', 'POST', '/codes/:code/balance', 'code.updateUserBalance'),
-  wechat('codes', 'consume', 'POST', '/codes/:code/consume', 'code.consumeCode'),
+  wechat('codes', 'balance', 'POST', '/codes/:code/balance', 'code.updateUserBalance', { serialise: 'code' }),
+  wechat('codes', 'consume', 'POST', '/codes/:code/consume', 'code.consumeCode', { serialise: 'code' }),
 
   // Invoicing after payment (002 §12.2.2).
   wechat('invoice', 'set-pay-mch', 'PUT', '/invoice/pay-mch', 'invoice.setPayMch', { nest: 'paymch_info' }),

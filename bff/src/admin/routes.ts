@@ -19,7 +19,7 @@ import { WebhookStore } from '../webhooks/store';
 import type { ShelfCache } from '../api/shelf-cache';
 
 export interface AdminDeps {
-  config: { adminToken: string; refundPolicy: RefundPolicy; wxaAppid?: string };
+  config: { adminToken: string; refundPolicy: RefundPolicy; wxaAppid: string };
   wechat: { client: WechatClient };
   redis: RedisClient;
   keys: RedisKeys;
@@ -31,13 +31,13 @@ export interface AdminDeps {
    * Runs a change of these codes under the till's per-code locks (balance updates, consumes,
    * refunds), so a merchant's change never interleaves with a till's debit.
    */
-  serialise?: <T>(codes: readonly string[], fn: () => Promise<T>) => Promise<T>;
+  serialise: <T>(codes: readonly string[], fn: () => Promise<T>) => Promise<T>;
   /** need_receipt of the shelves the merchant added or updated (page/get does not answer it); the go-live steps taken; on sale. */
-  shelves?: Pick<ShelfCache, 'needReceipt' | 'goLiveSteps' | 'onSale'>;
+  shelves: Pick<ShelfCache, 'needReceipt' | 'goLiveSteps' | 'onSale'>;
   /** Merchant routes that are not WeChat operations (the till's terminals), added under /admin behind the same token. */
   extraRoutes?: (router: Router) => void;
   /** Quotas: failed tokens per client IP. */
-  limits?: RateLimits;
+  limits: RateLimits;
 }
 
 /** Anti-counterfeit import of 10,000 codes of 128 characters fits with room to spare. */
@@ -66,16 +66,16 @@ export function adminApi(deps: AdminDeps): Koa.Middleware {
       projections: deps.projections,
       // A refund is a WeChat change like the others: the same hook follows it (projections refreshed).
       afterRefund: async (input, result) => deps.afterWechatCall?.('order.refundOrder', input, result),
-      ...(deps.serialise && { serialise: deps.serialise }),
+      serialise: deps.serialise,
     },
     shelves: {
-      needReceipt: (pageId) => deps.shelves?.needReceipt(pageId) ?? Promise.resolve(undefined),
+      needReceipt: (pageId) => deps.shelves.needReceipt(pageId),
       afterUpdate: async (request, result) => deps.afterWechatCall?.('giftcard.updatePage', request, result),
     },
     goLive: {
-      steps: () => deps.shelves?.goLiveSteps() ?? Promise.resolve({ whitelisted: {}, bound: {}, wxa: {} }),
-      onSale: (pageId) => deps.shelves?.onSale(pageId) ?? Promise.resolve(true),
-      wxaAppid: deps.config.wxaAppid ?? '',
+      steps: () => deps.shelves.goLiveSteps(),
+      onSale: (pageId) => deps.shelves.onSale(pageId),
+      wxaAppid: deps.config.wxaAppid,
     },
   };
   // 'specificity': `/submerchants/categories` wins over `/submerchants/:merchant_id`.
@@ -104,10 +104,7 @@ export function adminApi(deps: AdminDeps): Koa.Middleware {
   };
 }
 
-/** Operations that change one code's balance or state: serialised with the till on that code. */
-const CODE_CHANGES: ReadonlySet<EndpointName> = new Set(['code.updateUserBalance', 'code.consumeCode']);
-
-function operationHandler(op: Operation, services: ServiceDeps, afterWechatCall?: AdminDeps['afterWechatCall'], serialise?: AdminDeps['serialise']): RouterMiddleware {
+function operationHandler(op: Operation, services: ServiceDeps, afterWechatCall: AdminDeps['afterWechatCall'], serialise: AdminDeps['serialise']): RouterMiddleware {
   return async (ctx) => {
     try {
       const input = await readInput(ctx, op);
@@ -115,7 +112,8 @@ function operationHandler(op: Operation, services: ServiceDeps, afterWechatCall?
         const endpoint = op.target.endpoint;
         const code = (input as { code?: unknown }).code;
         const call = () => callEndpoint(services.wechat, endpoint, input);
-        const result = serialise && CODE_CHANGES.has(endpoint) && typeof code === 'string' ? await serialise([code], call) : await call();
+        // A change of one code's balance or state runs under the till's lock on that code.
+        const result = op.serialise === 'code' && typeof code === 'string' ? await serialise([code], call) : await call();
         await afterWechatCall?.(op.target.endpoint, input, result);
         ctx.body = result;
       } else if (op.target.service === 'orders.export') {

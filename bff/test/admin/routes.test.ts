@@ -15,6 +15,11 @@ describe('the merchant API route table', () => {
     expect(all.filter((e) => !reached.has(e as never) && !NOT_MERCHANT_OPERATIONS.includes(e as never))).toEqual([]);
   });
 
+  it("marks the code changes (balance, consume) to run under the till's lock on their code", () => {
+    const serialised = ADMIN_OPERATIONS.filter((o) => o.serialise === 'code').map((o) => ('endpoint' in o.target ? o.target.endpoint : o.name));
+    expect(serialised.sort()).toEqual(['code.consumeCode', 'code.updateUserBalance']);
+  });
+
   it('names each operation and each method + path once', () => {
     const names = ADMIN_OPERATIONS.map((o) => `${o.area} ${o.name}`);
     const routes = ADMIN_OPERATIONS.map((o) => `${o.method} ${o.path}`);
