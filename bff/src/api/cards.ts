@@ -43,7 +43,9 @@ export async function openCard(deps: CardDeps, miniOpenid: string, jump: OpenCar
  * `GET /api/cards/:code`: a card of the user's own (from 我的礼品卡), read live from WeChat as a
  * jump reads it; anyone else's code, or an unknown one, is 404.
  */
-export function cardByCode(deps: CardDeps, miniOpenid: string, code: string): Promise<Card> {
+export async function cardByCode(deps: CardDeps, miniOpenid: string, code: string): Promise<Card> {
+  // Without a jump nothing can link the user: an unlinked session is refused before WeChat is asked.
+  if ((await deps.identity.serviceOpenidOf(miniOpenid)) === null) throw NOT_FOUND();
   return cardFor(deps, miniOpenid, code);
 }
 

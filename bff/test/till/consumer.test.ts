@@ -50,4 +50,22 @@ describe('the consumer after a till debit', () => {
     expect((await call(bff, 'GET', '/api/cards/999999999999/history', { token })).status).toBe(404);
     expect((await call(bff, 'GET', `/api/cards/${bought.code}/history`)).status).toBe(401);
   });
+
+  it('the history follows the holder WeChat names now, not a projection that has not caught up (the giver gets 410); an unlinked session costs no WeChat call', async () => {
+    const bought = await purchase(bff, 'o_till_giver');
+    const token = await login(bff, 'mini_till_giver');
+    await call(bff, 'POST', '/api/cards/open', { token, body: { encrypt_code: bought.encryptCode, card_id: bought.cardId, openid: 'o_till_giver' } });
+    expect((await call(bff, 'GET', `/api/cards/${bought.code}/history`, { token })).status).toBe(200);
+    // The card changes hands in WeChat; the projection still names the giver.
+    bff.world.cards.ledger.code(bought.code).openid = 'o_till_friend';
+    expect((await bff.projector!.store.card(bought.code))!.owner).toBe('o_till_giver');
+    // The giver learns it was given away (410), and reads nothing of the friend's spending.
+    const giver = await call(bff, 'GET', `/api/cards/${bought.code}/history`, { token });
+    expect([giver.status, giver.body.error.code, giver.body.history]).toEqual([410, 'given_away', undefined]);
+
+    const unlinked = await login(bff, 'mini_till_unlinked');
+    const before = bff.world.calls.get('code.getCode');
+    expect((await call(bff, 'GET', `/api/cards/${bought.code}`, { token: unlinked })).status).toBe(404);
+    expect(bff.world.calls.get('code.getCode')).toBe(before);
+  });
 });
