@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { GiftCardOrder } from '@giftcard/shared';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, startDemoStack, type DemoStack } from '../support/demo-stack';
+import { CHINESE_PHONE, launchChromium, startDemoStack, type DemoStack } from '../support/demo-stack';
 
 /**
  * Every consumer page and state of the Mini Program's H5 build, as a WeChat user meets them at
@@ -72,7 +72,7 @@ describe('Mini Program H5: every consumer state', () => {
   async function pageOf(user: string): Promise<Page> {
     let entry = contexts.get(user);
     if (!entry) {
-      const context = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+      const context = await browser.newContext({ viewport: VIEWPORT, ...CHINESE_PHONE });
       const p = await context.newPage();
       p.on('pageerror', (e) => pageErrors.push(`${user}: ${e.message}`));
       // The shelf's buy link leaves for WeChat: the test only sees that it is asked for.
@@ -380,7 +380,7 @@ describe('Mini Program H5: every consumer state', () => {
 
     /** One cold load in a fresh context (empty cache, no session): bytes on the wire (compressed) and ms to the shelf's content. */
     async function coldLoad(throttled: boolean): Promise<Load> {
-      const ctx = await browser.newContext({ viewport: VIEWPORT, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+      const ctx = await browser.newContext({ viewport: VIEWPORT, ...CHINESE_PHONE });
       try {
         const p = await ctx.newPage();
         const cdp = await ctx.newCDPSession(p);

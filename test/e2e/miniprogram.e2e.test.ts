@@ -5,7 +5,7 @@ import Redis from 'ioredis';
 import jsQR from 'jsqr';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
-import { launchChromium, startDemoStack, type DemoStack } from '../support/demo-stack';
+import { CHINESE_PHONE, launchChromium, startDemoStack, type DemoStack } from '../support/demo-stack';
 
 /**
  * The Mini Program's H5 build in a real Chromium, on the stack `pnpm start` runs (scripts/start.js
@@ -51,7 +51,7 @@ describe('Mini Program H5 in Chromium', () => {
 
     browser = await launchChromium();
     // One context: the app keeps its session (the demo user's) across page loads, like WeChat does.
-    context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN' });
+    context = await browser.newContext({ viewport: { width: 390, height: 844 }, ...CHINESE_PHONE });
     page = await context.newPage();
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());

@@ -10,6 +10,9 @@ const root = path.resolve(__dirname, '../..');
 /** Debian's Chromium, headless, with nothing reaching outside hosts (TOOLCHAIN_NOTES). */
 export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 
+/** A Chinese WeChat user's phone: touch, zh-CN, China time (the app formats dates in the device's zone). */
+export const CHINESE_PHONE = { deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'zh-CN', timezoneId: 'Asia/Shanghai' } as const;
+
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
 }
