@@ -37,7 +37,7 @@ module.exports = {
         '^@tarojs/components$': '<rootDir>/test/doubles/components.tsx',
         '\\.css$': '<rootDir>/test/doubles/style.ts',
         '^@giftcard/shared/(api|protocol)$': '<rootDir>/../shared/src/$1/index.ts',
-        '^@giftcard/shared/money$': '<rootDir>/../shared/src/money.ts',
+        '^@giftcard/shared/(money|card-status)$': '<rootDir>/../shared/src/$1.ts',
       },
       moduleFileExtensions: shared.moduleFileExtensions,
     },

@@ -76,3 +76,11 @@ describe('codes for the till', () => {
     expect(groupCode('12345')).toBe('1234 5')
   })
 })
+
+test('the standing of every WeChat status reads as the shared vocabulary (landing page, till CLI)', () => {
+  const { CARD_STATUS_TEXT } = jest.requireActual('@giftcard/shared/card-status') as typeof import('@giftcard/shared/card-status')
+  for (const status of Object.keys(CARD_STATUS_TEXT) as (keyof typeof CARD_STATUS_TEXT)[]) {
+    const s = cardState({ status, balance: 100, end_time: null, can_consume: true })
+    expect({ status, label: s.label, hint: s.hint }).toEqual({ status, label: CARD_STATUS_TEXT[status].label, hint: CARD_STATUS_TEXT[status].hint })
+  }
+})

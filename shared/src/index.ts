@@ -1,4 +1,5 @@
 export {};
 export * from './wechat';
 export * from './money';
+export * from './card-status';
 export * from './protocol';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { USER_CARD_STATUS_TEXT, formatFen, type UserCardStatus } from '@giftcard/shared';
+import { CARD_STATUS_TEXT, formatFen } from '@giftcard/shared';
 import type { Redemption, Reversal, TillCard } from '@giftcard/shared/api';
 import type { CliIO } from './io';
 
@@ -136,7 +136,7 @@ function cardLines(c: TillCard): string[] {
     `${c.title ?? '礼品卡'}`,
     `卡号    ${grouped(c.code)}`,
     `余额    ${formatFen(c.balance)}`,
-    `状态    ${USER_CARD_STATUS_TEXT[c.status as UserCardStatus] ?? '已退款'}`,
+    `状态    ${CARD_STATUS_TEXT[c.status].label}`,
     `有效期  ${c.end_time === null ? '长期有效' : `${formatCst(c.begin_time)} 至 ${formatCst(c.end_time)}`}`,
   ];
 }

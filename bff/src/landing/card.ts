@@ -1,4 +1,4 @@
-import { USER_CARD_STATUS_TEXT, formatFen, parseCardJump, type CodeInfo } from '@giftcard/shared';
+import { CARD_STATUS_TEXT, formatFen, parseCardJump, type CodeInfo } from '@giftcard/shared';
 import { cardCodeVisible } from '../policy';
 import type { ProjectionStore } from '../projector';
 import type { CardCatalog } from '../services/card-catalog';
@@ -65,13 +65,13 @@ ${face ? html`<div class="face"><img src="${face}" alt="卡面"></div>` : ''}
   ${
     usable && c.balance > 0
       ? html`<p>余额</p><div class="amount" id="balance">${formatFen(c.balance)}</div>`
-      : html`<div class="amount" id="status">${usable ? '已用完' : USER_CARD_STATUS_TEXT[info.user_card_status]}</div><p>${statusNote(info)}</p>`
+      : html`<div class="amount" id="status">${usable ? '已用完' : CARD_STATUS_TEXT[info.user_card_status].label}</div><p>${statusNote(info)}</p>`
   }
 </div>
 ${cells(undefined, [
   price !== undefined ? cell('面值', formatFen(price)) : html``,
   usable && c.balance > 0 ? cell('余额', formatFen(c.balance)) : html``,
-  cell('状态', USER_CARD_STATUS_TEXT[info.user_card_status], { id: 'card-status' }),
+  cell('状态', CARD_STATUS_TEXT[info.user_card_status].label, { id: 'card-status' }),
   cell('有效期', `${formatTime(c.begin_time, false)} 至 ${c.end_time === undefined ? '长期有效' : formatTime(c.end_time, false)}`, { id: 'validity' }),
   cardCodeVisible({ owner: info.openid }, openid) ? cell('卡号', c.card_number) : html``,
   c.bonus !== undefined ? cell('积分', c.bonus) : html``,
@@ -81,22 +81,10 @@ ${definition?.notice ? cells('使用须知', [html`<div class="weui-cell"><div c
   };
 }
 
-/** One sentence for a card that cannot be spent now. */
+/** One sentence for a card that cannot be spent now (a NORMAL one here is used up). */
 function statusNote(info: CodeInfo): string {
-  switch (info.user_card_status) {
-    case 'NORMAL':
-      return '这张卡的余额已全部用完。';
-    case 'CONSUMED':
-      return '这张卡已核销，不能再使用。';
-    case 'EXPIRE':
-      return '这张卡已超过有效期，不能再使用。';
-    case 'GIFTING':
-      return '这张卡正在转赠给好友，对方领取前暂不能使用。';
-    case 'GIFT_TIMEOUT':
-      return '转赠超时未被领取，卡券已退回你的卡包。';
-    default:
-      return '这张卡暂时不能使用。';
-  }
+  if (info.user_card_status === 'NORMAL') return '这张卡的余额已全部用完。';
+  return `${CARD_STATUS_TEXT[info.user_card_status].hint}。`;
 }
 
 /** The card of a refunded order, for its last holder: no balance, 已退款. Null when it is not that. */
@@ -110,10 +98,10 @@ async function refundedPage(deps: CardPageDeps, code: string, cardId: string, op
     body: html`
 <div class="balance" id="summary">
   <h1>${definition?.title || '礼品卡'}</h1>
-  <div class="amount" id="status">已退款</div>
-  <p>这张卡所在的订单已退款，卡券已从卡包移除，不能再使用。</p>
+  <div class="amount" id="status">${CARD_STATUS_TEXT.REMOVED.label}</div>
+  <p>${CARD_STATUS_TEXT.REMOVED.hint}。</p>
 </div>
-${cells(undefined, [cell('面值', formatFen(card.price)), cell('状态', '已退款', { id: 'card-status' }), cell('卡号', card.code)])}
+${cells(undefined, [cell('面值', formatFen(card.price)), cell('状态', CARD_STATUS_TEXT.REMOVED.label, { id: 'card-status' }), cell('卡号', card.code)])}
 <div class="weui-cells__tips">退款会原路退回到付款账户。如有疑问，请在公众号对话中发送“客服”联系我们。</div>`,
   };
 }

@@ -1,5 +1,6 @@
 import Taro from '@tarojs/taro'
 import type { Card, CardStatus, OpenCardRequest } from '@giftcard/shared/api'
+import { CARD_STATUS_TEXT } from '@giftcard/shared/card-status'
 import { formatFen } from '@giftcard/shared/money'
 import { parseCardJump, type ParamsInput } from '@giftcard/shared/protocol'
 
@@ -43,15 +44,16 @@ export interface CardState {
   spendable: boolean
 }
 
+/** WeChat's statuses read as everywhere else (shared/card-status); 已用完 is the Mini Program's own. */
 const STATES: Record<Exclude<CardStanding, 'usable'>, Omit<CardState, 'spendable' | 'standing'>> = {
   used_up: { label: '已用完', hint: '这张卡的余额已经用完' },
-  consumed: { label: '已核销', hint: '这张卡已由商家核销，不能再使用' },
-  refunded: { label: '已退款', hint: '这张卡所属的订单已退款，卡已收回' },
-  expired: { label: '已过期', hint: '这张卡已过有效期，不能再使用' },
-  gifting: { label: '转赠中', hint: '这张卡正在转赠给朋友，对方领取前不能使用' },
-  gift_timeout: { label: '已退回', hint: '好友未在 24 小时内领取，礼品卡正在退回你的卡包' },
-  deleted: { label: '已删除', hint: '这张卡已从微信卡包中删除' },
-  unavailable: { label: '不可用', hint: '这张卡暂时不能使用，如有疑问请联系商家' },
+  consumed: CARD_STATUS_TEXT.CONSUMED,
+  refunded: CARD_STATUS_TEXT.REMOVED,
+  expired: CARD_STATUS_TEXT.EXPIRE,
+  gifting: CARD_STATUS_TEXT.GIFTING,
+  gift_timeout: CARD_STATUS_TEXT.GIFT_TIMEOUT,
+  deleted: CARD_STATUS_TEXT.DELETE,
+  unavailable: CARD_STATUS_TEXT.UNAVAILABLE,
 }
 
 const BY_STATUS: Partial<Record<CardStatus, CardStanding>> = {
@@ -78,7 +80,7 @@ export function cardState(
   else if (card.balance === 0) standing = 'used_up'
   else if (card.can_consume === false || card.balance === null) standing = 'unavailable'
   else standing = 'usable'
-  if (standing === 'usable') return { standing, label: '可使用', hint: '', spendable: true }
+  if (standing === 'usable') return { standing, ...CARD_STATUS_TEXT.NORMAL, spendable: true }
   return { standing, ...STATES[standing], spendable: false }
 }
 

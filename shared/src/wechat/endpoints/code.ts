@@ -22,17 +22,6 @@ const customFieldValue = z.string().refine((s) => [...s].length <= 4 && utf8Leng
 export const userCardStatus = z.enum(['NORMAL', 'CONSUMED', 'EXPIRE', 'GIFTING', 'GIFT_TIMEOUT', 'DELETE', 'UNAVAILABLE']);
 export type UserCardStatus = z.infer<typeof userCardStatus>;
 
-/** Each status as a cashier or a card holder reads it (the landing pages, the till's command line). */
-export const USER_CARD_STATUS_TEXT: Readonly<Record<UserCardStatus, string>> = {
-  NORMAL: '可使用',
-  CONSUMED: '已核销',
-  EXPIRE: '已过期',
-  GIFTING: '转赠中',
-  GIFT_TIMEOUT: '转赠超时',
-  DELETE: '已删除',
-  UNAVAILABLE: '不可用',
-};
-
 /** §11.4 response: a code's card, holder, balance, validity and order. Money in fen, times Unix seconds. */
 export const codeInfo = okResponse({
   card: z.object({
