@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { CARD_STATUS_TEXT, formatFen } from '@giftcard/shared';
+import { CARD_STATUS_TEXT, formatChinaTime, formatFen } from '@giftcard/shared';
 import type { Redemption, Reversal, TillCard } from '@giftcard/shared/api';
 import type { CliIO } from './io';
 
@@ -125,11 +125,7 @@ const grouped = (code: string) => code.replace(/(.{4})(?=.)/g, '$1 ');
  * Unix seconds → "2026年12月1日 14:05" in China Standard Time (UTC+8, no daylight saving): the
  * merchant's till shows WeChat's times as its cashiers read them, whatever zone the shell is in.
  */
-export function formatCst(sec: number): string {
-  const d = new Date((sec + 8 * 3600) * 1000);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}`;
-}
+export const formatCst = (sec: number): string => formatChinaTime(sec);
 
 function cardLines(c: TillCard): string[] {
   return [

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { version as WEUI_VERSION } from 'weui/package.json';
+import { formatChinaTime } from '@giftcard/shared';
 
 /**
  * Server-rendered HTML for the landing pages. Every value reaches the page through `escapeHtml`:
@@ -152,11 +153,7 @@ export function linkCell(label: string, href: string, opts: { id?: string; value
 }
 
 /** "2026年12月1日 14:05" (or the date alone) in China Standard Time (UTC+8, no DST) for Unix seconds. */
-export function formatTime(unixSeconds: number, withTime = true): string {
-  const d = new Date((unixSeconds + 8 * 3600) * 1000);
-  const date = `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日`;
-  return withTime ? `${date} ${String(d.getUTCHours()).padStart(2, '0')}:${String(d.getUTCMinutes()).padStart(2, '0')}` : date;
-}
+export const formatTime = formatChinaTime;
 
 /**
  * What WeUI has no class for, in its own tokens (so its dark mode follows): safe areas, the big
