@@ -1,10 +1,11 @@
 /**
  * The one logger: pino, JSON lines on stdout (`t`, `level`, `pid`, the caller's fields, `msg`). Secrets and
  * tokens are redacted by field name (SECRET_FIELDS) wherever a caller passes them, at the top of a line
- * and one level down (a logged config or headers object); every line logged while a request is served
- * carries its id (`req_id`, http/request-id.ts). Callers still pass fields, never a URL with an access_token.
+ * and one level down (a logged config or headers object). A request's lines carry its id (`req_id`) when
+ * logged through its child logger (`requestLogger`, http/request-id.ts): the id is passed, not found through
+ * AsyncLocalStorage, whose async hooks would tax every await in the process. Callers still pass fields,
+ * never a URL with an access_token.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
 import pino from 'pino';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -14,10 +15,9 @@ export interface Logger {
   info(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   error(msg: string, fields?: Record<string, unknown>): void;
+  /** A logger whose every line also carries `bindings` (pino's child: serialised once, not per line). */
+  child(bindings: Record<string, unknown>): Logger;
 }
-
-/** The request being served (its X-Request-Id), for the lines logged while it is. */
-export const requestContext = new AsyncLocalStorage<{ requestId: string }>();
 
 /** Field names whose values never reach a log line: WeChat's, HTTP's, and the settings' secrets. */
 export const SECRET_FIELDS = [
@@ -52,15 +52,15 @@ export function createLogger(level: LogLevel = (process.env.LOG_LEVEL as LogLeve
       timestamp: () => `,"t":"${new Date().toISOString()}"`,
       formatters: { level: (label) => ({ level: label }) },
       redact: { paths: SECRET_FIELDS.flatMap((f) => [f, `*.${f}`]), censor: '[redacted]' },
-      mixin: () => {
-        const request = requestContext.getStore();
-        return request ? { req_id: request.requestId } : {};
-      },
     },
     write ? { write } : pino.destination({ fd: 1, sync: true }),
   );
-  const at = (l: LogLevel) => (msg: string, fields?: Record<string, unknown>) => (fields === undefined ? log[l](msg) : log[l](fields, msg));
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+  return wrap(log);
 }
 
-export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+function wrap(log: pino.Logger): Logger {
+  const at = (l: LogLevel) => (msg: string, fields?: Record<string, unknown>) => (fields === undefined ? log[l](msg) : log[l](fields, msg));
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), child: (bindings) => wrap(log.child(bindings)) };
+}
+
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silentLogger };

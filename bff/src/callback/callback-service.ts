@@ -21,13 +21,19 @@ export interface CallbackServiceDeps {
   storeDeadlineMs?: number;
   /** WeChat's time, Unix seconds: the replay window's now and the replies' CreateTime. */
   now?: () => number;
+  /**
+   * WeChat's time read afresh, asked once when a push's timestamp falls outside the window by `now`
+   * (SANDBOX=1: the sandbox's clock, which tests move, read over HTTP); undefined: not known better.
+   */
+  refreshNow?: () => Promise<number | undefined>;
   /** PUSH_MAX_AGE_S: a push whose query `timestamp` is further from now is refused (default 300). */
   maxAgeS?: number;
   /**
    * A `user_get_card` push opened in safe mode carries a UnionId WeChat vouches for (its body is under
-   * msg_signature and our AES key): the identity links learn it. Never called for a plain-mode push.
+   * msg_signature and our AES key): the identity links learn it (this key set to the push's
+   * FromUserName), in the inbox's own script call, not a round trip of its own. Never for a plain-mode push.
    */
-  learnUnionid?: (serviceOpenid: string, unionid: string) => Promise<void>;
+  unionidKey?: (unionid: string) => string;
   /**
    * Told of each push's outcome (metrics). A refusal's `type` is its status, or `stale_timestamp`
    * for a push outside the replay window.
@@ -56,11 +62,20 @@ export class CallbackService {
     this.now = deps.now ?? (() => Math.floor(Date.now() / 1000));
   }
 
-  async handle(query: Record<string, string | string[] | undefined>, body: string): Promise<CallbackReply> {
-    const opened = openPush(query, body, this.deps.secrets, { now: this.now(), maxAgeS: this.deps.maxAgeS ?? 300 });
-    if (!opened.ok) return this.refuse(opened.status, opened.reason, opened.stale ? 'stale_timestamp' : undefined);
+  /** `log`: the request's logger (its lines carry the request id); the service's own when not given. */
+  async handle(query: Record<string, string | string[] | undefined>, body: string, log: Logger = this.deps.logger): Promise<CallbackReply> {
+    const maxAgeS = this.deps.maxAgeS ?? 300;
+    let opened = openPush(query, body, this.deps.secrets, { now: this.now(), maxAgeS });
+    if (!opened.ok && opened.stale && this.deps.refreshNow) {
+      const now = await this.deps.refreshNow();
+      if (now !== undefined) opened = openPush(query, body, this.deps.secrets, { now, maxAgeS });
+    }
+    if (!opened.ok) return this.refuse(log, opened.status, opened.reason, opened.stale ? 'stale_timestamp' : undefined);
     const record = toPushRecord(opened.fields);
-    if (!record.ok) return this.refuse(400, record.reason);
+    if (!record.ok) return this.refuse(log, 400, record.reason);
+    if (opened.encrypted && record.event?.Event === 'user_get_card' && record.event.UnionId && this.deps.unionidKey) {
+      record.push.link = { key: this.deps.unionidKey(record.event.UnionId), value: record.event.FromUserName };
+    }
 
     // An unparsed scan_product_callback is still answered: from its fields as they came.
     const scan = record.family === 'scanproduct' ? ((record.event ?? scanFieldsOf(opened.fields)) as EventOf<'scan_product_callback'>) : undefined;
@@ -70,16 +85,13 @@ export class CallbackService {
         Promise.all([
           this.deps.inbox.store(record.push),
           scan && scan.KeyStandard && scan.KeyStr ? this.lookup(scan) : undefined,
-          opened.encrypted && record.event?.Event === 'user_get_card' && record.event.UnionId
-            ? this.deps.learnUnionid?.(record.event.FromUserName, record.event.UnionId)
-            : undefined,
         ]),
       );
       verdict = result;
       this.deps.onOutcome?.(!stored.stored ? 'duplicate' : record.push.unparsed ? 'unparsed' : 'stored', record.push.type);
     } catch (e) {
       // Redis down or slow: say nothing WeChat could take for an acknowledgement, so it retries.
-      this.deps.logger.warn('push not stored', { type: record.push.type, error: (e as Error).message });
+      log.warn('push not stored', { type: record.push.type, error: (e as Error).message });
       this.deps.onOutcome?.('unavailable', record.push.type);
       return { status: 503, body: '' };
     }
@@ -97,10 +109,10 @@ export class CallbackService {
     return this.deps.registry.lookup(push.KeyStandard, push.KeyStr, push.ExtInfo);
   }
 
-  private refuse(status: 400 | 401, reason: string, kind?: 'stale_timestamp'): CallbackReply {
+  private refuse(log: Logger, status: 400 | 401, reason: string, kind?: 'stale_timestamp'): CallbackReply {
     // Counted in wechat_pushes_total{outcome="refused"}; a line per push only at debug, so a flood of
     // forged pushes is not also a flood of log writes.
-    this.deps.logger.debug('push refused', { status, reason });
+    log.debug('push refused', { status, reason });
     this.deps.onOutcome?.('refused', kind ?? String(status));
     return { status, body: '' };
   }

@@ -3,7 +3,6 @@ import type { Logger } from '../log';
 import type { Metrics } from '../ops/metrics';
 import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
-import { IdentityLinks } from '../api/identity';
 import { AntiCounterfeitRegistry } from '../services/anti-counterfeit';
 import { CallbackService } from './callback-service';
 import { EventInbox } from './inbox';
@@ -18,12 +17,16 @@ export function createCallback(deps: {
   logger: Logger;
   metrics: Metrics;
   storeDeadlineMs?: number;
-  /** WeChat's time (Unix seconds): the sandbox's clock when it is mounted, which its pusher signs with. */
+  /** WeChat's time (Unix seconds): with SANDBOX=1 the sandbox's clock, which its pusher signs with. */
   wechatNow?: () => number;
+  /** WeChat's time read afresh (the sandbox's, over HTTP), asked when a push falls outside the window. */
+  refreshWechatNow?: () => Promise<number | undefined>;
 }) {
   const pushes = deps.metrics.counter('wechat_pushes_total', 'WeChat pushes by outcome and type.', ['outcome', 'type']);
   const latency = deps.metrics.histogram('wechat_callback_duration_seconds', 'WeChat callback latency, request to answer, by status (seconds).', ['status']);
-  const identity = new IdentityLinks(deps.redis, deps.keys);
+  // Each series resolved once, on its first push: a push costs two map reads and two observations.
+  const outcomes = new Map<string, Map<string, { add(): void }>>();
+  const byStatus = new Map<number, { observe(seconds: number): void }>();
   const service = new CallbackService({
     inbox: new EventInbox(deps.redis, deps.keys),
     registry: new AntiCounterfeitRegistry(deps.redis, deps.keys),
@@ -40,9 +43,20 @@ export function createCallback(deps: {
     logger: deps.logger,
     storeDeadlineMs: deps.storeDeadlineMs,
     now: deps.wechatNow,
-    learnUnionid: (serviceOpenid, unionid) => identity.learnUnionid(serviceOpenid, unionid),
+    unionidKey: deps.keys.unionidService,
     maxAgeS: deps.config.pushMaxAgeS,
-    onOutcome: (outcome, type) => pushes.add({ outcome, type }),
+    onOutcome: (outcome, type) => {
+      let ofOutcome = outcomes.get(outcome);
+      if (!ofOutcome) outcomes.set(outcome, (ofOutcome = new Map()));
+      let series = ofOutcome.get(type);
+      if (!series) ofOutcome.set(type, (series = pushes.bind({ outcome, type })));
+      series.add();
+    },
   });
-  return callbackRoute(service, deps.config.wechatToken, (status, seconds) => latency.observe({ status }, seconds));
+  const observe = (status: number, seconds: number) => {
+    let series = byStatus.get(status);
+    if (!series) byStatus.set(status, (series = latency.bind({ status })));
+    series.observe(seconds);
+  };
+  return callbackRoute(service, deps.config.wechatToken, observe, deps.logger);
 }

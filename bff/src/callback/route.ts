@@ -1,6 +1,8 @@
 import type Koa from 'koa';
 import { parse as parseQueryString } from 'node:querystring';
 import getRawBody from 'raw-body';
+import { lazyRequestLogger } from '../http/request-id';
+import type { Logger } from '../log';
 import type { CallbackService } from './callback-service';
 import { verifyEcho } from '../wechat/message';
 
@@ -11,17 +13,26 @@ export const CALLBACK_PATH = '/wechat/callback';
 /**
  * `GET|POST /wechat/callback` (CONTRACT.md): thin over CallbackService. A plain middleware rather than
  * a router, mounted ahead of the others: it is the one route WeChat calls at full rate, and a path
- * comparison is all the routing it needs.
+ * comparison is all the routing it needs. `observe` is told each request's status and latency once; a
+ * request that throws is told as 500 (what Koa answers it), not the 404 ctx.status still holds then.
+ * `logger`: the request's lines carry its id (http/request-id.ts), a child made only if one is written.
  */
-export function callbackRoute(service: CallbackService, token: string, observe?: (status: number, seconds: number) => void): Koa.Middleware {
+export function callbackRoute(
+  service: CallbackService,
+  token: string,
+  observe?: (status: number, seconds: number) => void,
+  logger?: Logger,
+): Koa.Middleware {
   return async (ctx, next) => {
     if (ctx.path !== CALLBACK_PATH) return next();
     ctx._matchedRoute = CALLBACK_PATH; // the metrics' route label, as the routers set it
-    const started = process.hrtime.bigint();
+    const started = performance.now();
+    let status = 500;
     try {
       await answer(ctx);
+      status = ctx.status;
     } finally {
-      observe?.(ctx.status, Number(process.hrtime.bigint() - started) / 1e9);
+      observe?.(status, (performance.now() - started) / 1000);
     }
   };
 
@@ -55,7 +66,7 @@ export function callbackRoute(service: CallbackService, token: string, observe?:
       if (status === 413) ctx.set('Connection', 'close');
       return;
     }
-    const reply = await service.handle(query, body);
+    const reply = await service.handle(query, body, logger && lazyRequestLogger(ctx, logger));
     ctx.status = reply.status;
     ctx.type = reply.body.startsWith('<') ? 'application/xml' : 'text/plain';
     ctx.body = reply.body;

@@ -1,5 +1,6 @@
 import type Koa from 'koa';
 import type { Logger } from '../log';
+import { requestLogger } from './request-id';
 
 /** An error meant for the client: its status, a stable code and a message safe to show. */
 export class HttpError extends Error {
@@ -36,7 +37,7 @@ export function errorMiddleware(logger: Logger): Koa.Middleware {
         ctx.body = { error: { code: err.type ?? 'bad_request', message: err.message } };
         return;
       }
-      logger.error('unhandled error', { path: ctx.path, method: ctx.method, error: err.message, stack: err.stack });
+      requestLogger(ctx, logger).error('unhandled error', { path: ctx.path, method: ctx.method, error: err.message, stack: err.stack });
       ctx.status = 500;
       ctx.body = { error: { code: 'internal', message: 'internal error' } };
     }

@@ -1,19 +1,54 @@
 import { randomUUID } from 'node:crypto';
 import type Koa from 'koa';
-import { requestContext } from '../log';
+import type { Logger } from '../log';
 
 /** An id a load balancer or client may send: short, no blanks or separators that could split a log line. */
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** What a request carries in `ctx.state`: its id, and its child logger once one was asked for. */
+interface RequestState {
+  requestId?: string;
+  requestLogger?: Logger;
+}
+
 /**
  * A request id per request: `X-Request-Id` as sent when well-formed, else a fresh UUID; answered in the
- * same header, and on every log line written while the request is served (requestContext).
+ * same header and kept in `ctx.state.requestId`. Lines about the request carry it when logged through
+ * `requestLogger(ctx, logger)`. No AsyncLocalStorage: its async hooks cost every await in the process.
  */
 export function requestId(): Koa.Middleware {
   return (ctx, next) => {
     const sent = ctx.get('X-Request-Id');
     const id = REQUEST_ID.test(sent) ? sent : randomUUID();
     ctx.set('X-Request-Id', id);
-    return requestContext.run({ requestId: id }, next);
+    (ctx.state as RequestState).requestId = id;
+    return next();
+  };
+}
+
+/**
+ * The request's logger: `base`'s child with `req_id`, made on first use and kept for the request (a
+ * push that logs nothing makes none). Without a request id (no requestId() upstream) it is `base`.
+ */
+export function requestLogger(ctx: Koa.Context, base: Logger): Logger {
+  const state = ctx.state as RequestState;
+  if (state.requestLogger) return state.requestLogger;
+  if (state.requestId === undefined) return base;
+  return (state.requestLogger = base.child({ req_id: state.requestId }));
+}
+
+/**
+ * A logger for one request that makes its child only if a line is written: what the hot callback path
+ * passes down, so a push that logs nothing pays one small object, not a pino child.
+ */
+export function lazyRequestLogger(ctx: Koa.Context, base: Logger): Logger {
+  let log: Logger | undefined;
+  const get = () => (log ??= requestLogger(ctx, base));
+  return {
+    debug: (msg, fields) => get().debug(msg, fields),
+    info: (msg, fields) => get().info(msg, fields),
+    warn: (msg, fields) => get().warn(msg, fields),
+    error: (msg, fields) => get().error(msg, fields),
+    child: (bindings) => get().child(bindings),
   };
 }

@@ -4,10 +4,8 @@
  * registry. Labels are bounded: route templates, status codes, WeChat endpoint paths and errcodes,
  * script names. The names are listed in the README ("Metrics").
  */
-import { hash } from 'node:crypto';
-import diagnostics from 'node:diagnostics_channel';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { scriptNameOf } from '../redis/scripts';
+import { setScriptObserver } from '../redis/scripts';
 
 type Labels = Record<string, string | number>;
 
@@ -16,9 +14,13 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 
 export interface CounterFamily {
   add(labels: Labels, by?: number): void;
+  /** The series of these labels, resolved once: what a hot path keeps and adds to. */
+  bind(labels: Labels): { add(by?: number): void };
 }
 export interface HistogramFamily {
   observe(labels: Labels, seconds: number): void;
+  /** The series of these labels, resolved once: what a hot path keeps and observes. */
+  bind(labels: Labels): { observe(seconds: number): void };
 }
 
 export class Metrics {
@@ -35,7 +37,13 @@ export class Metrics {
     let c = this.counters.get(name);
     if (!c) this.counters.set(name, (c = new Counter({ name, help, labelNames, registers: [this.registry] })));
     const counter = c;
-    return { add: (labels, by = 1) => counter.inc(labels, by) };
+    return {
+      add: (labels, by = 1) => counter.inc(labels, by),
+      bind: (labels) => {
+        const child = counter.labels(labels);
+        return { add: (by = 1) => child.inc(by) };
+      },
+    };
   }
 
   /** A latency histogram family (seconds); asked again by name, the same one. */
@@ -43,7 +51,13 @@ export class Metrics {
     let h = this.histograms.get(name);
     if (!h) this.histograms.set(name, (h = new Histogram({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers: [this.registry] })));
     const histogram = h;
-    return { observe: (labels, seconds) => histogram.observe(labels, seconds) };
+    return {
+      observe: (labels, seconds) => histogram.observe(labels, seconds),
+      bind: (labels) => {
+        const child = histogram.labels(labels);
+        return { observe: (seconds) => child.observe(seconds) };
+      },
+    };
   }
 
   get contentType(): string {
@@ -65,30 +79,19 @@ export function wechatCallObserver(metrics: Metrics): (call: { endpoint: string;
   };
 }
 
-type CommandContext = { command?: string; args?: string[]; startedAt?: bigint };
-
 /**
- * Redis script latency (EVAL and EVALSHA, by script name: redis/scripts.ts), from ioredis's own
- * `ioredis:command` tracing channel: every client of the process, standalone or cluster, without
- * wrapping one. Returns the unsubscribe.
+ * Redis script latency by script name (redis/scripts.ts), timed where the BFF runs its scripts
+ * (`runScript`: the inbox's EVALSHA and the others), for the whole process; every other Redis
+ * command pays nothing. Returns the uninstall.
  */
 export function observeRedisScripts(metrics: Metrics): () => void {
   const latency = metrics.histogram('redis_script_duration_seconds', 'Redis Lua script latency by script (seconds).', ['script']);
-  const isScript = (ctx: CommandContext) => ctx.command === 'eval' || ctx.command === 'evalsha';
-  const shaOf = new Map<string, string>();
-  const handlers = {
-    start(ctx: CommandContext) {
-      if (isScript(ctx)) ctx.startedAt = process.hrtime.bigint();
-    },
-    asyncEnd(ctx: CommandContext) {
-      if (ctx.startedAt === undefined) return;
-      const first = ctx.args?.[0] ?? '';
-      let sha = ctx.command === 'evalsha' ? first : shaOf.get(first);
-      if (sha === undefined) shaOf.set(first, (sha = hash('sha1', first, 'hex')));
-      latency.observe({ script: scriptNameOf(sha) }, Number(process.hrtime.bigint() - ctx.startedAt) / 1e9);
-    },
+  const byName = new Map<string, { observe(seconds: number): void }>();
+  const observe = (name: string, seconds: number) => {
+    let series = byName.get(name);
+    if (!series) byName.set(name, (series = latency.bind({ script: name })));
+    series.observe(seconds);
   };
-  const channel = diagnostics.tracingChannel('ioredis:command');
-  channel.subscribe(handlers as never);
-  return () => channel.unsubscribe(handlers as never);
+  setScriptObserver(observe);
+  return () => setScriptObserver(undefined);
 }
