@@ -75,6 +75,7 @@ describe('pnpm bench', () => {
           BENCH_CALLS: '200',
           BENCH_LIMIT_MS: '90000',
           BENCH_WEBHOOKS: '200',
+          BENCH_SCALING_PUSHES: '300',
           ...SMALL_TILL_AND_LISTS,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -87,15 +88,24 @@ describe('pnpm bench', () => {
       expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
 
       const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-      expect(lines.map((l) => l.bench).sort()).toEqual(['api_lists', 'callback_ingest_aes', 'callback_ingest_plain', 'redeem', 'webhooks', 'wechat_client_calls']);
+      expect(lines.map((l) => l.bench).sort()).toEqual(['api_lists', 'callback_ingest_aes', 'callback_ingest_plain', 'callback_scaling', 'redeem', 'webhooks', 'wechat_client_calls']);
       for (const line of lines.filter((l) => String(l.bench).startsWith('callback_ingest'))) {
         expect(line).toMatchObject({ pushes: 300, rounds: 1, connections: 64, non_200: 0 });
-        for (const figure of ['rps', 'p50_ms', 'p99_ms', 'bare_koa_rps', 'ratio', 'ratio_ceiling']) expect(line[figure]).toBeGreaterThan(0);
+        expect(line).toMatchObject({ co_wechat_non_200: 0 });
+        for (const figure of ['rps', 'p50_ms', 'p99_ms', 'bare_koa_rps', 'co_wechat_rps', 'ratio', 'ratio_co_wechat', 'ratio_ceiling', 'ceiling_share']) expect(line[figure]).toBeGreaterThan(0);
+        for (const met of Object.values(line.target_met as Record<string, unknown>)) expect(typeof met).toBe('boolean');
         const steps = line.pure_steps_us_per_push as Record<string, number>;
         expect(steps.total).toBeCloseTo(steps.open! + steps.record! + steps.seal!, 0);
         // Safe mode seals its ack (an encrypted reply); plain mode answers as is.
         expect(steps.seal! > 0).toBe(line.bench === 'callback_ingest_aes');
       }
+      const scaling = lines.find((l) => l.bench === 'callback_scaling')!;
+      for (const run of [scaling.workers_1, scaling.workers_2, (scaling.wait_cost as Record<string, unknown>).without_replicas] as Record<string, unknown>[]) {
+        expect(run).toMatchObject({ non_200: 0 });
+        expectNumbers(run, ['rps', 'p50_ms', 'p99_ms', 'cpu_us_per_push', 'redis_cpu_us_per_push']);
+      }
+      expect((scaling.workers_2 as { cpu_us_per_push_by_process: number[] }).cpu_us_per_push_by_process).toHaveLength(2);
+      expectNumbers(scaling, ['rps_2_over_1', 'cpu_per_push_2_over_1']);
       expect(lines.find((l) => l.bench === 'wechat_client_calls')).toMatchObject({ calls: 200, token_fetches: 1 });
       checkRedeem(lines.find((l) => l.bench === 'redeem')!);
       checkApiLists(lines.find((l) => l.bench === 'api_lists')!);
@@ -107,5 +117,5 @@ describe('pnpm bench', () => {
     } finally {
       redis.disconnect();
     }
-  }, 120_000);
+  }, 240_000);
 });

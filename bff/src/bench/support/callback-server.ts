@@ -9,9 +9,17 @@ import { connectRedis, redisReady } from '../../redis/connect';
 import { redisKeys } from '../../redis/keys';
 import { createWechat } from '../../wechat';
 
+/** node-webot's co-wechat 2.x (Koa 2+, async middleware); it ships no types. */
+type CoWechat = (config: { token: string; appid: string; encodingAESKey?: string }) => {
+  middleware(handle: (message: Record<string, unknown>, ctx: Koa.Context) => Promise<unknown>): Koa.Middleware;
+};
+
 /**
  * The server side of the callback benchmark, in a process of its own so the load generator does not
  * share its event loop. `bare`: Koa reading the body and answering `success` (the yardstick);
+ * `co-wechat`: the peer a Node user would otherwise pick, node-webot's co-wechat on a bare Koa: it
+ * verifies the signature, parses the XML (and in safe mode checks msg_signature and decrypts), stores
+ * nothing and answers an empty body (what WeChat takes for "received, no reply");
  * `plain`/`aes`: the real BFF. Prints `{"port":N}` once listening.
  */
 async function main() {
@@ -23,6 +31,12 @@ async function main() {
       await getRawBody(ctx.req, { limit: MAX_PUSH_BYTES });
       ctx.body = 'success';
     });
+  } else if (mode === 'co-wechat') {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const wechat = require('co-wechat') as CoWechat;
+    app = new Koa();
+    const config = { token: process.env.WECHAT_TOKEN!, appid: process.env.WECHAT_APPID!, encodingAESKey: process.env.BENCH_AES_KEY };
+    app.use(wechat(config).middleware(async () => ''));
   } else {
     const config = loadConfig({
       // The pushes are signed once, before the runs: a window of an hour outlasts them.
