@@ -3,13 +3,16 @@ import { describeFailure, failureText } from '../src/services/errors'
 
 const LATIN = /[A-Za-z]/
 
-/** Every failure a consumer meets, from the BFF's code and status (bff/src/api/wechat-failures.ts) to Chinese copy. */
+/** Every failure a consumer meets, from the BFF's code and status (bff/src/http/wechat-errors.ts) to Chinese copy. */
 test.each([
   [new ApiError(503, 'wechat_busy', 'WeChat is busy, retry shortly'), 'busy', '系统繁忙', true],
   [new ApiError(504, 'wechat_timeout', 'WeChat did not answer in time'), 'timeout', '请求超时', true],
   [new ApiError(0, 'timeout', 'request:fail timeout'), 'timeout', '请求超时', true],
   [new ApiError(0, 'network', 'Failed to fetch'), 'network', '网络连接不可用', true],
-  [new ApiError(502, 'wechat_unavailable', 'WeChat could not answer'), 'unavailable', '服务暂时不可用', true],
+  [new ApiError(502, 'wechat_unreachable', 'WeChat could not be reached'), 'unavailable', '服务暂时不可用', true],
+  [new ApiError(502, 'wechat_error', 'WeChat could not answer this request'), 'unavailable', '服务暂时不可用', true],
+  [new ApiError(403, 'wechat_forbidden', 'WeChat does not allow this request'), 'unavailable', '服务暂时不可用', true],
+  [new ApiError(422, 'wechat_rejected', 'WeChat refused this request'), 'unknown', '出了点问题', true],
   [new ApiError(500, 'internal', 'internal error'), 'unknown', '出了点问题', true],
   [new ApiError(429, 'rate_limited', 'too many requests'), 'rate_limited', '操作太频繁', true],
   [new ApiError(409, 'invoice_not_offered', 'this order offers no invoice'), 'not_offered', '该订单不支持开具发票', false],

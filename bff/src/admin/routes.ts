@@ -11,7 +11,8 @@ import { collectOrders, planOrderExport, type OrderExportPage, type OrderExportS
 import { WechatError, type WechatClient } from '../wechat';
 import { bearerAuth } from './auth';
 import type { RateLimits } from '../http/rate-limit';
-import { httpErrorOf, invalidRequest } from './errors';
+import { invalidRequest } from '../http/issues';
+import { asHttpError, wechatHttpError } from '../http/wechat-errors';
 import { ADMIN_OPERATIONS, type EndpointName, type Operation } from './operations';
 import { ADMIN_SERVICES, orderExport, type ServiceDeps } from './services';
 import type { RefundPolicy } from '../services/refund-policy';
@@ -99,34 +100,36 @@ export function adminApi(deps: AdminDeps): Koa.Middleware {
         ctx.set('Allow', [...new Set(match.path.flatMap((l) => l.methods))].join(', '));
         throw new HttpError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`);
       }
-      await routes(ctx as never, next);
+      // The merchant API's error boundary: a WeChat failure of any admin route (the till's and
+      // identity's included) is answered by the one table (http/wechat-errors.ts).
+      try {
+        await routes(ctx as never, next);
+      } catch (e) {
+        throw asHttpError(e, 'merchant');
+      }
     });
   };
 }
 
 function operationHandler(op: Operation, services: ServiceDeps, afterWechatCall: AdminDeps['afterWechatCall'], serialise: AdminDeps['serialise']): RouterMiddleware {
   return async (ctx) => {
-    try {
-      const input = await readInput(ctx, op);
-      if ('endpoint' in op.target) {
-        const endpoint = op.target.endpoint;
-        const code = (input as { code?: unknown }).code;
-        const call = () => callEndpoint(services.wechat, endpoint, input);
-        // A change of one code's balance or state runs under the till's lock on that code.
-        const result = op.serialise === 'code' && typeof code === 'string' ? await serialise([code], call) : await call();
-        await afterWechatCall?.(op.target.endpoint, input, result);
-        ctx.body = result;
-      } else if (op.target.service === 'orders.export') {
-        await exportRoute(ctx, input, services);
-      } else {
-        const svc = ADMIN_SERVICES[op.target.service];
-        const parsed = svc.input.safeParse(input);
-        if (!parsed.success) throw invalidRequest(`${op.area} ${op.name}: the input breaks its limits`, parsed.error.issues);
-        ctx.body = await svc.run(parsed.data, services);
-        if (op.status) ctx.status = op.status;
-      }
-    } catch (e) {
-      throw e instanceof WechatError ? httpErrorOf(e) : e;
+    const input = await readInput(ctx, op);
+    if ('endpoint' in op.target) {
+      const endpoint = op.target.endpoint;
+      const code = (input as { code?: unknown }).code;
+      const call = () => callEndpoint(services.wechat, endpoint, input);
+      // A change of one code's balance or state runs under the till's lock on that code.
+      const result = op.serialise === 'code' && typeof code === 'string' ? await serialise([code], call) : await call();
+      await afterWechatCall?.(op.target.endpoint, input, result);
+      ctx.body = result;
+    } else if (op.target.service === 'orders.export') {
+      await exportRoute(ctx, input, services);
+    } else {
+      const svc = ADMIN_SERVICES[op.target.service];
+      const parsed = svc.input.safeParse(input);
+      if (!parsed.success) throw invalidRequest(`${op.area} ${op.name}: the input breaks its limits`, parsed.error.issues);
+      ctx.body = await svc.run(parsed.data, services);
+      if (op.status) ctx.status = op.status;
     }
   };
 }
@@ -214,7 +217,7 @@ async function exportRoute(ctx: Koa.Context, input: unknown, services: ServiceDe
         for (const order of next.value.orders) await write({ type: 'order', order });
       }
     } catch (e) {
-      const err = e instanceof WechatError ? httpErrorOf(e) : new HttpError(500, 'internal', 'internal error');
+      const err = e instanceof WechatError ? wechatHttpError(e, 'merchant') : new HttpError(500, 'internal', 'internal error');
       await write({ type: 'error', error: { code: err.code, message: err.message, ...err.extra } }).catch(() => undefined);
     } finally {
       out.end();

@@ -4,9 +4,8 @@ import type { CardProjection, OrderView, ProjectionStore } from '../projector';
 import { giftReturned } from '../projector/mapping';
 import { orderDisclosure } from '../policy';
 import type { CardCatalog } from '../services/card-catalog';
-import { isWechatError, WechatError, type WechatClient } from '../wechat';
+import { isNotFound, isTransientWechatFailure, WechatError, type WechatClient } from '../wechat';
 import type { IdentityLinks } from './identity';
-import { isTransientWechatFailure } from './wechat-failures';
 
 const NOT_FOUND = () => new HttpError(404, 'not_found', 'no such card');
 /** The user bought the card and a friend holds it now: they may know that much (their order says so too). */
@@ -31,9 +30,8 @@ export async function openCard(deps: CardDeps, miniOpenid: string, jump: OpenCar
   try {
     ({ code } = await deps.client.code.decryptCode({ encrypt_code: jump.encrypt_code }));
   } catch (e) {
-    // Busy or no answer: the user may retry; only WeChat's refusal means there is no such code.
-    if (isTransientWechatFailure(e)) throw e;
-    if (e instanceof WechatError && (e.kind === 'api' || e.kind === 'invalid_request')) throw NOT_FOUND();
+    // Busy or no answer: the user may retry; any refusal of the jump's code is the same 404.
+    if (e instanceof WechatError && !isTransientWechatFailure(e)) throw NOT_FOUND();
     throw e;
   }
   return cardFor(deps, miniOpenid, code, jump.card_id, { openid: jump.openid, encryptCode: jump.encrypt_code });
@@ -59,9 +57,8 @@ async function cardFor(deps: CardDeps, miniOpenid: string, code: string, cardId?
   try {
     info = await deps.client.code.getCode({ code, ...(cardId !== undefined && { card_id: cardId }), check_consume: false });
   } catch (e) {
-    if (isWechatError(e, 40056)) return refundedCard(deps, miniOpenid, code, cardId);
-    if (isTransientWechatFailure(e)) throw e;
-    if (e instanceof WechatError && (e.kind === 'api' || e.kind === 'invalid_request')) throw NOT_FOUND();
+    if (isNotFound(e)) return refundedCard(deps, miniOpenid, code, cardId);
+    if (e instanceof WechatError && !isTransientWechatFailure(e)) throw NOT_FOUND();
     throw e;
   }
   if (cardId !== undefined && info.card.card_id !== cardId) throw NOT_FOUND();

@@ -27,7 +27,7 @@ import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
 import { InvoiceRequests } from '../services/invoice-requests';
 import { INVOICE_NOT_OFFERED, invoiceOffered } from '../services/invoice-offer';
-import { isWechatError, WechatError, type WechatClient } from '../wechat';
+import { isNotFound, wechatFailureOf, WechatError, type WechatClient } from '../wechat';
 import { orderDisclosure } from '../policy';
 import { afterSalesLinks } from './after-sales';
 import { ListCache } from './list-cache';
@@ -36,7 +36,7 @@ import { IdentityLinks } from './identity';
 import { checkScanTicket } from './scan';
 import { SessionService, SessionTokens, sessionAuth } from './session';
 import { ShelfCache } from './shelf-cache';
-import { miniApiErrorOf } from './wechat-failures';
+import { wechatHttpError } from '../http/wechat-errors';
 import { CardCatalog } from '../services/card-catalog';
 import type { StoredRedemption } from '../till/store';
 import { historyOf } from './card-history';
@@ -142,7 +142,7 @@ export function createMiniApi(deps: MiniApiDeps) {
       const prices = await cards.prices(page.theme_list.flatMap((t) => t.item_list.map((i) => i.card_id)));
       return { page_id: pageId, page, prices, on_sale: onSale };
     } catch (e) {
-      if (isWechatError(e, 40097) || (e instanceof WechatError && e.kind === 'invalid_request')) throw new HttpError(404, 'not_found', 'no such shelf');
+      if (isNotFound(e) || wechatFailureOf(e) === 'invalid_request') throw new HttpError(404, 'not_found', 'no such shelf');
       throw e;
     }
   };
@@ -248,10 +248,11 @@ export function createMiniApi(deps: MiniApiDeps) {
     try {
       await routes(ctx as never, next);
     } catch (e) {
-      // WeChat's failures the routes did not handle: busy and timeouts apart, so the app offers a retry.
+      // The Mini Program API's error boundary: WeChat's failures the routes did not handle, answered
+      // by the one table (http/wechat-errors.ts) in the consumer's words; WeChat's own in the log.
       if (!(e instanceof WechatError)) throw e;
       deps.logger.warn('api: WeChat call failed', { path: ctx.path, endpoint: e.endpoint, kind: e.kind, errcode: e.errcode, errmsg: e.errmsg });
-      throw miniApiErrorOf(e);
+      throw wechatHttpError(e, 'consumer');
     }
   };
   return { middleware, shelves, cards, identity, tokens, invoices };

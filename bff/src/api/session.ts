@@ -1,7 +1,7 @@
 import type Koa from 'koa';
 import { HttpError } from '../http/errors';
 import { sign, verify } from '../util/signing';
-import { isWechatError, WechatError, type WechatClient } from '../wechat';
+import { isWechatError, type WechatClient } from '../wechat';
 import type { IdentityLinks } from './identity';
 
 /** How long a session token lives, seconds. The Mini Program logs in again (wx.login) after. */
@@ -65,7 +65,7 @@ export class SessionService {
       if (isWechatError(e, 40029) || isWechatError(e, 40163) || isWechatError(e, 40226)) {
         throw new HttpError(401, 'invalid_code', 'the login code is invalid or used; call wx.login again');
       }
-      if (e instanceof WechatError) throw new HttpError(502, 'wechat_error', 'WeChat could not check the login code');
+      // Anything else (busy, no answer, unreachable) is the API's error boundary's to answer.
       throw e;
     }
     // session_key is dropped here: nothing the BFF does needs it.

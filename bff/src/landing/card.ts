@@ -2,8 +2,9 @@ import { CARD_STATUS_TEXT, formatFen, parseCardJump, type CodeInfo } from '@gift
 import { cardCodeVisible } from '../policy';
 import type { ProjectionStore } from '../projector';
 import type { CardCatalog } from '../services/card-catalog';
-import { isWechatError, type WechatClient } from '../wechat';
-import { cell, cells, formatTime, html, httpUrl, messagePage, retry, type Page } from './html';
+import { isNotFound, isWechatError, wechatFailureOf, type WechatClient } from '../wechat';
+import { cell, cells, formatTime, html, httpUrl, messagePage, type Page } from './html';
+import { wechatTroublePage } from './wechat-trouble';
 
 export interface CardPageDeps {
   client: WechatClient;
@@ -17,9 +18,9 @@ const CARD_BAG_HINT = '请在微信「我 › 卡包」中打开你的礼品卡�
 /**
  * `GET /landing/card?encrypt_code&card_id&openid&outer_str` (002 §14.1 card button jump).
  * The code is `/card/code/decrypt`ed, then `/card/code/get` (with card_id, so a code of another
- * card is 40056) says who holds it: the card shows only when that holder is the jump's openid.
+ * card is not found) says who holds it: the card shows only when that holder is the jump's openid.
  * Anyone else gets a refusal that names nothing of the card or of anyone. A refunded card (WeChat
- * no longer knows the code, 40056) shows as 已退款 to its last holder, as the projections recorded
+ * no longer knows the code) shows as 已退款 to its last holder, as the projections recorded
  * them. outer_str (the merchant's channel value) is the merchant's, not shown.
  */
 export async function cardPage(deps: CardPageDeps, query: string): Promise<Page> {
@@ -36,14 +37,15 @@ export async function cardPage(deps: CardPageDeps, query: string): Promise<Page>
     ({ code } = await client.code.decryptCode({ encrypt_code: encryptCode }));
     info = await client.code.getCode({ code, card_id: cardId, check_consume: false });
   } catch (e) {
-    if (code !== undefined && isWechatError(e, 40056)) {
+    if (code !== undefined && isNotFound(e)) {
       const refunded = await refundedPage(deps, code, cardId, openid);
       if (refunded) return refunded;
     }
-    if (isWechatError(e) && (e.kind === 'invalid_request' || e.errcode === 40056 || e.errcode === 40097)) return unknown();
-    if (isWechatError(e)) {
-      return messagePage(503, '服务繁忙', '暂时无法读取卡券信息，请稍后再试。', { icon: 'waiting', actions: [retry('/landing/card', query)] });
-    }
+    // WeChat refusing the jump's code (unknown, of another card, a forged encrypt_code) is the one
+    // page that names nothing; anything else WeChat's (busy, no answer …) offers 重试.
+    const failure = wechatFailureOf(e);
+    if (failure === 'not_found' || failure === 'invalid_request' || failure === 'rejected') return unknown();
+    if (isWechatError(e)) return wechatTroublePage(e, '卡券信息', '/landing/card', query);
     throw e;
   }
   if (info.card.card_id !== cardId) return unknown();

@@ -1,10 +1,11 @@
 import { formatFen, parseCellJump, type GiftCardOrder, type GiftCardOrderCard } from '@giftcard/shared';
 import { orderState, type OrderState } from '../projector/mapping';
 import type { ProjectionStore } from '../projector';
-import { isWechatError, type WechatClient } from '../wechat';
+import { isNotFound, isWechatError, wechatFailureOf, type WechatClient } from '../wechat';
 import { orderDisclosure, viewerOf } from '../policy';
 import type { CardCatalog } from '../services/card-catalog';
-import { cell, cells, formatTime, html, linkCell, messagePage, retry, type Page, type SafeHtml } from './html';
+import { cell, cells, formatTime, html, linkCell, messagePage, type Page, type SafeHtml } from './html';
+import { wechatTroublePage } from './wechat-trouble';
 
 /**
  * How the visitor relates to the order, per `/card/giftcard/order/get`: its buyer (`open_id`), the
@@ -41,8 +42,8 @@ export async function loadOrderFor(client: WechatClient, query: string): Promise
   try {
     order = (await client.order.getOrder({ order_id: orderId })).order;
   } catch (e) {
-    if (isWechatError(e, 40097) || (isWechatError(e) && e.kind === 'invalid_request')) return refused;
-    if (isWechatError(e)) return { ok: false, page: messagePage(503, '服务繁忙', '暂时无法读取订单，请稍后再试。', { icon: 'waiting', actions: [retry('/landing/order', query)] }) };
+    if (isNotFound(e) || wechatFailureOf(e) === 'invalid_request') return refused;
+    if (isWechatError(e)) return { ok: false, page: wechatTroublePage(e, '订单', '/landing/order', query) };
     throw e;
   }
   const role = roleOf(order, openid);

@@ -1,9 +1,10 @@
 import { parseScanRedirect, yuanToFen, formatFen, type BrandInfo } from '@giftcard/shared';
 import type { AntiCounterfeitRegistry, CodeQueries } from '../services/anti-counterfeit';
-import { isWechatError, type WechatClient } from '../wechat';
+import { isNotFound, isWechatError, wechatFailureOf, type WechatClient } from '../wechat';
 import { cell, cells, formatTime, html, httpUrl, linkCell, messagePage, retry, telHref, type Page, type SafeHtml } from './html';
 import { sign, verify } from '../util/signing';
 import { TICKET_TTL_SECONDS, type TicketChecker } from './ticket-check';
+import { wechatTroublePage } from './wechat-trouble';
 
 /** The request's cookies, as much as a page needs (keeps page modules free of Koa). */
 export interface CookieJar {
@@ -56,10 +57,10 @@ export async function productPage(deps: ProductPageDeps, query: string, cookies:
   try {
     brand = (await deps.client.scan.getProduct({ keystandard: r.keyStandard, keystr: r.keyStr })).brand_info;
   } catch (e) {
-    if (isWechatError(e, 40097) || (isWechatError(e) && e.kind === 'invalid_request')) {
+    if (isNotFound(e) || wechatFailureOf(e) === 'invalid_request') {
       return messagePage(404, '商品不存在', '没有找到这件商品，它可能已经下架。', { hint: '如有疑问，请联系购买商品的商家。' });
     }
-    if (isWechatError(e)) return messagePage(503, '服务繁忙', '暂时无法读取商品信息，请稍后再试。', { icon: 'waiting', actions: [retry('/landing/product', query)] });
+    if (isWechatError(e)) return wechatTroublePage(e, '商品信息', '/landing/product', query);
     throw e;
   }
   const antiFake = (brand.module_info?.module_list ?? []).some((m) => m.type === 'anti_fake');

@@ -1,6 +1,6 @@
 import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
-import { isWechatError, type WechatClient } from '../wechat';
+import { isNotFound, isWechatError, type WechatClient } from '../wechat';
 import { sha256Hex } from '../util/signing';
 
 /** A wxticket is valid 20 minutes (spec 000 "Checking wxticket"). */
@@ -21,7 +21,7 @@ export type TicketCheck =
   | { kind: 'valid'; hash: string; facts: TicketFacts }
   /** Not a ticket WeChat could ever issue: checked locally, WeChat not called. */
   | { kind: 'malformed' }
-  /** WeChat refused it (40097: unknown or older than 20 minutes). */
+  /** WeChat knows no such ticket (unknown, or older than 20 minutes). */
   | { kind: 'invalid'; hash: string }
   /** WeChat could not be asked (timeout, transport, busy): nothing is cached, try again. */
   | { kind: 'unavailable' };
@@ -55,7 +55,7 @@ export class TicketChecker {
       return { kind: 'valid', hash, facts };
     } catch (e) {
       if (!isWechatError(e)) throw e;
-      if (!isWechatError(e, 40097)) return { kind: 'unavailable' };
+      if (!isNotFound(e)) return { kind: 'unavailable' };
     }
     await this.redis.set(key, 'invalid', 'EX', TICKET_TTL_SECONDS);
     return { kind: 'invalid', hash };

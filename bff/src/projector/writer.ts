@@ -3,7 +3,7 @@ import type { Logger } from '../log';
 import type { RedisClient } from '../redis/connect';
 import { nameScript } from '../redis/scripts';
 import type { RedisKeys } from '../redis/keys';
-import { isWechatError, type WechatClient } from '../wechat';
+import { isNotFound, type WechatClient } from '../wechat';
 import { invoiceProjection, orderProjection, orderWrites, type CodeLookup, type InvoiceProjection, type OrderProjection, type WriteOp } from './mapping';
 
 // Applies write ops only if KEYS[1] still holds what the caller read (ARGV[1]: '' for no key,
@@ -35,10 +35,6 @@ return 1
 `;
 nameScript('projector_apply_if_unchanged', APPLY_IF_UNCHANGED);
 
-/** WeChat's "invalid args", which order/get and getauthdata answer for an order they do not know. */
-const INVALID_ARGS = 40097;
-/** code/get: the code does not exist (or a refund removed it). */
-const INVALID_CODE = 40056;
 /** How long the invoice platform id (get_pay_mch s_pappid) is reused before asking again. */
 const PAY_MCH_TTL_MS = 10 * 60_000;
 const CODE_LOOKUP_CONCURRENCY = 8;
@@ -68,7 +64,7 @@ export class ProjectionWriter {
 
   /**
    * order/get, then code/get for each card, then the projection. Null when WeChat does not know
-   * the order (40097: a forged or mistyped id); nothing is written then. Other WeChat failures throw.
+   * the order (a forged or mistyped id); nothing is written then. Other WeChat failures throw.
    */
   async refreshOrder(orderId: string): Promise<OrderProjection | null> {
     const { client, logger } = this.deps;
@@ -77,7 +73,7 @@ export class ProjectionWriter {
     try {
       ({ order } = await client.order.getOrder({ order_id: orderId }));
     } catch (e) {
-      if (isWechatError(e, INVALID_ARGS)) {
+      if (isNotFound(e)) {
         logger.warn('projector: WeChat does not know the order, nothing projected', { orderId, error: e.errmsg });
         return null;
       }
@@ -116,7 +112,8 @@ export class ProjectionWriter {
         data = await client.invoice.getAuthData({ order_id: orderId, s_pappid: platform.sPappid });
         break;
       } catch (e) {
-        if (!isWechatError(e, INVALID_ARGS)) throw e;
+        // No authorization for the order (or, with a stale platform id, seemingly none).
+        if (!isNotFound(e)) throw e;
         if (!platform.cached) break;
         // The platform may have changed since it was cached: ask get_pay_mch again, once.
         platform = await this.invoicePlatform(true);
@@ -134,13 +131,13 @@ export class ProjectionWriter {
     throw new Error(`invoice projection of order ${orderId}: kept changing under ${CAS_ATTEMPTS} writes`);
   }
 
-  /** code/get with consumed codes answered (check_consume false); 40056 is "not found". */
+  /** code/get with consumed codes answered (check_consume false); not found: unknown, or removed by a refund. */
   private async lookupCode(code: string, cardId?: string): Promise<CodeLookup> {
     try {
       const info: CodeInfo = await this.deps.client.code.getCode({ code, ...(cardId !== undefined && { card_id: cardId }), check_consume: false });
       return { found: true, info };
     } catch (e) {
-      if (isWechatError(e, INVALID_CODE)) return { found: false };
+      if (isNotFound(e)) return { found: false };
       throw e;
     }
   }

@@ -1,5 +1,5 @@
 import type { GoLiveSteps } from '../api/shelf-cache';
-import { isWechatError, type WechatClient } from '../wechat';
+import { isNotFound, type WechatClient } from '../wechat';
 
 export interface GoLiveDeps {
   wechat: Pick<WechatClient, 'giftcard'>;
@@ -40,7 +40,7 @@ export async function goLiveReport(deps: GoLiveDeps, pageId: string): Promise<Go
   try {
     await deps.wechat.giftcard.getPage({ page_id: pageId });
   } catch (e) {
-    if (!isWechatError(e, 40097)) throw e;
+    if (!isNotFound(e)) throw e;
     exists = false;
   }
   const recorded = await deps.steps();

@@ -2,7 +2,7 @@ import type { GiftCardOrder } from '@giftcard/shared';
 import { HttpError } from '../http/errors';
 import type { ProjectionStore } from '../projector';
 import { orderState, type CardStatus, type OrderState } from '../projector/mapping';
-import { isWechatError, type WechatClient } from '../wechat';
+import { isNotFound, type WechatClient } from '../wechat';
 import { refundDecision, type RefundPolicy } from './refund-policy';
 
 export interface RefundDeps {
@@ -63,7 +63,8 @@ export async function orderWithState(wechat: WechatClient, orderId: string): Pro
           try {
             return { status: (await wechat.code.getCode({ code: c.code, card_id: c.card_id, check_consume: false })).user_card_status };
           } catch (e) {
-            if (isWechatError(e, 40056)) return { status: 'REMOVED' as const };
+            // A code WeChat no longer knows left the card pack: refunded (its order says it existed).
+            if (isNotFound(e)) return { status: 'REMOVED' as const };
             throw e;
           }
         }),

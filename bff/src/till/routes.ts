@@ -3,6 +3,7 @@ import { redemptionRequest, redemptionsQuery, reversalRequest, tillCode, type Te
 import type Koa from 'koa';
 import { z } from 'zod';
 import { HttpError } from '../http/errors';
+import { asHttpError } from '../http/wechat-errors';
 import type { RateLimits } from '../http/rate-limit';
 import { readJsonObject } from '../http/json-body';
 import { parseInput as parse } from '../http/parse';
@@ -60,7 +61,13 @@ export function tillApi(deps: { till: TillService; terminals: TerminalRegistry; 
       ctx.set('Allow', [...new Set(match.path.flatMap((l) => l.methods))].join(', '));
       throw new HttpError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`);
     }
-    await routes(ctx as never, next);
+    // The till's error boundary: WeChat's failures the till did not turn into its own answers
+    // (outcome_unknown, card_unusable …) are answered by the one table, as in /admin.
+    try {
+      await routes(ctx as never, next);
+    } catch (e) {
+      throw asHttpError(e, 'merchant');
+    }
   };
 }
 

@@ -5,15 +5,11 @@ import { HttpError } from '../http/errors';
 import type { Logger } from '../log';
 import type { RedisKeys } from '../redis/keys';
 import type { CardCatalog } from '../services/card-catalog';
-import { isWechatError, WechatError, type WechatClient } from '../wechat';
+import { isNotFound, wechatFailureOf, type WechatClient } from '../wechat';
 import type { RedisLock } from './lock';
 import { UNUSABLE_MESSAGE, balanceRecord, debitFingerprint, fingerprint, unusableReason, type Unusable } from './rules';
 import type { PendingChange, StoredAnswer, StoredRedemption, TillStore } from './store';
 
-/** code/get: no such code, or a refund removed it (002 §12.2.1). */
-const INVALID_CODE = 40056;
-/** code/get, updateuser: the code was consumed. */
-const CODE_CONSUMED = 40099;
 
 export interface TillDeps {
   client: WechatClient;
@@ -26,7 +22,7 @@ export interface TillDeps {
   refreshOrder: (orderId: string) => Promise<unknown>;
   /** The same, by a code (code/get names its order): after a change settled without the till reading the code. */
   refreshCode: (code: string) => Promise<unknown>;
-  /** Whether WeChat ever showed this code to the BFF (a 40056 then means refunded, not unknown). */
+  /** Whether WeChat ever showed this code to the BFF (code/get's not-found then means refunded, not unknown). */
   knownCode: (code: string) => Promise<boolean>;
   /**
    * How long after a change was sent an unchanged balance still does not prove it was not applied
@@ -334,7 +330,7 @@ export class TillService {
     try {
       return await this.deps.client.code.getCode({ code, check_consume: false });
     } catch (e) {
-      if (isWechatError(e, INVALID_CODE) || (e instanceof WechatError && e.kind === 'invalid_request')) throw await notFound();
+      if (isNotFound(e) || wechatFailureOf(e) === 'invalid_request') throw await notFound();
       throw refusalOf(e);
     }
   }
@@ -413,17 +409,15 @@ function outcomeUnknown(why: string): HttpError {
 
 /** Timeouts, resets and answers that are not WeChat's JSON: the call may or may not have been applied. */
 function isLostAnswer(e: unknown): boolean {
-  return e instanceof WechatError && (e.kind === 'timeout' || e.kind === 'transport' || e.kind === 'invalid_response');
+  const failure = wechatFailureOf(e);
+  return failure === 'timeout' || failure === 'unreachable' || failure === 'invalid_response';
 }
 
-/** WeChat refused or could not be asked: nothing changed. Anything that is not WeChat's is rethrown as is. */
+/**
+ * WeChat refused: the one conflict code/get and updateuser answer is a consumed code (40099), the
+ * till's own `card_unusable`; every other WeChat failure goes on as it is, to the till API's error
+ * boundary (the one table, as `/api` and `/admin` answer it).
+ */
 function refusalOf(e: unknown): unknown {
-  if (isWechatError(e, CODE_CONSUMED)) return cardUnusable('consumed');
-  if (e instanceof WechatError) {
-    if (e.kind === 'api' && (e.errcode === -1 || e.errcode === 45009 || e.errcode === 45011)) {
-      return retryLater('busy', `WeChat is busy (${e.errcode}); nothing was changed, retry`, 2);
-    }
-    return new HttpError(502, 'wechat_error', `WeChat could not complete ${e.endpoint}: ${e.meaning}; nothing was changed`);
-  }
-  return e;
+  return wechatFailureOf(e) === 'conflict' ? cardUnusable('consumed') : e;
 }

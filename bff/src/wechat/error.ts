@@ -14,7 +14,9 @@ export type WechatErrorKind =
 
 /**
  * Every failure of a WeChat call. `errcode`/`errmsg` are WeChat's for `api`; for failures that
- * never reached WeChat's logic, errcode is null and errmsg says what happened.
+ * never reached WeChat's logic, errcode is null and errmsg says what happened. `notFoundCodes` are
+ * the endpoint's own "no such thing" codes (its table entry's `notFound`), carried so that whoever
+ * catches the error can tell not-found without knowing which endpoint failed (wechat/failure.ts).
  */
 export class WechatError extends Error {
   override readonly name = 'WechatError';
@@ -24,6 +26,7 @@ export class WechatError extends Error {
     readonly errcode: number | null,
     readonly errmsg: string,
     readonly details?: unknown,
+    readonly notFoundCodes: readonly number[] = [],
   ) {
     super(`${endpoint}: ${errcode === null ? kind : `errcode ${errcode}`} ${errmsg}`);
   }

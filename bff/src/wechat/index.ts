@@ -6,6 +6,7 @@ import { bindWechatClient, type WechatClient } from './client';
 import { WechatRequestCore, type RequestCoreOptions } from './request-core';
 
 export { WechatError, isWechatError } from './error';
+export { classifyWechatFailure, isNotFound, isTransientWechatFailure, wechatFailureOf, type WechatFailure } from './failure';
 export type { WechatClient } from './client';
 
 export interface WechatSetup {

@@ -78,7 +78,7 @@ export class WechatRequestCore {
         busy++;
         continue;
       }
-      throw new WechatError('api', ep.path, errcode, typeof body.errmsg === 'string' ? body.errmsg : '');
+      throw new WechatError('api', ep.path, errcode, typeof body.errmsg === 'string' ? body.errmsg : '', undefined, ep.notFound);
     }
   }
 

@@ -124,7 +124,7 @@ describe('pnpm gc (runCli)', () => {
   it('prints errors as JSON on stderr with exit code 1', async () => {
     const wechat = await gc(['orders', 'get', 'order_id=Z0000'], env);
     expect(wechat).toMatchObject({ code: 1, stdout: '' });
-    expect(JSON.parse(wechat.stderr).error).toMatchObject({ code: 'wechat_rejected', wechat: { errcode: 40097 } });
+    expect(JSON.parse(wechat.stderr).error).toMatchObject({ code: 'not_found', wechat: { errcode: 40097 } });
 
     const before = admin.world.calls.get('giftcard.createCard');
     const limit = await gc(['cards', 'create', '--json', JSON.stringify({ ...giftCard(admin.sandbox), card_type: 'X' })], env);

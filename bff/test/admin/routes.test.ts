@@ -322,8 +322,9 @@ describe('merchant API routes (/admin)', () => {
       const r = await admin.get(`/orders/${order.order_id}`);
       expect(r).toMatchObject({ status: 200, body: { order } });
       const unknown = await admin.get('/orders/Z00000000000000000');
-      expect(unknown.status).toBe(422);
-      expect(unknown.body.error).toMatchObject({ code: 'wechat_rejected', wechat: { errcode: 40097, endpoint: '/card/giftcard/order/get' } });
+      // order/get declares its 40097 "no such order" (the endpoint table's notFound).
+      expect(unknown.status).toBe(404);
+      expect(unknown.body.error).toMatchObject({ code: 'not_found', wechat: { errcode: 40097, endpoint: '/card/giftcard/order/get' } });
     });
 
     it('POST /admin/orders/:order_id/refund → order.refundOrder; a second refund is refused', async () => {
@@ -400,7 +401,8 @@ describe('merchant API routes (/admin)', () => {
     it("GET /admin/invoice/orders/:order_id/auth?s_pappid → getAuthData: an order's authorization", async () => {
       const order = admin.buy(admin.shop(), 'o_carol');
       const before = await admin.get(`/invoice/orders/${order.order_id}/auth?s_pappid=wxabcd`);
-      expect(before.status).toBe(422);
+      // getauthdata declares its 40097 "no authorization for this order" (the endpoint table's notFound).
+      expect([before.status, before.body.error.code]).toEqual([404, 'not_found']);
       expect(before.body.error.wechat.errmsg).toContain('no invoice authorization');
       admin.world.invoice.authorize(order.order_id, undefined, { user_field: { title: '张三', phone: '13800000000' } }, 'web');
       const r = await admin.get(`/invoice/orders/${order.order_id}/auth?s_pappid=wxabcd`);

@@ -3,7 +3,7 @@ import { ApiError } from './http'
 /**
  * Every failure a consumer can meet, worded once, in Chinese, with whether trying again can help.
  * The BFF's messages are for developers (English, ids) and are never shown; the BFF's stable `code`
- * and HTTP status decide (bff/src/api/wechat-failures.ts, http/errors.ts).
+ * and HTTP status decide (bff/src/http/wechat-errors.ts, http/errors.ts).
  */
 export type FailureKind =
   | 'network'
@@ -48,7 +48,13 @@ const BY_CODE: Record<string, FailureKind> = {
   wechat_busy: 'busy',
   rate_limited: 'rate_limited',
   wechat_timeout: 'timeout',
-  wechat_unavailable: 'unavailable',
+  wechat_unreachable: 'unavailable',
+  wechat_error: 'unavailable',
+  wechat_invalid_response: 'unavailable',
+  // WeChat refusing the merchant's account or the call is nothing the consumer can fix: never 登录已失效
+  // (what a bare 403 means) nor 填写的信息有误 (a bare 422).
+  wechat_forbidden: 'unavailable',
+  wechat_rejected: 'unknown',
   invoice_not_offered: 'not_offered',
   not_found: 'not_found',
   invalid_request: 'invalid',

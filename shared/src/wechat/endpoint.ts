@@ -25,6 +25,12 @@ export interface EndpointDef<Req extends z.ZodType = z.ZodType, Res extends z.Zo
   readonly response: Res;
   /** Error codes the spec names for this endpoint, beyond the ones every call can meet. */
   readonly errors: readonly number[];
+  /**
+   * Which of `errors` mean "no such thing" here (the code, card, shelf, order, ticket named does
+   * not exist). WeChat reuses codes (40097 is an unknown id on a read, a wrong state on a change),
+   * so only the endpoint can say; the BFF's one not-found predicate reads this.
+   */
+  readonly notFound?: readonly number[];
   /** Where the spec defines it: `<spec file> §<section>`. */
   readonly spec: string;
 }

@@ -81,6 +81,7 @@ export const codeEndpoints = {
     request: z.object({ encrypt_code: z.string().min(1).max(512) }),
     response: okResponse({ code: z.string().min(1) }),
     errors: [40056],
+    notFound: [40056],
     spec: '002 §14.1 (referenced, not specified; shape in spec README)',
   }),
   getCode: endpoint({
@@ -97,6 +98,8 @@ export const codeEndpoints = {
     }),
     response: codeInfo,
     errors: [40056, 40099],
+    /** Unknown, not of card_id, or removed by a refund (§12.2.1): WeChat says the same. */
+    notFound: [40056],
     spec: '002 §11.4 Query Gift Card Information Interface',
   }),
   updateUserBalance: endpoint({
@@ -111,6 +114,7 @@ export const codeEndpoints = {
       openid: z.string(),
     }),
     errors: [40056, 40097, 40099, 45021],
+    notFound: [40056],
     spec: '002 §11.2 Update the user gift card information interface',
   }),
   consumeCode: endpoint({
@@ -120,6 +124,7 @@ export const codeEndpoints = {
     request: z.object(codeKey),
     response: okOnly,
     errors: [40056, 40097, 40099],
+    notFound: [40056],
     spec: '002 §11.3 Cancel User Gift Card Interface',
   }),
 } as const;

@@ -292,6 +292,8 @@ export const giftcardEndpoints = {
     request: z.object({ card: cardDefinition }).strict(),
     response: okResponse({ card_id: z.string().min(1) }),
     errors: [40070, 40079, 40139, 40140, 45021],
+    /** base_info.sub_merchant_info names a sub-merchant WeChat does not know (003 §1.8). */
+    notFound: [40139],
     spec: '002 §6.3 Create Gift Card Interface; 003 §1.7 (sub_merchant_info)',
   }),
   addPage: endpoint({
@@ -301,6 +303,8 @@ export const giftcardEndpoints = {
     request: z.object({ page: shelfPageInput }),
     response: okResponse({ page_id: z.string().min(1) }),
     errors: [40073],
+    /** A card_id on the shelf that WeChat does not know. */
+    notFound: [40073],
     spec: '002 §7.2 Create - Gift Card Shelf Interface',
   }),
   getPage: endpoint({
@@ -310,6 +314,8 @@ export const giftcardEndpoints = {
     request: z.object({ page_id: z.string().min(1) }),
     response: okResponse({ page: shelfPage }),
     errors: [40097],
+    /** A read has no state to be wrong: its invalid args is the unknown page_id. */
+    notFound: [40097],
     spec: '002 §7.3 Queries - Gift Card Shelf Information Interface',
   }),
   updatePage: endpoint({
@@ -319,6 +325,8 @@ export const giftcardEndpoints = {
     request: z.object({ page: shelfPageUpdate }),
     response: okOnly,
     errors: [40073, 40097],
+    /** 40073 only: 40097 here may also be a field WeChat refuses, not the page. */
+    notFound: [40073],
     spec: '002 §7.4 Modify - Gift Card Shelf Information Interface',
   }),
   batchGetPages: endpoint({

@@ -125,7 +125,9 @@ export const invoiceEndpoints = {
       auth_time: unixSeconds,
       user_auth_info: userAuthInfo.optional(),
     }),
-    errors: [],
+    errors: [40097],
+    /** No authorization (or no order) for this order_id: the user has not asked for an invoice. */
+    notFound: [40097],
     spec: '002 §12.2.2.5 Request ticketing information',
   }),
 } as const;

@@ -56,6 +56,8 @@ export const orderEndpoints = {
     request: z.object({ order_id: z.string().min(1) }),
     response: okResponse({ order: giftCardOrder }),
     errors: [40097],
+    /** A read: its invalid args is the unknown order_id (a refund's 40097 may be a wrong state instead). */
+    notFound: [40097],
     spec: '002 §9.1 Queries - Single Gift Card Order Information Interface',
   }),
   /**

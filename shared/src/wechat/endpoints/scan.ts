@@ -79,7 +79,9 @@ export const scanEndpoints = {
     auth: 'access_token',
     request: z.object(productKey),
     response: okResponse({ brand_info: brandInfo }),
-    errors: [],
+    /** The spec names none; WeChat's invalid args, for a read, is the unknown product. */
+    errors: [40097],
+    notFound: [40097],
     spec: '000 §1.1 Querying Product Information',
   }),
   listProducts: endpoint({
@@ -143,7 +145,9 @@ export const scanEndpoints = {
       is_check: z.boolean(),
       is_contact: z.boolean(),
     }),
-    errors: [],
+    /** Unknown or older than 20 minutes: either way no ticket to check (the spec names no code). */
+    errors: [40097],
+    notFound: [40097],
     spec: '000 §Checking wxticket (valid 20 minutes)',
   }),
   clearScanRecord: endpoint({

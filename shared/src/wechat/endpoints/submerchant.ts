@@ -81,6 +81,7 @@ export const submerchantEndpoints = {
     request: z.object({ info: z.object({ merchant_id: merchantId, ...submerchantFields }) }),
     response: okResponse({ info: submerchantInfo }),
     errors: [...submerchantErrors, 40139, 40140],
+    notFound: [40139],
     spec: '003 §1.4 Update the sub-merchant',
   }),
   get: endpoint({
@@ -90,6 +91,7 @@ export const submerchantEndpoints = {
     request: z.object({ merchant_id: merchantId }),
     response: okResponse({ info: submerchantInfo }),
     errors: [40139],
+    notFound: [40139],
     spec: '003 §1.5 Pull a single sub-merchant',
   }),
   batchGet: endpoint({
