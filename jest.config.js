@@ -5,6 +5,8 @@ const shared = {
   moduleNameMapper: {
     '^@giftcard/shared$': '<rootDir>/../shared/src/index.ts',
     '^@giftcard/shared/(.*)$': '<rootDir>/../shared/src/$1',
+    '^@giftcard/sandbox$': '<rootDir>/../sandbox/src/index.ts',
+    '^@giftcard/sandbox/(.*)$': '<rootDir>/../sandbox/src/$1',
   },
   testEnvironment: 'node',
   // TypeScript sources first: a stray compiled .js beside a .ts must never shadow it.
@@ -15,6 +17,7 @@ module.exports = {
   testTimeout: 20_000,
   projects: [
     { ...shared, displayName: 'shared', rootDir: '<rootDir>/shared', testMatch: ['<rootDir>/test/**/*.test.ts'] },
+    { ...shared, displayName: 'sandbox', rootDir: '<rootDir>/sandbox', testMatch: ['<rootDir>/test/**/*.test.ts'] },
     { ...shared, displayName: 'bff', rootDir: '<rootDir>/bff', testMatch: ['<rootDir>/test/**/*.test.ts'] },
     {
       ...shared,

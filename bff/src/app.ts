@@ -17,7 +17,7 @@ import { ProjectionStore, ProjectionWriter } from './projector';
 import { opsRouter } from './ops/routes';
 import type { RedisClient } from './redis/connect';
 import type { RedisKeys } from './redis/keys';
-import { sandboxRouter, type SandboxWorld } from './sandbox';
+import { SandboxClock, sandboxProxy } from './sandbox-link';
 import { createTill, registerTillAdminRoutes, tillApi } from './till';
 import type { Wechat } from './wechat';
 
@@ -28,8 +28,6 @@ export interface AppDeps {
   wechat: Wechat;
   metrics: Metrics;
   logger: Logger;
-  /** Mounted under /sandbox when given (SANDBOX=1). */
-  sandbox?: SandboxWorld;
   /** How long the callback may take to store a push before it answers 503 (default 3000 ms). */
   storeDeadlineMs?: number;
   /** The projector's store for the Mini Program API; one over the same Redis is made when not given. */
@@ -67,8 +65,13 @@ export function createApp(deps: AppDeps): Koa {
   app.use(errorMiddleware(deps.logger));
   // First: WeChat's pushes are the traffic that comes at full rate (their replies are a few bytes:
   // nothing to compress, so compression and the favicon come after).
-  app.use(createCallback({ ...deps, wechatNow: deps.sandbox && (() => deps.sandbox!.clock.now()) }));
+  // SANDBOX=1: WeChat is the sandbox running apart; its clock (which its pusher signs with) is the
+  // replay window's now, learned over HTTP when a push falls outside the window by this machine's.
+  const sandboxClock = deps.config.sandboxUrl === undefined ? undefined : new SandboxClock(deps.config.sandboxUrl);
+  app.use(createCallback({ ...deps, wechatNow: sandboxClock && (() => sandboxClock.now()), refreshWechatNow: sandboxClock && (() => sandboxClock.refresh()) }));
   app.use(compression());
+  // SANDBOX=1: the sandbox served at /sandbox of this origin (the H5 app's demo login, pictures, _control).
+  if (deps.config.sandboxUrl !== undefined) app.use(sandboxProxy(deps.config.sandboxUrl));
   app.use(favicon());
   const ops = opsRouter(deps.redis, deps.metrics, { metricsToken: deps.config.metricsToken, logger: deps.logger });
   app.use(ops.routes()).use(ops.allowedMethods());
@@ -101,9 +104,5 @@ export function createApp(deps: AppDeps): Koa {
   );
   app.use(miniApi.middleware);
   app.use(tillApi({ ...till, limits }));
-  if (deps.sandbox) {
-    const sandbox = sandboxRouter(deps.sandbox);
-    app.use(sandbox.routes()).use(sandbox.allowedMethods());
-  }
   return app;
 }

@@ -1,15 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { DEFAULT_SANDBOX_PORT, DEMO_WECHAT_ACCOUNT } from '@giftcard/shared';
 import { z } from 'zod';
 import { DEDUP_TTL_SECONDS } from './callback/inbox';
 import { parseQuota, type Quota, type RateQuotas } from './http/rate-limit';
-import { DEMO_SANDBOX_CONFIG } from './sandbox/config';
 import type { RefundPolicy } from './services/refund-policy';
 
 /**
  * Settings from the environment (CONTRACT.md "Settings"), validated at start-up. In sandbox mode
- * missing WeChat credentials take the sandbox's demo values; a value given in the environment wins.
+ * missing WeChat credentials take the demo account's values (@giftcard/shared's DEMO_WECHAT_ACCOUNT,
+ * which the sandbox plays by default); a value given in the environment wins.
  */
 export interface Config {
   port: number;
@@ -30,7 +31,10 @@ export interface Config {
   wxaSecret: string;
   adminToken: string;
   sessionSecret: string;
+  /** SANDBOX=1: `/sandbox/*` is proxied to the WeChat sandbox at `sandboxUrl`, and the BFF's WeChat is it. */
   sandbox: boolean;
+  /** SANDBOX_URL: the running WeChat sandbox's origin (default http://127.0.0.1:SANDBOX_PORT, 3100); SANDBOX=1 only. */
+  sandboxUrl: string | undefined;
   /** WORKERS: BFF processes on one port (node:cluster); 1 = this process serves. */
   workers: number;
   /** Trim `events` below what every consumer group acknowledged this often (ms); undefined: never. */
@@ -112,6 +116,8 @@ const schema = z.object({
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   SANDBOX: z.enum(['0', '1'], 'must be 0 or 1').default('0'),
+  SANDBOX_URL: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL (the sandbox\'s origin)' }).optional(),
+  SANDBOX_PORT: z.coerce.number('must be a port number').int('must be a port number').min(1, 'must be a port number').max(65535, 'must be a port number').default(DEFAULT_SANDBOX_PORT),
   H5_DIR: nonEmpty.optional(),
   // Off unless set: trimming before the merchant's own consumer group exists would drop events it never read.
   EVENTS_TRIM_EVERY_MS: z.coerce.number().int().min(1000, 'at least 1000 (ms)').optional(),
@@ -158,12 +164,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = parsed.data;
   const sandbox = e.SANDBOX === '1';
-  // Each process would mount a sandbox of its own: WeChat must be one world that every process talks to.
-  if (sandbox && e.WORKERS > 1) {
-    throw new ConfigError('WORKERS', 'more than 1 needs WeChat outside the processes: with SANDBOX=1 the sandbox is mounted in each; run it alone (pnpm --filter @giftcard/bff sandbox) and point WECHAT_API_BASE at it with SANDBOX=0');
-  }
+  // WORKERS>1 with SANDBOX=1 is fine: the sandbox is a service of its own, one world every process talks to.
   const generated: string[] = [];
-  const demo = DEMO_SANDBOX_CONFIG;
+  const demo = DEMO_WECHAT_ACCOUNT;
   // Outside the sandbox every credential must be given; inside it, demo values fill the gaps.
   const need = (name: keyof typeof e, demoValue: () => string): string => {
     const value = e[name];
@@ -182,7 +185,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     wechatApiBase: (e.WECHAT_API_BASE ?? (sandbox ? `${origin}/sandbox` : 'https://api.weixin.qq.com')).replace(/\/$/, ''),
     wechatAppid: need('WECHAT_APPID', () => demo.serviceAccount.appid),
     wechatAppsecret: need('WECHAT_APPSECRET', () => demo.serviceAccount.secret),
-    wechatToken: need('WECHAT_TOKEN', () => 'sandboxtoken'),
+    wechatToken: need('WECHAT_TOKEN', () => demo.token),
     wechatAesKey: e.WECHAT_AES_KEY,
     wechatAesKeyPrevious: previousAesKey(e),
     pushMaxAgeS: e.PUSH_MAX_AGE_S,
@@ -191,6 +194,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     adminToken: need('ADMIN_TOKEN', () => randomBytes(18).toString('base64url')),
     sessionSecret: need('SESSION_SECRET', () => randomBytes(32).toString('base64url')),
     sandbox,
+    sandboxUrl: sandbox ? sandboxUrl(e) : undefined,
     workers: e.WORKERS,
     eventsTrimEveryMs: e.EVENTS_TRIM_EVERY_MS,
     projectionMaxAgeS: e.PROJECTION_MAX_AGE_S,
@@ -212,6 +216,15 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
 }
 
 /**
+ * The secrets loadConfig made up (sandbox mode), as settings: the primary of WORKERS>1 hands them to
+ * its workers, so every process takes the same admin token, session secret and metrics token.
+ */
+export function generatedSecrets(config: Config): Record<string, string> {
+  const values: Record<string, string | undefined> = { ADMIN_TOKEN: config.adminToken, SESSION_SECRET: config.sessionSecret, METRICS_TOKEN: config.metricsToken };
+  return Object.fromEntries(config.generated.flatMap((name) => (values[name] === undefined ? [] : [[name, values[name]!]])));
+}
+
+/**
  * `/metrics` is never open on the public origin: with neither METRICS_TOKEN nor METRICS_PORT it is not
  * served, except in the sandbox, which makes a token up (printed at start, like the admin token).
  */
@@ -219,6 +232,14 @@ function metricsToken(e: z.output<typeof schema>, sandbox: boolean, generated: s
   if (e.METRICS_TOKEN !== undefined || e.METRICS_PORT !== undefined || !sandbox) return e.METRICS_TOKEN;
   generated.push('METRICS_TOKEN');
   return randomBytes(18).toString('base64url');
+}
+
+/** The sandbox's origin: SANDBOX_URL (an origin, no path: its API is under /sandbox), else loopback at SANDBOX_PORT. */
+function sandboxUrl(e: z.output<typeof schema>): string {
+  if (e.SANDBOX_URL === undefined) return `http://127.0.0.1:${e.SANDBOX_PORT}`;
+  const url = new URL(e.SANDBOX_URL);
+  if (url.pathname !== '/' || url.search || url.hash || url.username) throw new ConfigError('SANDBOX_URL', 'must be the sandbox\'s origin only, e.g. http://127.0.0.1:3100 (no path: its API is under /sandbox)');
+  return url.origin;
 }
 
 /** A previous key only beside a current one (it only opens pushes during a rotation). */

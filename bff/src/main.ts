@@ -2,20 +2,22 @@ import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createApp } from './app';
-import { ConfigError, loadConfig, type Config } from './config';
+import { ConfigError, generatedSecrets, loadConfig, type Config } from './config';
 import { createLogger } from './log';
 import { Metrics, observeRedisScripts, wechatCallObserver } from './ops/metrics';
 import { metricsApp } from './ops/routes';
 import { connectRedis, redisReady } from './redis/connect';
 import { redisKeys } from './redis/keys';
 import { startProjector } from './projector';
-import { DEMO_SANDBOX_CONFIG, SandboxWorld, startPusher } from './sandbox';
-import { seedDemo } from './sandbox/demo-seed';
 import { createWechat } from './wechat';
 import { startWebhooks } from './webhooks';
 import { runWorkers } from './workers';
 
-/** The BFF process: settings, Redis, the WeChat client, the app, and (SANDBOX=1) the sandbox. */
+/**
+ * The BFF process: settings, Redis, the WeChat client, the app. With SANDBOX=1 its WeChat is the sandbox
+ * running as a service of its own (SANDBOX_URL; `pnpm start` starts it and seeds the demo data), which
+ * the app serves under /sandbox; nothing of the sandbox runs in here.
+ */
 async function main() {
   let config: Config;
   try {
@@ -28,7 +30,13 @@ async function main() {
     throw e;
   }
   const logger = createLogger();
-  if (config.workers > 1 && cluster.isPrimary) return runWorkers(config.workers, logger);
+  // The H5 app at /app/: H5_DIR, or in sandbox mode the repo's own build (`pnpm build` makes it).
+  const h5Dir = config.h5Dir ?? (config.sandbox ? path.resolve(__dirname, '..', '..', 'miniprogram', 'dist-h5') : undefined);
+  if (config.workers > 1 && cluster.isPrimary) {
+    announce(config, h5Dir);
+    // Secrets made up here are given to every worker, so they all take the same admin token and sessions.
+    return runWorkers(config.workers, logger, generatedSecrets(config));
+  }
   const metrics = new Metrics();
   observeRedisScripts(metrics);
   const redis = connectRedis(config.redisUrl, config.redisClusterNodes);
@@ -43,27 +51,15 @@ async function main() {
     keys,
     onCall: wechatCallObserver(metrics),
   });
-  // The sandbox plays the WeChat account the settings name, so BFF and sandbox agree.
-  const sandbox = config.sandbox
-    ? new SandboxWorld({
-        ...DEMO_SANDBOX_CONFIG,
-        serviceAccount: { ...DEMO_SANDBOX_CONFIG.serviceAccount, appid: config.wechatAppid, secret: config.wechatAppsecret },
-        miniProgram: { appid: config.wxaAppid, secret: config.wxaSecret },
-      })
-    : undefined;
-  // The H5 app at /app/: H5_DIR, or in sandbox mode the repo's own build (`pnpm build` makes it).
-  const h5Dir = config.h5Dir ?? (config.sandbox ? path.resolve(__dirname, '..', '..', 'miniprogram', 'dist-h5') : undefined);
-  const app = createApp({ config, redis, keys, wechat, metrics, logger, sandbox, h5Dir });
+  const app = createApp({ config, redis, keys, wechat, metrics, logger, h5Dir });
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
   const origin = `http://${config.host}:${config.port}`;
-  logger.info('listening', { origin, sandbox: config.sandbox, wechatApiBase: config.wechatApiBase });
-  // Tokens the sandbox made up are printed for the person at the terminal, not logged: log lines redact them.
-  if (config.generated.includes('ADMIN_TOKEN')) process.stdout.write(`Sandbox admin token (merchant API bearer): ${config.adminToken}\n`);
-  if (config.generated.includes('METRICS_TOKEN')) process.stdout.write(`Sandbox metrics token (/metrics bearer):    ${config.metricsToken}\n`);
+  logger.info('listening', { origin, sandbox: config.sandboxUrl ?? false, wechatApiBase: config.wechatApiBase });
+  if (cluster.isPrimary) announce(config, h5Dir);
   // METRICS_PORT: /metrics on loopback only, whatever HOST is; never on the public origin without a token.
   const metricsServer = config.metricsPort === undefined ? undefined : metricsApp(metrics).listen(config.metricsPort, '127.0.0.1');
   if (config.metricsToken === undefined && config.metricsPort === undefined) logger.info('/metrics not served: set METRICS_TOKEN (bearer) or METRICS_PORT (loopback)');
@@ -72,32 +68,9 @@ async function main() {
   // Merchant webhooks: the consumer group `webhooks`, shared with every other BFF process on this Redis.
   const webhooks = config.merchantWebhook ? await startWebhooks({ redis, keys, config: config.merchantWebhook, logger, metrics }) : undefined;
   if (config.eventsTrimEveryMs === undefined) logger.info('events stream not trimmed: set EVENTS_TRIM_EVERY_MS once every consumer group exists');
-  // In sandbox mode WeChat's pushes come from the sandbox, to this process's own callback.
-  if (sandbox) startPusher(sandbox, { url: `${origin}/wechat/callback`, token: config.wechatToken, aesKey: config.wechatAesKey });
-  if (h5Dir) {
-    const built = existsSync(path.join(h5Dir, 'index.html'));
-    process.stdout.write(`App (H5):       ${origin}/app/   (${built ? `from ${h5Dir}` : `${h5Dir} not built yet: pnpm build`})\n`);
-  }
-  // Demo data, made through the merchant API and the sandbox's user actions; the URLs to try it.
-  if (sandbox) {
-    try {
-      const demo = await seedDemo({ origin, adminToken: config.adminToken, wxaAppid: config.wxaAppid });
-      process.stdout.write(
-        [
-          `Demo data:      cards ${demo.cardIds.join(', ')} on shelf ${demo.pageId} (bound to ${config.wxaAppid}); order ${demo.order.order_id} by o_demo_buyer`,
-          `Demo card jump: ${origin}${demo.cardJumpPath}`,
-          `Demo shelf:     ${origin}/app/#/pages/shelf/index?demo_user=o_demo_mini`,
-          '',
-        ].join('\n'),
-      );
-    } catch (e) {
-      logger.error('demo data not seeded', { error: (e as Error).message });
-    }
-  }
   // Drain: stop accepting, let what is being served finish (a push is answered only once stored), then
   // stop the consumers (their pending entries stay for the other processes to claim) and leave.
   const stop = async () => {
-    sandbox?.pusher?.stop();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
     // A connection that never goes idle does not hold the process past WeChat's own 5 s timeout, twice.
@@ -111,6 +84,20 @@ async function main() {
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+}
+
+/**
+ * What the person at the terminal needs, printed once (by the primary when there are workers): the
+ * tokens the sandbox mode made up (printed, never logged: log lines redact them) and the H5 app.
+ */
+function announce(config: Config, h5Dir: string | undefined): void {
+  if (config.generated.includes('ADMIN_TOKEN')) process.stdout.write(`Sandbox admin token (merchant API bearer): ${config.adminToken}\n`);
+  if (config.generated.includes('METRICS_TOKEN')) process.stdout.write(`Sandbox metrics token (/metrics bearer):    ${config.metricsToken}\n`);
+  if (h5Dir) {
+    const built = existsSync(path.join(h5Dir, 'index.html'));
+    const origin = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+    process.stdout.write(`App (H5):       ${origin}/app/   (${built ? `from ${h5Dir}` : `${h5Dir} not built yet: pnpm build`})\n`);
+  }
 }
 
 main().catch((e: Error) => {

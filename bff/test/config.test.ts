@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../src/config';
+import { ConfigError, generatedSecrets, loadConfig } from '../src/config';
 
 const production = {
   WECHAT_APPID: 'wx1234567890',
@@ -71,6 +71,9 @@ describe('settings', () => {
     ['SANDBOX', 'yes'],
     ['ADMIN_TOKEN', 'short'],
     ['WECHAT_API_BASE', 'ftp://x'],
+    ['SANDBOX_URL', 'ftp://x'],
+    ['SANDBOX_PORT', '0'],
+    ['SANDBOX_PORT', 'x'],
   ])('a wrong %s stops start-up with a message naming it', (name, value) => {
     const err = (() => {
       try {
@@ -97,6 +100,22 @@ describe('settings', () => {
     expect(c.generated).toEqual(expect.arrayContaining(['WECHAT_APPSECRET', 'ADMIN_TOKEN', 'SESSION_SECRET']));
     expect(c.generated).not.toContain('WECHAT_APPID');
     expect(c.adminToken.length).toBeGreaterThanOrEqual(16);
+  });
+
+  it('points SANDBOX=1 at the sandbox running apart: SANDBOX_URL, else loopback at SANDBOX_PORT (3100)', () => {
+    expect(loadConfig({ SANDBOX: '1' }).sandboxUrl).toBe('http://127.0.0.1:3100');
+    expect(loadConfig({ SANDBOX: '1', SANDBOX_PORT: '3200' }).sandboxUrl).toBe('http://127.0.0.1:3200');
+    expect(loadConfig({ SANDBOX: '1', SANDBOX_URL: 'http://sandbox.internal:3100/' }).sandboxUrl).toBe('http://sandbox.internal:3100');
+    expect(() => loadConfig({ SANDBOX: '1', SANDBOX_URL: 'http://127.0.0.1:3100/sandbox' })).toThrow(/SANDBOX_URL: must be the sandbox's origin only/);
+    // Not in sandbox mode: nothing is proxied, whatever SANDBOX_URL says.
+    expect(loadConfig({ ...production, SANDBOX_URL: 'http://127.0.0.1:3100' }).sandboxUrl).toBeUndefined();
+  });
+
+  it('hands the secrets it made up to the workers (WORKERS>1), none that were given', () => {
+    const c = loadConfig({ SANDBOX: '1', ADMIN_TOKEN: 'given-admin-token-0000' });
+    const secrets = generatedSecrets(c);
+    expect(Object.keys(secrets).sort()).toEqual(['METRICS_TOKEN', 'SESSION_SECRET']);
+    expect(loadConfig({ SANDBOX: '1', ...secrets, ADMIN_TOKEN: 'given-admin-token-0000' })).toMatchObject({ sessionSecret: c.sessionSecret, metricsToken: c.metricsToken });
   });
 
   it('takes a hash-tagged REDIS_PREFIX (Redis Cluster) and a trim interval; trimming is off unless set', () => {

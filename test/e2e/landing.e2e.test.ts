@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { GiftCardOrder } from '@giftcard/shared';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { DEMO_BUYER, DEMO_PRODUCT, seedDemo, type DemoSeed } from '../../bff/src/sandbox/demo-seed';
+import { DEMO_BUYER, DEMO_PRODUCT, seedDemo, type DemoSeed } from '@giftcard/sandbox/demo-seed';
 import { startBff } from '../../bff/test/support/app';
 
 /**

@@ -18,11 +18,12 @@ describe('pnpm start', () => {
     redis.disconnect();
   });
 
-  it('starts the BFF with the sandbox, prints its URLs, serves /healthz and the WeChat sandbox', async () => {
+  it('starts the sandbox and the BFF, prints their URLs, serves /healthz and the WeChat sandbox (proxied, and on its own port)', async () => {
     const port = await freePort();
+    const sandboxPort = await freePort();
     child = spawn('node', ['scripts/start.js', '--no-build'], {
       cwd: root,
-      env: { ...process.env, PORT: String(port), REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', EVENTS_TRIM_EVERY_MS: '1000' },
+      env: { ...process.env, PORT: String(port), SANDBOX_PORT: String(sandboxPort), REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', EVENTS_TRIM_EVERY_MS: '1000' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
@@ -42,6 +43,12 @@ describe('pnpm start', () => {
       body: JSON.stringify({ grant_type: 'client_credential', appid: 'wrong', secret: 'x' }),
     });
     expect(await token.json()).toMatchObject({ errcode: 40013 });
+    // The same world at its own port: the BFF's /sandbox is a proxy to it.
+    // (Counts only grow: what the proxy showed first, the sandbox's own port shows at least as much.)
+    const proxied = (await (await fetch(`${origin}/sandbox/_control/calls`)).json()) as Record<string, number>;
+    const direct = (await (await fetch(`http://127.0.0.1:${sandboxPort}/sandbox/_control/calls`)).json()) as Record<string, number>;
+    expect(Object.keys(proxied).length).toBeGreaterThan(0);
+    for (const [endpoint, count] of Object.entries(proxied)) expect(direct[endpoint]).toBeGreaterThanOrEqual(count);
     expect((await fetch(`${origin}/readyz`)).status).toBe(200);
 
     // The demo data's pushes reach `events`; with EVENTS_TRIM_EVERY_MS the projector, the only group,

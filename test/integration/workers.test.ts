@@ -5,7 +5,7 @@ import path from 'node:path';
 import { loadConfig } from '../../bff/src/config';
 import { connectRedis, redisReady } from '../../bff/src/redis/connect';
 import { deleteByPrefix } from '../../bff/src/redis/delete-by-prefix';
-import { createSandboxApp, DEMO_SANDBOX_CONFIG } from '../../bff/src/sandbox';
+import { createSandboxApp, DEMO_SANDBOX_CONFIG } from '@giftcard/sandbox';
 import { freePort } from '../support/free-port';
 
 /**
@@ -105,10 +105,13 @@ describe('WORKERS=2', () => {
 });
 
 describe('WORKERS settings', () => {
-  it('is a whole number from 1 to 64, and more than 1 is refused with the sandbox mounted in the process', () => {
+  it('is a whole number from 1 to 64; more than 1 goes with SANDBOX=1 (the sandbox is a service of its own)', () => {
     expect(loadConfig({ SANDBOX: '1' }).workers).toBe(1);
     expect(() => loadConfig({ SANDBOX: '1', WORKERS: '0' })).toThrow(/WORKERS/);
     expect(() => loadConfig({ SANDBOX: '1', WORKERS: 'two' })).toThrow(/WORKERS/);
-    expect(() => loadConfig({ SANDBOX: '1', WORKERS: '2' })).toThrow(/WORKERS/);
+    expect(() => loadConfig({ SANDBOX: '1', WORKERS: '65' })).toThrow(/WORKERS/);
+    const config = loadConfig({ SANDBOX: '1', WORKERS: '2' });
+    expect(config.workers).toBe(2);
+    expect(config.sandboxUrl).toBe('http://127.0.0.1:3100');
   });
 });

@@ -18,19 +18,21 @@ export function launchChromium(): Promise<Browser> {
 }
 
 /**
- * The stack `pnpm start` runs (scripts/start.js --no-build: BFF + sandbox + /app/ + demo data; `pnpm
- * build` first), on a free port with a Redis prefix and an admin token of its own, up once the demo
+ * The stack `pnpm start` runs (scripts/start.js --no-build: the sandbox as a service of its own, the BFF
+ * serving it under /sandbox + /app/ + demo data; `pnpm build` first), on free ports with a Redis prefix and an admin token of its own, up once the demo
  * data is seeded (its URLs printed). `stop()` ends it and deletes only its own keys.
  */
 export async function startDemoStack(name: string) {
   const port = await freePort();
+  // The sandbox, a service of its own, on a free port too: stacks run side by side.
+  const sandboxPort = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const prefix = `gc:test:${name}:${randomBytes(4).toString('hex')}:`;
   const adminToken = `e2e-admin-${randomBytes(12).toString('hex')}`;
   let output = '';
   const child: ChildProcess = spawn('node', ['scripts/start.js', '--no-build'], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), REDIS_PREFIX: prefix, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), SANDBOX_PORT: String(sandboxPort), REDIS_PREFIX: prefix, ADMIN_TOKEN: adminToken, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout!.on('data', (d) => (output += d));

@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { sealPush, writeXml } from '../wechat/message';
+import { sealPush, writeXml } from '@giftcard/shared/wechat/message';
 import { processCpuMs } from './support/cpu';
 import { driveLoad, serialiseRequests, type LoadRequest, type LoadResult } from './support/load';
 import { freePort, startRedisCluster } from './support/redis-cluster';

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { connectRedis, redisReady, type RedisClient } from '../redis/connect';
 import { deleteByPrefix } from '../redis/delete-by-prefix';
-import { parseEncodingAesKey, sealPush, writeXml } from '../wechat/message';
+import { parseEncodingAesKey, sealPush, writeXml } from '@giftcard/shared/wechat/message';
 import { cpuDuring } from './support/cpu';
 import { driveLoad, serialiseRequests, type LoadRequest, type LoadResult } from './support/load';
 import { startServerProcess, type ServerProcess } from './support/server';

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { connectRedis, redisReady } from '../redis/connect';
 import { deleteByPrefix } from '../redis/delete-by-prefix';
 import { redisKeys } from '../redis/keys';
-import { createSandboxApp } from '../sandbox';
+import { createSandboxApp } from '@giftcard/sandbox';
 import { createWechat } from '../wechat';
 import { percentile } from './support/percentiles';
 import { deleteKeysWhenStopped } from './support/stop';

@@ -3,7 +3,7 @@ import type { Logger } from '../log';
 import type { AntiCounterfeitRegistry, CodeResult } from '../services/anti-counterfeit';
 import type { EventInbox } from './inbox';
 import { toPushRecord } from './push-record';
-import { CARD_ACK, PLAIN_ACK, openPush, sealReply, type MessageSecrets } from '../wechat/message';
+import { CARD_ACK, PLAIN_ACK, openPush, sealReply, type MessageSecrets } from '@giftcard/shared/wechat/message';
 import { scanProductReplyXml } from './replies';
 
 export interface CallbackReply {

@@ -7,7 +7,7 @@ import { AntiCounterfeitRegistry } from '../services/anti-counterfeit';
 import { CallbackService } from './callback-service';
 import { EventInbox } from './inbox';
 import { callbackRoute } from './route';
-import { parseEncodingAesKey } from '../wechat/message';
+import { parseEncodingAesKey } from '@giftcard/shared/wechat/message';
 
 /** The WeChat callback as the app mounts it, built from the settings. */
 export function createCallback(deps: {
@@ -43,6 +43,7 @@ export function createCallback(deps: {
     logger: deps.logger,
     storeDeadlineMs: deps.storeDeadlineMs,
     now: deps.wechatNow,
+    refreshNow: deps.refreshWechatNow,
     unionidKey: deps.keys.unionidService,
     maxAgeS: deps.config.pushMaxAgeS,
     onOutcome: (outcome, type) => {

@@ -4,7 +4,7 @@ import getRawBody from 'raw-body';
 import { lazyRequestLogger } from '../http/request-id';
 import type { Logger } from '../log';
 import type { CallbackService } from './callback-service';
-import { verifyEcho } from '../wechat/message';
+import { verifyEcho } from '@giftcard/shared/wechat/message';
 
 /** WeChat pushes are small; anything bigger is refused before it is read whole. */
 export const MAX_PUSH_BYTES = 64 * 1024;

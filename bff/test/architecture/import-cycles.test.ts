@@ -94,7 +94,7 @@ describe('import cycles', () => {
     expect(cycles(new Map([[a, [b]], [b, [c]], [c, []]]), repo)).toEqual([]);
   });
 
-  it.each(['bff/src', 'shared/src', 'miniprogram/src'])('%s has none', (dir) => {
+  it.each(['bff/src', 'sandbox/src', 'shared/src', 'miniprogram/src'])('%s has none', (dir) => {
     const root = path.join(repo, dir);
     const graph = importGraph(root);
     expect(graph.size).toBeGreaterThan(10);

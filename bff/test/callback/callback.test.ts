@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { CARD_EVENT_NAMES } from '@giftcard/shared';
 import { SAMPLES, TABLE_EVENTS } from '../../../shared/test/fixtures/event-samples';
 import { AntiCounterfeitRegistry } from '../../src/services/anti-counterfeit';
-import { encryptMessage, msgSignature, parseEncodingAesKey, writeXml } from '../../src/wechat/message';
+import { encryptMessage, msgSignature, parseEncodingAesKey, writeXml } from '@giftcard/shared/wechat/message';
 import { startBff } from '../support/app';
 import { openReply, post, signedPush, type PushTarget } from '../support/push';
 

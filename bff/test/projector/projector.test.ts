@@ -1,6 +1,6 @@
 import { createLogger } from '../../src/log';
 import { createProjector, PROJECTOR_GROUP, type Projector } from '../../src/projector';
-import type { OutgoingEvent } from '../../src/sandbox/core/outbox';
+import type { OutgoingEvent } from '@giftcard/sandbox/core/outbox';
 import type { Wechat } from '../../src/wechat';
 import { buy, openShop } from '../support/giftcards';
 import { testRedis } from '../support/redis';

@@ -5,15 +5,17 @@ import { loadConfig } from '../../src/config';
 import { silentLogger, type Logger } from '../../src/log';
 import { Metrics } from '../../src/ops/metrics';
 import { startProjector } from '../../src/projector';
-import { DEMO_SANDBOX_CONFIG, SandboxWorld, startPusher } from '../../src/sandbox';
+import { startPusher } from '@giftcard/sandbox';
 import { createWechat } from '../../src/wechat';
 import { startWebhooks } from '../../src/webhooks';
 import { testRedis } from './redis';
+import { startSandbox } from './sandbox';
 
 /**
- * The real BFF with the sandbox mounted, on a free port, against real Redis under a private
- * prefix: what `pnpm start` runs, minus the H5 build. The port is taken first because the BFF
- * reaches the sandbox over HTTP at its own origin.
+ * The real BFF in sandbox mode, on a free port, against real Redis under a private prefix, and the
+ * WeChat sandbox as a service of its own on another port (in this process, so `world` is at hand):
+ * what `pnpm start` runs, minus the H5 build. SANDBOX=1 with SANDBOX_URL: the BFF serves the sandbox
+ * under its /sandbox (a proxy) and reaches it there, so the port is taken first.
  */
 export async function startBff(env: Record<string, string> = {}, opts: {
     redisUrl?: string;
@@ -40,11 +42,12 @@ export async function startBff(env: Record<string, string> = {}, opts: {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
-  const config = loadConfig({ SANDBOX: '1', PORT: String(port), REDIS_PREFIX: db.prefix, ...env });
-  const world = new SandboxWorld({ ...DEMO_SANDBOX_CONFIG });
+  const sandbox = await startSandbox();
+  const world = sandbox.world;
+  const config = loadConfig({ SANDBOX: '1', PORT: String(port), REDIS_PREFIX: db.prefix, SANDBOX_URL: sandbox.origin, ...env });
   const metrics = new Metrics();
   const wechat = createWechat({ baseUrl: config.wechatApiBase, appid: config.wechatAppid, secret: config.wechatAppsecret, redis: db.redis, keys: db.keys });
-  const app = createApp({ config, redis: db.redis, keys: db.keys, wechat, metrics, logger: opts.logger ?? silentLogger, sandbox: world, storeDeadlineMs: opts.storeDeadlineMs, tillSettleGraceMs: opts.tillSettleGraceMs, clockMs: opts.clockMs, h5Dir: opts.h5Dir });
+  const app = createApp({ config, redis: db.redis, keys: db.keys, wechat, metrics, logger: opts.logger ?? silentLogger, storeDeadlineMs: opts.storeDeadlineMs, tillSettleGraceMs: opts.tillSettleGraceMs, clockMs: opts.clockMs, h5Dir: opts.h5Dir });
   server.on('request', app.callback());
   const pusher =
     opts.pushRetryDelayMs === undefined
@@ -54,6 +57,8 @@ export async function startBff(env: Record<string, string> = {}, opts: {
   const webhooks = opts.webhooks && config.merchantWebhook ? await startWebhooks({ redis: db.redis, keys: db.keys, config: config.merchantWebhook, logger: silentLogger, metrics }) : undefined;
   return {
     origin,
+    /** The sandbox's own origin (SANDBOX_URL), beside the BFF's `/sandbox` proxy. */
+    sandboxOrigin: sandbox.origin,
     world,
     metrics,
     webhooks,
@@ -74,6 +79,8 @@ export async function startBff(env: Record<string, string> = {}, opts: {
       await projector?.stop();
       await webhooks?.stop();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await sandbox.close();
       await db.cleanup();
     },
   };

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { openReply as openSealedReply, parseEncodingAesKey, sealPush, writeXml, type MessageSecrets } from '../../src/wechat/message';
+import { openReply as openSealedReply, parseEncodingAesKey, sealPush, writeXml, type MessageSecrets } from '@giftcard/shared/wechat/message';
 
 export interface PushTarget {
   origin: string;

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { createSandboxApp, type SandboxConfig } from '../../src/sandbox';
+import { createSandboxApp, type SandboxConfig } from '@giftcard/sandbox';
 
 /** The WeChat sandbox on a real HTTP port of its own; `apiBase` is what WECHAT_API_BASE would be. */
 export async function startSandbox(config: Partial<SandboxConfig> = {}) {
@@ -12,6 +12,7 @@ export async function startSandbox(config: Partial<SandboxConfig> = {}) {
   const apiBase = `${origin}/sandbox`;
   return {
     world,
+    origin,
     apiBase,
     /** POST a sandbox control action (acting as WeChat or a WeChat user). */
     async control<T = unknown>(path: string, body: unknown = {}): Promise<T> {
@@ -26,7 +27,12 @@ export async function startSandbox(config: Partial<SandboxConfig> = {}) {
       const res = await fetch(`${apiBase}${path}${q}`, { method: 'POST', body: JSON.stringify(body) });
       return (await res.json()) as Record<string, unknown>;
     },
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () => {
+      world.pusher?.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      return closed;
+    },
   };
 }
 export type TestSandbox = Awaited<ReturnType<typeof startSandbox>>;

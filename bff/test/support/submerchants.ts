@@ -1,4 +1,4 @@
-import type { SandboxWorld } from '../../src/sandbox';
+import type { SandboxWorld } from '@giftcard/sandbox';
 
 const YEAR = 365 * 24 * 60 * 60;
 

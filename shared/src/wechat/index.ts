@@ -4,3 +4,4 @@ export * from './endpoints';
 export * from './event-docs';
 export * from './event-table';
 export * from './events';
+export * from './demo-account';

@@ -1,6 +1,6 @@
 import { parse as parseQueryString } from 'node:querystring';
 import { toPushRecord } from '../../callback/push-record';
-import { CARD_ACK, openPush, sealReply, type MessageSecrets } from '../../wechat/message';
+import { CARD_ACK, openPush, sealReply, type MessageSecrets } from '@giftcard/shared/wechat/message';
 import type { LoadRequest } from './load';
 
 /**

@@ -1,5 +1,5 @@
-import { buy, openShop, refusal, TEST_SUB_MCH_ID } from '../support/giftcards';
-import { useSandboxWechat, wechatFailure } from '../support/wechat';
+import { buy, openShop, refusal, TEST_SUB_MCH_ID } from '../../bff/test/support/giftcards';
+import { useSandboxWechat, wechatFailure } from '../../bff/test/support/wechat';
 
 /** 002 §7.2 note 4 (002:679-683) and §8: a shelf sells only after the whole go-live path. */
 describe('the go-live path in the sandbox', () => {

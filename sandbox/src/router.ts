@@ -1,13 +1,14 @@
 import Router from '@koa/router';
 import type Koa from 'koa';
 import getRawBody from 'raw-body';
-import { sleep } from '../util/sleep';
 import { answer, routeTable } from './core/dispatch';
 import { describeWechatError } from '@giftcard/shared';
 import { serveDemoAsset } from './assets';
 import { MAX_IMAGE_BYTES, MEDIA_PATH } from './areas/media/handlers';
 import { controlRoutes } from './control';
 import type { SandboxWorld } from './world';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
  * The WeChat API as the sandbox serves it: `/sandbox/<WeChat path>` for every endpoint of the

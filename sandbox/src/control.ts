@@ -15,7 +15,11 @@ export function controlRoutes(world: SandboxWorld) {
     ctx.body = world.calls.all();
   });
 
-  // WeChat's own clock, tokens and transient failures.
+  // WeChat's own clock, tokens and transient failures. The BFF reads the clock (GET) to judge a push's
+  // timestamp, which the pusher signs with this clock, when the sandbox runs apart from it.
+  router.get('/_control/clock', (ctx) => {
+    ctx.body = { now: world.clock.now() };
+  });
   post('/_control/clock/advance', z.object({ seconds: z.number().int().positive() }), ({ seconds }, w) => {
     w.clock.advance(seconds);
     w.tick();

@@ -1,10 +1,10 @@
 import { WECHAT_EVENTS } from '@giftcard/shared';
-import { sealPush, writeXml, type MessageSecrets, type SealedPush } from '../../wechat/message';
+import { sealPush, writeXml, type MessageSecrets, type SealedPush } from '@giftcard/shared/wechat/message';
 import type { OutgoingEvent } from '../core/outbox';
 
 /**
  * One push on the wire as WeChat sends it and reads the answer: the event XML, sealed by the message
- * protocol (../../wechat/message), and what counts as acknowledged.
+ * protocol (@giftcard/shared/wechat/message), and what counts as acknowledged.
  */
 
 /**

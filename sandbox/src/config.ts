@@ -1,3 +1,5 @@
+import { DEMO_WECHAT_ACCOUNT } from '@giftcard/shared';
+
 /** Who the sandbox pretends the merchant is. Demo values; the BFF's settings win when given. */
 export interface SandboxConfig {
   serviceAccount: { appid: string; secret: string; originalId: string };
@@ -22,9 +24,10 @@ export interface SandboxCallbackConfig {
   retryDelayMs?: number;
 }
 
+/** The demo account (shared's DEMO_WECHAT_ACCOUNT, which the BFF's SANDBOX=1 defaults are too) and WeChat's lifetimes. */
 export const DEMO_SANDBOX_CONFIG: SandboxConfig = {
-  serviceAccount: { appid: 'wxsandboxservice0', secret: 'sandbox-service-secret-0000000000', originalId: 'gh_sandbox00001' },
-  miniProgram: { appid: 'wxsandboxminiapp0', secret: 'sandbox-miniapp-secret-0000000000' },
+  serviceAccount: { ...DEMO_WECHAT_ACCOUNT.serviceAccount },
+  miniProgram: { ...DEMO_WECHAT_ACCOUNT.miniProgram },
   tokenTtlSeconds: 7200,
   ticketTtlSeconds: 20 * 60,
 };

@@ -1,9 +1,9 @@
 import { parseEvent, parseScanEventKey, type GiftCardOrder, type WechatEvent } from '@giftcard/shared';
-import { parsePushXml } from '../../src/wechat/message';
-import { eventXml } from '../../src/sandbox/pusher';
-import { buy, openShop, refusal } from '../support/giftcards';
-import type { TestSandbox } from '../support/sandbox';
-import { useSandboxWechat } from '../support/wechat';
+import { parsePushXml } from '@giftcard/shared/wechat/message';
+import { eventXml } from '../src/pusher';
+import { buy, openShop, refusal } from '../../bff/test/support/giftcards';
+import type { TestSandbox } from '../../bff/test/support/sandbox';
+import { useSandboxWechat } from '../../bff/test/support/wechat';
 
 /** The outbox's events as the merchant reads them: written as XML, parsed, typed (shared/events). */
 function pushed(sandbox: TestSandbox): WechatEvent[] {

@@ -19,9 +19,9 @@ import {
   sealPush,
   sealReply,
   writeXml,
-} from '../../src/wechat/message';
+} from '../src/wechat/message';
 import { XMLValidator } from 'fast-xml-parser';
-import { SAMPLES } from '../../../shared/test/fixtures/event-samples';
+import { SAMPLES } from './fixtures/event-samples';
 
 /*
  * Published vectors of WeChat's WXBizMsgCrypt samples (Tencent), copied verbatim.

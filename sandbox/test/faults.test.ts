@@ -1,7 +1,7 @@
-import { sleep } from '../../src/util/sleep';
-import type { WechatError } from '../../src/wechat';
-import { buy, openShop } from '../support/giftcards';
-import { sandboxClient, useSandboxWechat, wechatFailure } from '../support/wechat';
+import { sleep } from '../../bff/src/util/sleep';
+import type { WechatError } from '../../bff/src/wechat';
+import { buy, openShop } from '../../bff/test/support/giftcards';
+import { sandboxClient, useSandboxWechat, wechatFailure } from '../../bff/test/support/wechat';
 
 const UPDATE = 'code.updateUserBalance';
 /** Short on purpose: the client gives up after TIMEOUT_MS, the sandbox answers after LATE_MS (the contract's 5 s / 6 s, scaled down). */

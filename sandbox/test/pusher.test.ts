@@ -10,10 +10,10 @@ import {
   parseEncodingAesKey,
   parseEncryptedEnvelope,
   parsePushXml,
-} from '../../src/wechat/message';
-import { DEMO_SANDBOX_CONFIG, SandboxWorld, startPusher, type SandboxCallbackConfig } from '../../src/sandbox';
-import type { OutgoingEvent } from '../../src/sandbox/core/outbox';
-import { startSandbox } from '../support/sandbox';
+} from '@giftcard/shared/wechat/message';
+import { DEMO_SANDBOX_CONFIG, SandboxWorld, startPusher, type SandboxCallbackConfig } from '../src';
+import type { OutgoingEvent } from '../src/core/outbox';
+import { startSandbox } from '../../bff/test/support/sandbox';
 
 /** What the merchant's server got: one POST of the sandbox. */
 interface Received {

@@ -10,7 +10,7 @@
  * Pure functions: no I/O. Every failure is a `CryptoError` with a `reason`, never a bare OpenSSL error.
  */
 import { createCipheriv, createDecipheriv, type Cipher, type Decipher } from 'node:crypto';
-import { pooledRandomBytes } from '../../util/random-pool';
+import { pooledRandomBytes } from './random-pool';
 
 /** WeChat pads to 32 bytes (`PKCS7Encoder.block_size = 32` in every official sample). */
 export const WECHAT_PAD_BLOCK = 32;

@@ -1,6 +1,6 @@
-import { DEMO_ASSETS } from '../../src/sandbox/assets';
-import { DEMO_PRODUCT, seedDemo } from '../../src/sandbox/demo-seed';
-import { startBff } from '../support/app';
+import { DEMO_ASSETS } from '../src/assets';
+import { DEMO_PRODUCT, seedDemo } from '../src/demo-seed';
+import { startBff } from '../../bff/test/support/app';
 
 type Bff = Awaited<ReturnType<typeof startBff>>;
 

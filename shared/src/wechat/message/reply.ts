@@ -2,7 +2,7 @@
  * The merchant's reply to a push, both ends: the callback seals it, WeChat's side (the sandbox's pusher,
  * the tests) opens it. Pure functions: no I/O.
  */
-import { pooledRandomBytes } from '../../util/random-pool';
+import { pooledRandomBytes } from './random-pool';
 import { CryptoError, decryptMessage, encryptMessage } from './aes';
 import type { MessageSecrets } from './push';
 import { msgSignature, safeEqualHex } from './signature';

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { openReply, parseEncodingAesKey, type MessageSecrets } from '../../wechat/message';
+import { openReply, parseEncodingAesKey, type MessageSecrets } from '@giftcard/shared/wechat/message';
 import type { EventOutbox, OutgoingEvent } from '../core/outbox';
 import { MAX_ATTEMPTS, familyOf, pushRequest, refusal, type PushFamily } from './wire';
 
