@@ -70,3 +70,53 @@ describe('pnpm start', () => {
     }
   }, 40_000);
 });
+
+describe('WORKERS=2 pnpm start', () => {
+  let child: ChildProcess | undefined;
+  const prefix = `gc:test:start-w2:${randomBytes(4).toString('hex')}:`;
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((r) => child!.once('exit', r));
+      child.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    }
+    const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0');
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+  });
+
+  it('runs one sandbox for two BFF processes: the demo seeded once, a session made by one process holds in the other', async () => {
+    const port = await freePort();
+    const sandboxPort = await freePort();
+    child = spawn('node', ['scripts/start.js', '--no-build'], {
+      cwd: root,
+      env: { ...process.env, WORKERS: '2', PORT: String(port), SANDBOX_PORT: String(sandboxPort), REDIS_PREFIX: prefix, LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const origin = `http://127.0.0.1:${port}`;
+    for (let i = 0; i < 400 && !/^Demo card jump: /m.test(output) && !/not seeded/.test(output); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(output).toMatch(/^Demo card jump: /m);
+    expect(output.match(/^Sandbox admin token/gm)).toHaveLength(1);
+    // Both processes answer (a new connection each time), every one against the same sandbox world.
+    const pids = new Set<number>();
+    for (let i = 0; i < 16 && pids.size < 2; i++) {
+      pids.add(((await (await fetch(`${origin}/healthz`, { headers: { connection: 'close' } })).json()) as { pid: number }).pid);
+    }
+    expect(pids.size).toBe(2);
+    const { code } = (await (await fetch(`${origin}/sandbox/_control/users/login`, { method: 'POST', body: JSON.stringify({ openid: 'o_demo_mini' }) })).json()) as { code: string };
+    const session = await fetch(`${origin}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', connection: 'close' }, body: JSON.stringify({ code }) });
+    const { token } = (await session.json()) as { token: string };
+    for (let i = 0; i < 6; i++) {
+      const res = await fetch(`${origin}/api/cards`, { headers: { authorization: `Bearer ${token}`, connection: 'close' } });
+      expect(res.status).toBe(200);
+    }
+    // The demo purchase's push was stored through whichever process took it.
+    const pushes = (await (await fetch(`http://127.0.0.1:${sandboxPort}/sandbox/_control/pushes`)).json()) as { deliveries: { outcome: string }[] };
+    expect(pushes.deliveries.length).toBeGreaterThan(0);
+    expect(pushes.deliveries.every((d) => d.outcome === 'acked' || d.outcome === 'pending')).toBe(true);
+  }, 60_000);
+});
