@@ -38,7 +38,7 @@ describe('operations routes', () => {
     expect(text).toMatch(/^process_start_time_seconds \d+$/m);
   });
 
-  it('mounts the WeChat sandbox under /sandbox in sandbox mode', async () => {
+  it('serves the WeChat sandbox (a service of its own, proxied) under /sandbox in sandbox mode', async () => {
     const { appid, secret } = bff.world.config.serviceAccount;
     const res = await fetch(`${bff.origin}/sandbox/cgi-bin/stable_token`, {
       method: 'POST',

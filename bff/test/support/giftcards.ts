@@ -2,7 +2,7 @@ import type { GiftCardDefinition, GiftCardOrder, ShelfPageInput } from '@giftcar
 import type { Wechat } from '../../src/wechat';
 import type { TestSandbox } from './sandbox';
 
-/** What acting on WeChat's side needs: the sandbox on its own, or the BFF with it mounted. */
+/** What acting on WeChat's side needs: the sandbox on its own, or the BFF serving it under /sandbox. */
 type SandboxActor = Pick<TestSandbox, 'world' | 'control'>;
 
 const DAY = 24 * 60 * 60;

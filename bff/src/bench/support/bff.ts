@@ -11,8 +11,9 @@ import { startServerProcess, type ServerProcess } from './server';
 import { deleteKeysWhenStopped } from './stop';
 
 /**
- * The real BFF with the sandbox mounted, in a server process of its own (bff-server.ts), under a
- * private Redis prefix (`gc:bench:<random>:`), and what a benchmark does around it: the merchant's
+ * The real BFF in sandbox mode (the sandbox on a port of its own beside it, proxied at /sandbox), in a
+ * server process of its own (bff-server.ts), under a private Redis prefix (`gc:bench:<random>:`), and
+ * what a benchmark does around it: the merchant's
  * and WeChat users' actions over HTTP, the sandbox's call counts, and removing every key at the end
  * (or when stopped: stop.ts).
  */
