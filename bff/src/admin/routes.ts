@@ -7,6 +7,7 @@ import type { ProjectionStore } from '../projector';
 import type { RedisClient } from '../redis/connect';
 import type { RedisKeys } from '../redis/keys';
 import { AntiCounterfeitRegistry } from '../services/anti-counterfeit';
+import { CardCatalog } from '../services/card-catalog';
 import { collectOrders, planOrderExport, type OrderExportPage, type OrderExportSummary } from '../services/order-export';
 import { WechatError, type WechatClient } from '../wechat';
 import { bearerAuth } from './auth';
@@ -65,6 +66,7 @@ export function adminApi(deps: AdminDeps): Koa.Middleware {
     refunds: {
       policy: deps.config.refundPolicy,
       projections: deps.projections,
+      catalog: new CardCatalog(deps.redis, deps.keys),
       // A refund is a WeChat change like the others: the same hook follows it (projections refreshed).
       afterRefund: async (input, result) => deps.afterWechatCall?.('order.refundOrder', input, result),
       serialise: deps.serialise,

@@ -57,6 +57,8 @@ export function redisKeys(prefix: string) {
     cardPrices: `${prefix}cards:price`,
     /** What else the merchant set at `/card/create`: a hash card_id → JSON `{title, notice, description}`. */
     cardInfo: `${prefix}cards:info`,
+    /** What a card created through this BFF holds when bought, when its `init_balance` differs from its price: card_id → fen. */
+    cardInitialBalances: `${prefix}cards:initial-balance`,
     /**
      * The go-live steps the merchant took through this BFF (002 §8), a hash: `whitelist:<sub_mch_id>` → the
      * confirmation URL, `bind:<sub_mch_id>` → wxa_appid, `wxa:<page_id>` → wxa_appid. `pnpm gc golive` reads it.

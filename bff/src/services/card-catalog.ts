@@ -4,7 +4,8 @@ import type { RedisKeys } from '../redis/keys';
 
 /**
  * What the BFF knows of the merchant's cards beyond WeChat's shelf and code answers: the price,
- * title, notice and description set at `/card/create` (`base_info`). `page/get` names cards without
+ * title, notice and description set at `/card/create` (`base_info`), and the `init_balance` when it is
+ * not the price. `page/get` names cards without
  * prices and code/get names no title, and WeChat's card query is outside the spec, so they are
  * recorded when the merchant creates the card through the BFF's own merchant API.
  */
@@ -18,21 +19,38 @@ export class CardCatalog {
     await this.redis.hset(this.keys.cardPrices, cardId, String(priceFen));
   }
 
+  /** A card whose `init_balance` is not its price (sold at a discount, or with a bonus). */
+  async recordInitialBalance(cardId: string, fen: number): Promise<void> {
+    await this.redis.hset(this.keys.cardInitialBalances, cardId, String(fen));
+  }
+
   async recordInfo(cardId: string, info: CardDefinitionInfo): Promise<void> {
     await this.redis.hset(this.keys.cardInfo, cardId, JSON.stringify(info));
   }
 
   /** card_id → price in fen, for the cards that have one recorded. */
-  async prices(cardIds: string[]): Promise<Record<string, number>> {
+  prices(cardIds: string[]): Promise<Record<string, number>> {
+    return this.fenOf(this.keys.cardPrices, cardIds);
+  }
+
+  /**
+   * card_id → what the card holds when bought, for the cards created with an `init_balance` other than
+   * their price; any other card starts at the price paid.
+   */
+  initialBalances(cardIds: string[]): Promise<Record<string, number>> {
+    return this.fenOf(this.keys.cardInitialBalances, cardIds);
+  }
+
+  private async fenOf(hash: string, cardIds: string[]): Promise<Record<string, number>> {
     const unique = [...new Set(cardIds)];
     if (unique.length === 0) return {};
-    const values = await this.redis.hmget(this.keys.cardPrices, ...unique);
-    const prices: Record<string, number> = {};
+    const values = await this.redis.hmget(hash, ...unique);
+    const fen: Record<string, number> = {};
     unique.forEach((id, i) => {
       const v = values[i];
-      if (v != null && /^\d+$/.test(v)) prices[id] = Number(v);
+      if (v != null && /^\d+$/.test(v)) fen[id] = Number(v);
     });
-    return prices;
+    return fen;
   }
 
   /** card_id → title, notice and description; every field null for a card not created through the BFF. */
@@ -55,10 +73,13 @@ export class CardCatalog {
   async afterMerchantCall(endpoint: string, input: unknown, result: unknown): Promise<void> {
     if (endpoint !== 'giftcard.createCard') return;
     type BaseInfo = { title?: unknown; notice?: unknown; description?: unknown; giftcard_info?: { price?: unknown } };
-    const base = (input as { card?: { general_card?: { base_info?: BaseInfo } } }).card?.general_card?.base_info;
+    const card = (input as { card?: { general_card?: { base_info?: BaseInfo; init_balance?: unknown } } }).card?.general_card;
+    const base = card?.base_info;
     const cardId = (result as { card_id?: unknown }).card_id;
     if (typeof cardId !== 'string' || !base) return;
-    if (typeof base.giftcard_info?.price === 'number') await this.recordPrice(cardId, base.giftcard_info.price);
+    const price = base.giftcard_info?.price;
+    if (typeof price === 'number') await this.recordPrice(cardId, price);
+    if (typeof card.init_balance === 'number' && card.init_balance !== price) await this.recordInitialBalance(cardId, card.init_balance);
     await this.recordInfo(cardId, { title: text(base.title), notice: text(base.notice), description: text(base.description) });
   }
 }

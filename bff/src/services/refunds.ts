@@ -3,6 +3,7 @@ import { HttpError } from '../http/errors';
 import type { ProjectionStore } from '../projector';
 import { orderState, type CardStatus, type OrderState } from '../projector/mapping';
 import { isNotFound, type WechatClient } from '../wechat';
+import type { CardCatalog } from './card-catalog';
 import { refundDecision, type RefundPolicy } from './refund-policy';
 
 export interface RefundDeps {
@@ -10,6 +11,8 @@ export interface RefundDeps {
   /** Reads the order as WeChat says it is now (order/get, code/get per card) and stores it. */
   projections: Pick<ProjectionStore, 'refreshOrder'>;
   policy: RefundPolicy;
+  /** What each card held when bought, where that is not its price (`init_balance`). */
+  catalog: Pick<CardCatalog, 'initialBalances'>;
   /** Runs the check and the refund holding the till's locks of the order's codes (no debit slips in between). */
   serialise?: <T>(codes: readonly string[], fn: () => Promise<T>) => Promise<T>;
   /** Told after WeChat refunded (the projections' refresh, like every merchant change). */
@@ -27,7 +30,7 @@ export async function refundOrder(deps: RefundDeps, orderId: string): Promise<{ 
   const checkAndRefund = async () => {
     if (deps.policy !== 'any') {
       const order = await deps.projections.refreshOrder(orderId);
-      const decision = order ? refundDecision(order, deps.policy) : { allowed: true as const };
+      const decision = order ? refundDecision(order, deps.policy, await deps.catalog.initialBalances(order.cards.map((c) => c.card_id))) : { allowed: true as const };
       if (!decision.allowed) throw new HttpError(409, 'refund_refused', decision.message, { reasons: decision.reasons });
     }
     return deps.wechat.order.refundOrder(input);

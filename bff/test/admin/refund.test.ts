@@ -1,5 +1,6 @@
 import type { GiftCardOrder } from '@giftcard/shared';
 import { gc } from '../support/cli';
+import { giftCard, shelf } from '../support/giftcards';
 import { startAdmin, type TestAdmin } from './support';
 
 /** Issue 12: the BFF enforces the refund policy the pages state before calling WeChat's refund. */
@@ -19,6 +20,24 @@ describe('POST /admin/orders/:order_id/refund under REFUND_POLICY=unused (the de
     const order = admin.buy(shop);
     expect(await refund(order)).toMatchObject({ status: 200, body: { ok: true } });
     expect(admin.world.cards.isRefunded(order.order_id)).toBe(true);
+  });
+
+  it('allows an unused card created with its own init_balance (sold at ¥95.00, holding ¥100.00): unused is what it was bought with, not its price', async () => {
+    const created = await admin.post('/cards', giftCard(admin.sandbox, { price: 9500, init_balance: 10000, date_info: { type: 'DATE_TYPE_PERMANENT' } }));
+    expect(created.status).toBe(200);
+    const discounted = { ...shop, cardId: created.body.card_id as string };
+    const page = admin.world.cards.addShelf(shelf([discounted.cardId]) as never);
+    admin.world.cards.shelves.bindWxa(admin.world.config.miniProgram.appid, page.page_id);
+    admin.world.cards.shelves.review(page.page_id, 'approved');
+    const order = admin.buy({ cardId: discounted.cardId, pageId: page.page_id });
+    expect(order.card_list[0]).toMatchObject({ price: 9500 });
+    expect(await refund(order)).toMatchObject({ status: 200, body: { ok: true } });
+
+    // Spent from ¥100.00 to ¥95.00 (its price): spent all the same.
+    const spent = admin.buy({ cardId: discounted.cardId, pageId: page.page_id });
+    const card = spent.card_list[0]!;
+    expect((await admin.post(`/codes/${card.code}/balance`, { card_id: card.card_id, balance: 9500 })).status).toBe(200);
+    expect(await refund(spent)).toMatchObject({ status: 409, body: { error: { reasons: [{ code: 'card_spent', balance: 9500, bought_with: 10000 }] } } });
   });
 
   it('refuses an order with a spent card (after a balance update), naming the card; WeChat is not asked to refund', async () => {
