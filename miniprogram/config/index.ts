@@ -42,7 +42,10 @@ export default defineConfig<'webpack5'>(async (merge) => {
       BFF_ORIGIN: JSON.stringify(bffOrigin()),
     },
     copy: { patterns: [], options: {} },
-    framework: 'react',
+    // H5: Preact through preact/compat (the same React code; ~10 KB compressed where react-dom is ~45 KB)
+    // for the first page's download and start-up on a phone. weapp keeps React (Taro's own reconciler
+    // there, and its main package is within its budget).
+    framework: target === 'h5' ? 'preact' : 'react',
     compiler: 'webpack5',
     cache: { enable: false },
     mini: {
@@ -55,6 +58,9 @@ export default defineConfig<'webpack5'>(async (merge) => {
       publicPath: './',
       staticDirectory: 'static',
       router: { mode: 'hash' },
+      // View, Text, Button, Image, Input as plain components (@tarojs/components-react) instead of
+      // Stencil web components: no Stencil runtime (~150 KB before minifying) in the first page.
+      useHtmlComponents: true,
       output: {
         filename: 'js/[name].[contenthash:8].js',
         chunkFilename: 'js/[name].[contenthash:8].js',
