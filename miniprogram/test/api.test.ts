@@ -1,9 +1,14 @@
-import Taro, { resetTaro, storage } from './doubles/taro'
+import Taro, { fetchDouble, resetTaro, storage } from './doubles/taro'
 import { serve } from './helpers'
 import { api, ApiError } from '../src/services/api'
+import { REQUEST_TIMEOUT_MS } from '../src/services/http'
 import { TOKEN_KEY } from '../src/services/session'
 
 beforeEach(() => resetTaro())
+afterEach(() => {
+  process.env.TARO_ENV = 'weapp'
+  jest.useRealTimers()
+})
 
 test('logs in on first use and sends the token as a Bearer header', async () => {
   const seen = serve({ 'GET /api/cards': { cards: [] } })
@@ -71,4 +76,48 @@ test('orders are paged with offset and limit', async () => {
   const seen = serve({ 'GET /api/orders?offset=20&limit=10': { total: 0, offset: 20, limit: 10, orders: [] } })
   await api.orders({ offset: 20, limit: 10 })
   expect(seen[0]!.url).toBe('/api/orders?offset=20&limit=10')
+})
+
+describe('H5: the browser\'s fetch, not Taro.request', () => {
+  beforeEach(() => {
+    process.env.TARO_ENV = 'h5'
+  })
+
+  test('the same exchange: JSON body, Bearer header, 401 renewal; Taro.request is not used', async () => {
+    storage().set(TOKEN_KEY, 'expired')
+    const seen = serve({
+      'POST /api/orders/o1/invoice': (o) => (o.header!.Authorization === 'Bearer tok-h5' ? { status: 200, data: { state: 'submitted' } } : { status: 401, data: { error: { code: 'unauthorized', message: 'bad token' } } }),
+      'POST /sandbox/_control/users/login': { code: 'c1' },
+      'POST /api/session': { token: 'tok-h5', expiresIn: 7200 },
+    })
+    await expect(api.submitInvoice('o1', { type: 'personal', title: 'x', email: 'a@b.cn' })).resolves.toEqual({ state: 'submitted' })
+    expect(seen.map((o) => `${o.method} ${o.url}`)).toEqual(['POST /api/orders/o1/invoice', 'POST /sandbox/_control/users/login', 'POST /api/session', 'POST /api/orders/o1/invoice'])
+    expect(seen[0]!.data).toEqual({ type: 'personal', title: 'x', email: 'a@b.cn' })
+    expect(seen[0]!.header).toMatchObject({ 'Content-Type': 'application/json', Authorization: 'Bearer expired' })
+    expect(Taro.request).not.toHaveBeenCalled()
+    expect(fetchDouble).toHaveBeenCalledTimes(4)
+  })
+
+  test('a GET sends no body; a non-JSON error body is an ApiError with the status', async () => {
+    storage().set(TOKEN_KEY, 'tok')
+    serve({ 'GET /api/cards': () => ({ status: 502, data: 'Bad Gateway' }) })
+    await expect(api.cards()).rejects.toMatchObject({ status: 502, code: 'http_502' })
+    expect(fetchDouble.mock.calls[0]![1]).toMatchObject({ method: 'GET', body: undefined })
+  })
+
+  test('no answer is a network ApiError; none within the timeout is a timeout ApiError', async () => {
+    storage().set(TOKEN_KEY, 'tok')
+    fetchDouble.mockRejectedValueOnce(new TypeError('Failed to fetch'))
+    await expect(api.cards()).rejects.toMatchObject({ status: 0, code: 'network', message: 'Failed to fetch' })
+
+    jest.useFakeTimers()
+    fetchDouble.mockImplementationOnce(
+      (_url: string, init: { signal?: AbortSignal } = {}) =>
+        new Promise((_, reject) => init.signal!.addEventListener('abort', () => reject(new DOMException('The operation was aborted.', 'AbortError')))),
+    )
+    const pending = api.cards()
+    const settled = expect(pending).rejects.toMatchObject({ status: 0, code: 'timeout' })
+    await jest.advanceTimersByTimeAsync(REQUEST_TIMEOUT_MS)
+    await settled
+  })
 })

@@ -29,12 +29,43 @@ export interface RawResponse {
 export async function send(method: Method, path: string, data?: unknown, token?: string): Promise<RawResponse> {
   const header: Record<string, string> = { 'Content-Type': 'application/json' }
   if (token) header.Authorization = `Bearer ${token}`
+  // An if/else on the build-time constant: webpack drops the branch (and Taro.request's imports) the target does not take.
+  if (process.env.TARO_ENV === 'h5') {
+    return fetchH5(method, `${bffOrigin}${path}`, data, header)
+  } else {
+    try {
+      const res = await Taro.request({ url: `${bffOrigin}${path}`, method, data: data as never, header, dataType: 'json', timeout: REQUEST_TIMEOUT_MS })
+      return { status: res.statusCode, data: res.data }
+    } catch (e) {
+      const message = (e as { errMsg?: string; message?: string }).errMsg ?? (e as Error).message ?? 'request failed'
+      throw new ApiError(0, /timeout|timed out/i.test(message) ? 'timeout' : 'network', message)
+    }
+  }
+}
+
+/**
+ * H5: the browser's own fetch, as Taro.request does there, without what Taro.request's H5 build
+ * brings into the first page beside it (fetch, AbortController and JSONP polyfills for browsers
+ * this app does not target). A JSON body is parsed, any other is the text; the build drops this for weapp.
+ */
+async function fetchH5(method: Method, url: string, data: unknown, header: Record<string, string>): Promise<RawResponse> {
+  const abort = new AbortController()
+  const timer = setTimeout(() => abort.abort(), REQUEST_TIMEOUT_MS)
   try {
-    const res = await Taro.request({ url: `${bffOrigin}${path}`, method, data: data as never, header, dataType: 'json', timeout: REQUEST_TIMEOUT_MS })
-    return { status: res.statusCode, data: res.data }
+    const res = await fetch(url, { method, headers: header, body: data === undefined ? undefined : JSON.stringify(data), signal: abort.signal })
+    const text = await res.text()
+    let body: unknown = text
+    try {
+      body = JSON.parse(text)
+    } catch {
+      // not JSON (a proxy's error page): the text
+    }
+    return { status: res.status, data: body }
   } catch (e) {
-    const message = (e as { errMsg?: string; message?: string }).errMsg ?? (e as Error).message ?? 'request failed'
-    throw new ApiError(0, /timeout|timed out/i.test(message) ? 'timeout' : 'network', message)
+    if (abort.signal.aborted) throw new ApiError(0, 'timeout', `request timed out after ${REQUEST_TIMEOUT_MS} ms`)
+    throw new ApiError(0, 'network', (e as Error).message || 'request failed')
+  } finally {
+    clearTimeout(timer)
   }
 }
 

@@ -102,6 +102,18 @@ export function useRouter() {
 export function setRouterParams(params: Record<string, string>): void {
   state.params = params
 }
+/**
+ * The browser's fetch, as the H5 build calls it instead of Taro.request (src/services/http.ts):
+ * answered by the same handler, which sees the same options (the JSON body parsed back into `data`).
+ */
+export const fetchDouble = jest.fn(async (url: string, init: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal } = {}) => {
+  const r = await state.handler({ url, method: init.method ?? 'GET', data: init.body === undefined ? undefined : JSON.parse(init.body), header: { ...init.headers } })
+  const text = r.data === undefined ? '' : typeof r.data === 'string' ? r.data : JSON.stringify(r.data)
+  return { status: r.status, text: async () => text }
+})
+// jsdom has no fetch; this module is loaded with the app's code (in the test's module registry).
+;(globalThis as { fetch?: unknown }).fetch = fetchDouble
+
 export function onRequest(handler: Handler): void {
   state.handler = handler
 }
@@ -141,6 +153,7 @@ export function resetTaro(): void {
     throw new Error(`no request handler for ${o.method} ${o.url}`)
   }
   for (const fn of Object.values(Taro)) if (typeof fn === 'function' && 'mockClear' in fn) (fn as jest.Mock).mockClear()
+  fetchDouble.mockClear()
 }
 
 export default Taro
