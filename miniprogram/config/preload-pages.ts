@@ -7,6 +7,7 @@ const NAME = 'PreloadFirstPage'
  * bundle has run: two round trips in series before the first content. This adds a small inline
  * script to index.html that, before the main bundle runs, preloads the chunks (JS and CSS) of the page
  * the URL opens (the hash route, else the app's first page), so they download alongside the main one.
+ * It comes first in the head, so that nothing before it (a stylesheet) can delay it.
  * The BFF's CSP admits the script by its hash (bff/src/http/static.ts).
  */
 export class PreloadFirstPage {
@@ -38,8 +39,11 @@ export class PreloadFirstPage {
           `!function(m,d){var r=location.hash.replace(/^#\\/?/,"").split("?")[0],f=m[r]||m[${JSON.stringify(this.firstPage)}];` +
           `f.forEach(function(u){var l=d.createElement("link");l.rel="preload";l.as=/\\.css$/.test(u)?"style":"script";l.href="./"+u;d.head.appendChild(l)})}(${JSON.stringify(byPage)},document);`
         const source = html.source.source().toString()
-        if (!source.includes('</head>')) return
-        compilation.updateAsset('index.html', new sources.RawSource(source.replace('</head>', `<script>${script}</script></head>`)))
+        // Before the head's first script or stylesheet: an inline script placed after a stylesheet link
+        // waits for that stylesheet to arrive, which held the page's chunks back by a round trip.
+        const at = /<(script|link)\b/i.exec(source.slice(0, source.indexOf('</head>')))?.index
+        if (at === undefined) return
+        compilation.updateAsset('index.html', new sources.RawSource(`${source.slice(0, at)}<script>${script}</script>${source.slice(at)}`))
       })
     })
   }

@@ -3,7 +3,12 @@ import Taro, { useDidShow, usePageNotFound } from '@tarojs/taro'
 
 import { recordAppShow } from './services/launch'
 import { routes } from './services/router'
+import { token } from './services/session'
 import './app.css'
+
+// H5: the session (two round trips for a new visitor) starts as the app loads, beside the first
+// page's chunk, not after the page has rendered its first call; the page's call shares it.
+if (process.env.TARO_ENV === 'h5') void token().catch(() => undefined)
 
 function App({ children }: PropsWithChildren) {
   // App.onShow gets each entry's options, a warm re-entry's too (a page's onShow gets none).
