@@ -93,11 +93,13 @@ export class ShelfCache {
   async afterMerchantCall(endpoint: string, input: unknown, result?: unknown): Promise<void> {
     const req = (input ?? {}) as { page?: { page_id?: unknown; need_receipt?: unknown }; page_id?: unknown; all?: unknown; wxa_appid?: unknown };
     const pay = (input ?? {}) as { sub_mch_id?: unknown };
-    const recordReceipt = (pageId: unknown) =>
-      typeof pageId === 'string' ? this.redis.hset(this.keys.shelfNeedReceipt, pageId, req.page?.need_receipt === true ? '1' : '0') : undefined;
-    if (endpoint === 'giftcard.addPage') await recordReceipt((result as { page_id?: unknown } | undefined)?.page_id);
+    const recordReceipt = (pageId: unknown, needReceipt: boolean) =>
+      typeof pageId === 'string' ? this.redis.hset(this.keys.shelfNeedReceipt, pageId, needReceipt ? '1' : '0') : undefined;
+    // A page added without need_receipt needs none; an update without it says nothing of it (an unknown
+    // shelf stays unknown, which counts as offered: services/invoice-offer.ts).
+    if (endpoint === 'giftcard.addPage') await recordReceipt((result as { page_id?: unknown } | undefined)?.page_id, req.page?.need_receipt === true);
     else if (endpoint === 'giftcard.updatePage' && typeof req.page?.page_id === 'string') {
-      await recordReceipt(req.page.page_id);
+      if (typeof req.page.need_receipt === 'boolean') await recordReceipt(req.page.page_id, req.page.need_receipt);
       await this.invalidate(req.page.page_id);
     } else if (endpoint === 'giftcard.setMaintain') {
       const control = (result as { control_info?: ShelfControlInfo } | undefined)?.control_info;

@@ -61,6 +61,17 @@ describe('invoices follow the shelf\'s need_receipt', () => {
     expect(await call(bff, 'POST', `${path}/invoice`, { token, body: request })).toMatchObject({ status: 409, body: { error: { code: 'invoice_not_offered' } } });
   });
 
+  it('an update that does not name need_receipt leaves an unknown shelf as it was (offered), a known one as recorded', async () => {
+    const order = await orderFrom({ need_receipt: false }, false);
+    const path = `/api/orders/${order.order_id}`;
+    const shelfPath = `/shelves/${encodeURIComponent(order.page_id)}`;
+    expect((await admin('PUT', shelfPath, { banner_pic_url: 'https://mmbiz.qlogo.cn/mmbiz/banner-new' })).status).toBe(200);
+    expect((await call(bff, 'GET', path, { token })).body).toMatchObject({ invoice_offered: true });
+    expect((await admin('PUT', shelfPath, { need_receipt: false })).status).toBe(200);
+    expect((await admin('PUT', shelfPath, { banner_pic_url: 'https://mmbiz.qlogo.cn/mmbiz/banner-2' })).status).toBe(200);
+    expect((await call(bff, 'GET', path, { token })).body).toMatchObject({ invoice_offered: false });
+  });
+
   it('a shelf made behind the BFF\'s back is unknown and offered, until the merchant sends need_receipt through the merchant API', async () => {
     const order = await orderFrom({ need_receipt: false }, false);
     const path = `/api/orders/${order.order_id}`;
