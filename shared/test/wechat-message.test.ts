@@ -467,6 +467,17 @@ describe('push XML', () => {
     expect(refusedByValidator).toBeGreaterThan(10_000);
   });
 
+  it('refuses a body for its structure first, whatever it found in the content before', () => {
+    expect(reasonOfXml('<xml><A>1</A><A>2</A><B></C></xml>')).toBe('malformed');
+    expect(reasonOfXml('<xml>ok<__proto__/></xml>')).toBe('forbidden_name');
+    expect(reasonOfXml('<xml><A>&foo;</A><B>')).toBe('malformed');
+  });
+
+  it('trims each run of text on its own: a comment or CDATA ends a run', () => {
+    expect(fieldsOf('<xml><A> a <!-- c --> b </A><B> x <![CDATA[ y ]]> z </B></xml>')).toEqual({ A: 'ab', B: 'x y z' });
+    expect(reasonOfXml('<xml><A>&<!-- c -->amp;</A></xml>')).toBe('bad_entity');
+  });
+
   it('accepts a declaration, comments and attributes (ignored)', () => {
     const fields = fieldsOf('<?xml version="1.0" encoding="utf-8"?>\n<!-- push --><xml><A x="1>2">v</A></xml>\n');
     expect({ ...fields }).toEqual({ A: 'v' });

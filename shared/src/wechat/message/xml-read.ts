@@ -3,19 +3,22 @@
  * the merchant's replies. Writing is xml-write.ts.
  *
  * Parsing is defensive because the body arrives before anything else is known about it:
- * - refused before parsing: `<!DOCTYPE` / `<!ENTITY` anywhere (case-insensitive; entity expansion,
+ * - refused before reading: `<!DOCTYPE` / `<!ENTITY` anywhere (case-insensitive; entity expansion,
  *   "billion laughs", XXE). WeChat never sends a DTD. A user text that itself contains "<!DOCTYPE" is
  *   refused too: a plain substring test is the point (no parser state to get wrong);
- * - a well-formedness scan (every tag closed by its own name, nothing outside the root) requires exactly
- *   one root `<xml>`, nesting at most MAX_DEPTH levels below it, and no tag named after a member of
- *   Object.prototype (FORBIDDEN_NAMES). It replaces fast-xml-parser's XMLValidator, a second full pass that
- *   cost a fifth of a push's parse time; fast-xml-parser then only ever parses a well-formed body;
- * - fast-xml-parser runs with entities, value parsing and attributes off, so values stay strings exactly
- *   as sent (CDATA `00123` stays "00123", never the number 123).
+ * - one linear, iterative pass (a deep body cannot exhaust the stack) both checks well-formedness and reads
+ *   the fields: every tag closed by its own name, nothing but blanks, comments and PIs outside exactly one
+ *   root `<xml>`, comments, PIs and CDATA terminated, nesting at most MAX_DEPTH levels below the root, no tag
+ *   named after a member of Object.prototype (FORBIDDEN_NAMES). No general XML parser is involved: this
+ *   pass replaced fast-xml-parser (and its validator before it), which built a node tree per push only for
+ *   it to be flattened again, and was a seventh of a plain push's CPU in the callback (the tests still hold
+ *   this reader to fast-xml-parser's XMLValidator on every mutation of the spec's pushes);
+ * - no entities, no value parsing, attributes ignored: values stay strings exactly as sent (CDATA `00123`
+ *   stays "00123", never the number 123); text reads the five XML escapes and numeric references only.
  *
  * Output shape (chosen for event schemas: one flat `Record<string, string>` that a zod object validates):
- * - top-level elements: `fields[Name] = value`; CDATA kept verbatim, plain text trimmed (the whitespace
- *   around CDATA in spec 002 §10.4 / §12.2.2.4 samples is formatting), an empty element is "";
+ * - top-level elements: `fields[Name] = value`; CDATA kept verbatim, each run of plain text trimmed (the
+ *   whitespace around CDATA in spec 002 §10.4 / §12.2.2.4 samples is formatting), an empty element is "";
  * - nested blocks are flattened with "/" (XML names cannot contain "/"), e.g. the scanproduct reply's
  *   `ScanProduct/AntiFake/CodeResult`, `ScanCodeInfo/ScanType`; siblings sharing a name below the top
  *   level get a 1-based index, XPath style, e.g. `SendPicsInfo/PicList/item[1]/PicMd5Sum` (WeChat sends a
@@ -23,8 +26,9 @@
  * - a top-level field that occurs twice is refused (`duplicate_field`): WeChat never repeats one, and two
  *   `Event` or `FromUserName` elements would make routing and de-duplication ambiguous;
  * - text directly mixed with child elements is refused (`mixed_content`).
+ * A body that is not well-formed is refused as such (`malformed`, `bad_root`, `too_deep`, `forbidden_name`,
+ * `dtd_forbidden`) before any of the other reasons, whatever comes first in it.
  */
-import { XMLParser, type EntityDecoderOptions } from 'fast-xml-parser';
 import { FORBIDDEN_NAMES } from './xml-names';
 
 /**
@@ -52,66 +56,12 @@ export type EnvelopeResult = { ok: true; encrypt: string; fields: Record<string,
 
 const reject = (reason: XmlRejectReason): XmlRejection => ({ ok: false, status: 400, reason });
 
-const TEXT = '#text'; // '#' cannot start an XML name, so these keys never clash with an element
-const CDATA = '#cdata';
-
-/**
- * fast-xml-parser's entity decoder, replaced by one that decodes nothing: text keeps its references as
- * written (decodeText below reads the five XML escapes and numeric references), and entities declared by
- * a DTD are refused outright (such a body was already refused for its `<!DOCTYPE`). It also spares the
- * library building its own decoder, with copies of its entity tables, on every parse.
- */
-const NO_ENTITIES: EntityDecoderOptions = {
-  setExternalEntities: () => {},
-  addInputEntities: () => {
-    throw new Error('entity declarations are not accepted');
-  },
-  reset: () => {},
-  decode: (text) => text,
-  setXmlVersion: () => {},
-};
-
-const parser = new XMLParser({
-  preserveOrder: true, // keeps repeated siblings and text/CDATA order visible
-  processEntities: false, // no entity expansion at all; the five XML escapes are decoded below
-  htmlEntities: false,
-  entityDecoder: NO_ENTITIES,
-  parseTagValue: false,
-  parseAttributeValue: false,
-  ignoreAttributes: true,
-  trimValues: true, // trims text nodes only; CDATA (cdataPropName) is kept verbatim
-  cdataPropName: CDATA,
-  textNodeName: TEXT,
-  commentPropName: false,
-  ignoreDeclaration: true,
-  ignorePiTags: true,
-  maxNestedTags: MAX_DEPTH + 1, // second line of defence; the scan below already enforced it
-  jPath: false, // no path string built per node for callbacks we do not use (a third of parse time)
-});
-
 /** Parses a plain push (or a decrypted one) into flat string fields. Never throws. */
 export function parsePushXml(body: string): PushXmlResult {
   if (typeof body !== 'string' || isBlank(body, 0, body.length)) return reject('empty');
   if (/<!DOCTYPE|<!ENTITY/i.test(body)) return reject('dtd_forbidden');
-  const structure = scanStructure(body);
-  if (structure !== null) return reject(structure);
-
-  let doc: unknown;
-  try {
-    doc = parser.parse(body);
-  } catch {
-    return reject('malformed');
-  }
-  const root = Array.isArray(doc) ? doc.find((n) => isRecord(n) && 'xml' in n) : undefined;
-  if (!isRecord(root) || !Array.isArray(root.xml)) return reject('bad_root');
-
-  // A plain object, not Object.create(null): V8 keeps null-prototype objects in dictionary mode, and
-  // every later read, spread and schema check of the fields was several times slower (a push's fields
-  // are read a dozen times). Safe: FORBIDDEN_NAMES are refused, so no key can reach or shadow a
-  // prototype member, and readers look up known field names only.
-  const fields: Record<string, string> = {};
-  const failure = flatten(root.xml, '', 1, fields);
-  return failure === null ? { ok: true, fields } : reject(failure);
+  const read = readFields(body);
+  return typeof read === 'string' ? reject(read) : { ok: true, fields: read };
 }
 
 /**
@@ -126,8 +76,19 @@ export function parseEncryptedEnvelope(body: string): EnvelopeResult {
   return { ok: true, encrypt, fields: parsed.fields };
 }
 
-type Node = Record<string, unknown>;
-const isRecord = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
+/** An element being read: where its name is in the body, its field path, and what it holds so far. */
+interface Open {
+  nameStart: number;
+  nameLength: number;
+  /** `Name`, `Outer/Name`, `List/item[2]`; '' for the root. */
+  path: string;
+  /** Its text and CDATA so far (a leaf's value). */
+  value: string;
+  hasValue: boolean;
+  hasChildren: boolean;
+  /** Its children's names and how often each came: only once a child came (below the root: indexes). */
+  childNames: Map<string, number> | undefined;
+}
 
 const LT = 0x3c; // <
 const GT = 0x3e; // >
@@ -136,35 +97,53 @@ const BANG = 0x21;
 const QUESTION = 0x3f;
 
 /**
- * The well-formedness check, in one linear, iterative pass (a deep body cannot exhaust the stack):
- * every start tag closed by its own name, nothing but blanks, comments and PIs outside a single `<xml>`
- * root, comments, PIs and CDATA terminated, nesting capped, no forbidden names. fast-xml-parser itself is
- * lenient (a stray or mismatched close tag just pops), so this is what stands between a truncated or
- * spliced body and a half-read push. Character codes, not substrings: it runs on every push, twice in
- * safe mode. Returns null when fine.
+ * The well-formedness check and the fields, in one pass. Returns the fields, or why the body is refused.
+ * A structural fault anywhere wins over a finding about the content (a duplicate, mixed content, an
+ * undeclared entity) seen earlier: that finding is kept aside until the whole body has been checked.
+ * Character codes, not substrings, for the markup: it runs on every push, twice in safe mode.
  */
-function scanStructure(xml: string): XmlRejectReason | null {
-  // The open elements, as (start, length) of their names in `xml`: no substring per tag.
-  const open: number[] = [];
+function readFields(xml: string): Record<string, string> | XmlRejectReason {
+  // A plain object, not Object.create(null): V8 keeps null-prototype objects in dictionary mode, and
+  // every later read, spread and schema check of the fields was several times slower (a push's fields
+  // are read a dozen times). Safe: FORBIDDEN_NAMES are refused, so no key can reach or shadow a
+  // prototype member, and readers look up known field names only.
+  const fields: Record<string, string> = {};
+  const open: Open[] = [];
+  let content: XmlRejectReason | null = null;
   let roots = 0;
   let i = 0;
   while (i < xml.length) {
     const lt = xml.indexOf('<', i);
     const textEnd = lt === -1 ? xml.length : lt;
-    if (open.length === 0 && !isBlank(xml, i, textEnd)) return 'malformed'; // text outside the root
+    if (textEnd > i && !isBlank(xml, i, textEnd)) {
+      const parent = open[open.length - 1];
+      if (parent === undefined) return 'malformed'; // text outside the root
+      // Each run of text between two pieces of markup is trimmed on its own (a comment ends a run too).
+      const text = xml.slice(i, textEnd).trim();
+      if (text !== '' && content === null) {
+        const decoded = open.length === 1 || parent.hasChildren ? '' : decodeText(text);
+        content = decoded === null ? 'bad_entity' : addValue(parent, decoded, open.length === 1);
+      }
+    }
     if (lt === -1) break;
     const next = xml.charCodeAt(lt + 1);
-    if (next === QUESTION) i = skipPast(xml, lt + 2, '?>');
+    if (next === QUESTION) i = piTargetEnd(xml, lt + 2) === -1 ? -1 : skipPast(xml, lt + 2, '?>');
     else if (next === BANG) {
       if (xml.startsWith('--', lt + 2)) i = skipPast(xml, lt + 4, '-->');
-      else if (xml.startsWith('[CDATA[', lt + 2)) i = open.length === 0 ? -1 : skipPast(xml, lt + 9, ']]>');
-      else return 'dtd_forbidden'; // any other declaration
+      else if (xml.startsWith('[CDATA[', lt + 2)) {
+        const parent = open[open.length - 1];
+        const end = parent === undefined ? -1 : xml.indexOf(']]>', lt + 9);
+        if (end === -1) return 'malformed'; // CDATA outside the root, or never ended
+        if (content === null) content = addValue(parent!, xml.slice(lt + 9, end), open.length === 1);
+        i = end + 3;
+      } else return 'dtd_forbidden'; // any other declaration
     } else if (next === SLASH) {
       const end = xml.indexOf('>', lt + 2);
-      if (end === -1 || open.length === 0) return 'malformed';
-      const length = open.pop()!;
-      const start = open.pop()!;
-      if (!sameName(xml, start, lt + 2, length) || !isBlank(xml, lt + 2 + length, end)) return 'malformed';
+      const element = open.pop();
+      if (end === -1 || element === undefined) return 'malformed';
+      if (!sameName(xml, element.nameStart, lt + 2, element.nameLength) || !isBlank(xml, lt + 2 + element.nameLength, end)) return 'malformed';
+      // A leaf's value is its field (the root's own text was refused as mixed content when it came).
+      if (open.length > 0 && !element.hasChildren && content === null) fields[element.path] = element.value;
       i = end + 1;
     } else {
       const nameEnd = nameEndAt(xml, lt + 1);
@@ -174,14 +153,57 @@ function scanStructure(xml: string): XmlRejectReason | null {
       if (open.length === 0 && (++roots > 1 || length !== 3 || !xml.startsWith('xml', lt + 1))) return 'bad_root';
       const end = tagEnd(xml, nameEnd);
       if (end === -1) return 'malformed';
-      if (open.length / 2 > MAX_DEPTH) return 'too_deep'; // the root and MAX_DEPTH levels below it are open
-      if (xml.charCodeAt(end - 1) !== SLASH) open.push(lt + 1, length);
+      if (open.length > MAX_DEPTH) return 'too_deep'; // the root and MAX_DEPTH levels below it are open
+      const parent = open[open.length - 1];
+      let path = '';
+      if (parent !== undefined && content === null) {
+        if (parent.hasValue) content = 'mixed_content';
+        else {
+          const child = childPath(parent, xml.slice(lt + 1, nameEnd), open.length === 1, fields);
+          if (child === null) content = 'duplicate_field';
+          else path = child;
+        }
+      }
+      if (xml.charCodeAt(end - 1) !== SLASH) {
+        open.push({ nameStart: lt + 1, nameLength: length, path, value: '', hasValue: false, hasChildren: false, childNames: undefined });
+      } else if (parent !== undefined && content === null) fields[path] = ''; // `<Name/>`
       i = end + 1;
     }
     if (i === -1) return 'malformed';
   }
-  if (open.length !== 0) return 'malformed';
-  return roots === 1 ? null : 'malformed';
+  if (open.length !== 0 || roots !== 1) return 'malformed';
+  return content ?? fields;
+}
+
+/** Text or CDATA of `element`: its value, unless it is the root or already holds elements (mixed content). */
+function addValue(element: Open, text: string, isRoot: boolean): XmlRejectReason | null {
+  if (isRoot || element.hasChildren) return 'mixed_content';
+  element.value += text;
+  element.hasValue = true;
+  return null;
+}
+
+/**
+ * The field path of `parent`'s child `name`; null for a top-level name that came before. Below the top
+ * level the second sibling of a name is `name[2]`, and the first one's fields (written by now: siblings
+ * come one after the other) are renamed `name[1]`. Only lists (pic_* events) ever pay for that.
+ */
+function childPath(parent: Open, name: string, atTop: boolean, fields: Record<string, string>): string | null {
+  parent.hasChildren = true;
+  const names = (parent.childNames ??= new Map());
+  const seen = names.get(name) ?? 0;
+  names.set(name, seen + 1);
+  const base = atTop ? name : `${parent.path}/${name}`;
+  if (seen === 0) return base;
+  if (atTop) return null;
+  if (seen === 1) {
+    for (const key of Object.keys(fields)) {
+      if (key !== base && !key.startsWith(`${base}/`)) continue;
+      fields[`${base}[1]${key.slice(base.length)}`] = fields[key]!;
+      delete fields[key];
+    }
+  }
+  return `${base}[${seen + 1}]`;
 }
 
 /** Whether the `length` characters at `a` and at `b` are the same (a close tag naming its start tag). */
@@ -215,6 +237,16 @@ function nameEndAt(xml: string, from: number): number {
   return c === GT || c === SLASH || isBlankCode(c) ? i : -1;
 }
 
+/** The end of a processing instruction's target (`xml` of `<?xml version="1.0"?>`), or -1 when it has none. */
+function piTargetEnd(xml: string, from: number): number {
+  const end = nameEndAt(xml, from);
+  if (end !== -1) return end;
+  // nameEndAt wants a blank, '/' or '>' after the name; a PI may also end right after its target.
+  let i = from;
+  while (i < xml.length && xml.charCodeAt(i) !== QUESTION && !isBlankCode(xml.charCodeAt(i))) i++;
+  return i > from && xml.charCodeAt(i) === QUESTION && nameEndAt(`${xml.slice(from, i)}>`, 0) === i - from ? i : -1;
+}
+
 const isBlankCode = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
 
 function isBlank(xml: string, from: number, to: number): boolean {
@@ -239,76 +271,6 @@ function tagEnd(xml: string, from: number): number {
     else if (c === LT) return -1; // '<' cannot appear inside a tag
   }
   return -1;
-}
-
-function flatten(
-  children: unknown[],
-  prefix: string,
-  depth: number,
-  out: Record<string, string>,
-): XmlRejectReason | null {
-  const names: string[] = [];
-  const contents: unknown[][] = [];
-  for (const child of children) {
-    if (!isRecord(child)) return 'malformed';
-    for (const key of Object.keys(child)) {
-      if (key === ':@') continue; // attributes (ignored anyway)
-      if (key === TEXT || key === CDATA) return 'mixed_content'; // text beside child elements, or under root
-      if (FORBIDDEN_NAMES.has(key)) return 'forbidden_name'; // second line of defence: scanStructure refused these
-      const value = child[key];
-      if (!Array.isArray(value)) return 'malformed';
-      names.push(key);
-      contents.push(value);
-    }
-  }
-  // Siblings sharing a name: refused at the top, indexed below it. Counted only when there are any.
-  let repeats: { counts: Map<string, number>; seen: Map<string, number> } | undefined;
-  if (new Set(names).size !== names.length) {
-    if (depth === 1) return 'duplicate_field';
-    repeats = { counts: new Map(), seen: new Map() };
-    for (const name of names) repeats.counts.set(name, (repeats.counts.get(name) ?? 0) + 1);
-  }
-  for (let i = 0; i < names.length; i++) {
-    const name = names[i]!;
-    const content = contents[i]!;
-    let path = prefix + name;
-    if (repeats && repeats.counts.get(name)! > 1) {
-      const n = (repeats.seen.get(name) ?? 0) + 1;
-      repeats.seen.set(name, n);
-      path += `[${n}]`;
-    }
-    const result = leafValue(content);
-    if (result === 'element') {
-      if (depth >= MAX_DEPTH) return 'too_deep';
-      const failure = flatten(content, `${path}/`, depth + 1, out);
-      if (failure !== null) return failure;
-    } else if (typeof result === 'object') {
-      return result.reason;
-    } else {
-      out[path] = result;
-    }
-  }
-  return null;
-}
-
-/** The string value of an element made only of text and CDATA; 'element' when it has child elements. */
-function leafValue(content: unknown[]): string | 'element' | { reason: XmlRejectReason } {
-  let value = '';
-  for (const part of content) {
-    if (!isRecord(part)) return { reason: 'malformed' };
-    if (TEXT in part) {
-      const decoded = decodeText(String(part[TEXT]));
-      if (decoded === null) return { reason: 'bad_entity' };
-      value += decoded;
-    } else if (CDATA in part) {
-      const inner = part[CDATA];
-      const first = Array.isArray(inner) ? inner[0] : undefined;
-      value += isRecord(first) && TEXT in first ? String(first[TEXT]) : '';
-    } else {
-      return 'element';
-    }
-  }
-  return value;
 }
 
 const XML_ESCAPES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
