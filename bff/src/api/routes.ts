@@ -171,8 +171,9 @@ export function createMiniApi(deps: MiniApiDeps) {
     ctx.type = 'json';
     ctx.body = await lists.json(service, 'cards', async () => {
       const held = await store.freshCardsOf(service);
-      const infos = await cards.infos(held.map((c) => c.card_id));
-      return { body: { cards: held.map((c) => cardFromProjection(c, infos)) }, readAts: held.filter((c) => c.status !== 'REMOVED').map((c) => c.read_at) };
+      const ids = held.map((c) => c.card_id);
+      const [infos, initial] = await Promise.all([cards.infos(ids), cards.initialBalances(ids)]);
+      return { body: { cards: held.map((c) => cardFromProjection(c, infos, initial)) }, readAts: held.filter((c) => c.status !== 'REMOVED').map((c) => c.read_at) };
     });
   });
 

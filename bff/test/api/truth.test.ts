@@ -47,6 +47,17 @@ describe('the consumer sees WeChat’s truth after every change', () => {
   });
   afterAll(() => bff.close());
 
+  it('a card created with its own init_balance (¥100.00 sold at ¥95.00) shows that as its face value (002 §6.3: the balance on the card face), the price paid on the order', async () => {
+    const created = await admin('POST', '/cards', giftCard({ world: bff.world } as TestSandbox, { price: 9500, init_balance: 10000, title: '百元卡' }));
+    const page = await admin('POST', '/shelves', shelf([created.body.card_id]));
+    const bought = await purchase(bff, 'svc_buyer', { cardIds: [created.body.card_id], pageId: page.body.page_id });
+    const listed = ((await call(bff, 'GET', '/api/cards', { token })).body.cards as any[]).find((c) => c.code === bought.code);
+    expect(listed).toMatchObject({ face_value: 10000, balance: 10000, price: 9500 });
+    expect((await call(bff, 'GET', `/api/cards/${bought.code}`, { token })).body).toMatchObject({ face_value: 10000, balance: 10000 });
+    const order = (await call(bff, 'GET', `/api/orders/${bought.order.order_id}`, { token })).body;
+    expect(order.cards[0]).toMatchObject({ price: 9500 });
+  });
+
   it('cards made through /admin/cards carry their title, notice and description; face value is the price paid', async () => {
     const created = await admin('POST', '/cards', giftCard({ world: bff.world } as TestSandbox, { price: 8800, title: '感恩卡' }));
     expect(created.status).toBe(200);
