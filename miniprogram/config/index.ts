@@ -1,5 +1,6 @@
 import { defineConfig, type UserConfigExport } from '@tarojs/cli'
 
+import { EarlySession } from './early-session'
 import { PreloadFirstPage } from './preload-pages'
 
 // One config for both targets. TARO_ENV is 'weapp' or 'h5' (set by `taro build --type`).
@@ -79,6 +80,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
         chain.performance.hints(false)
         // The first page's lazy chunks download beside the main bundle, not after it.
         chain.plugin('preload-first-page').use(PreloadFirstPage, ['pages/shelf/index'])
+        // A new visitor's demo session starts while the scripts download, not after they have run.
+        chain.plugin('early-session').use(EarlySession, [bffOrigin()])
       },
     },
   }

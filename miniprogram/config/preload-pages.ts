@@ -38,13 +38,21 @@ export class PreloadFirstPage {
         const script =
           `!function(m,d){var r=location.hash.replace(/^#\\/?/,"").split("?")[0],f=m[r]||m[${JSON.stringify(this.firstPage)}];` +
           `f.forEach(function(u){var l=d.createElement("link");l.rel="preload";l.as=/\\.css$/.test(u)?"style":"script";l.href="./"+u;d.head.appendChild(l)})}(${JSON.stringify(byPage)},document);`
-        const source = html.source.source().toString()
-        // Before the head's first script or stylesheet: an inline script placed after a stylesheet link
-        // waits for that stylesheet to arrive, which held the page's chunks back by a round trip.
-        const at = /<(script|link)\b/i.exec(source.slice(0, source.indexOf('</head>')))?.index
-        if (at === undefined) return
-        compilation.updateAsset('index.html', new sources.RawSource(`${source.slice(0, at)}<script>${script}</script>${source.slice(at)}`))
+        const source = insertFirstInHead(html.source.source().toString(), script)
+        if (source) compilation.updateAsset('index.html', new sources.RawSource(source))
       })
     })
   }
+}
+
+/**
+ * `html` with an inline `<script>` before the head's first script or stylesheet (undefined: no place
+ * found). An inline script placed after a stylesheet link waits for that stylesheet to arrive, which
+ * held the first page's chunks back by a round trip.
+ */
+export function insertFirstInHead(html: string, script: string): string | undefined {
+  const head = html.indexOf('</head>')
+  if (head < 0) return undefined
+  const at = /<(script|link)\b/i.exec(html.slice(0, head))?.index ?? head
+  return `${html.slice(0, at)}<script>${script}</script>${html.slice(at)}`
 }

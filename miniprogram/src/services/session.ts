@@ -1,11 +1,20 @@
 import Taro from '@tarojs/taro'
 import type { SessionResponse } from '@giftcard/shared/api'
 
-import { send, unwrap, ApiError } from './http'
+import { send, unwrap, ApiError, REQUEST_TIMEOUT_MS } from './http'
 
+// config/early-session.ts repeats these for the script it inlines into index.html (the build's config
+// cannot import src/); test/early-session.test.ts holds them equal.
 export const TOKEN_KEY = 'giftcard.token'
 export const DEMO_USER_KEY = 'giftcard.demo_user'
 export const DEFAULT_DEMO_OPENID = 'o_demo_mini'
+/** Where index.html leaves the session it started for a new visitor (H5). */
+export const EARLY_SESSION_GLOBAL = '__giftcardEarlySession'
+
+export interface EarlySession {
+  openid: string
+  token: string
+}
 
 let pending: Promise<string> | null = null
 
@@ -25,6 +34,13 @@ export function login(): Promise<string> {
   if (!pending) {
     pending = (async () => {
       Taro.removeStorageSync(TOKEN_KEY)
+      if (process.env.TARO_ENV === 'h5') {
+        const early = await takeEarlySession()
+        if (early) {
+          Taro.setStorageSync(TOKEN_KEY, early.token)
+          return early.token
+        }
+      }
       const code = await loginCode()
       const { token: t } = unwrap<SessionResponse>(await send('POST', '/api/session', { code }))
       Taro.setStorageSync(TOKEN_KEY, t)
@@ -34,6 +50,24 @@ export function login(): Promise<string> {
     })
   }
   return pending
+}
+
+/**
+ * H5: the session index.html started for a new visitor before the app loaded (config/early-session.ts),
+ * taken once: its token when it is for this page's demo user and arrived within the request timeout,
+ * else null (the caller logs in itself).
+ */
+async function takeEarlySession(): Promise<EarlySession | null> {
+  if (typeof window === 'undefined') return null
+  const w = window as unknown as Record<string, Promise<EarlySession | null> | undefined>
+  const started = w[EARLY_SESSION_GLOBAL]
+  if (!started) return null
+  delete w[EARLY_SESSION_GLOBAL]
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), REQUEST_TIMEOUT_MS)))
+  const early = await Promise.race([started.catch(() => null), timeout])
+  clearTimeout(timer)
+  return early && early.openid === demoOpenid() ? early : null
 }
 
 async function loginCode(): Promise<string> {

@@ -109,7 +109,7 @@ export function setRouterParams(params: Record<string, string>): void {
 export const fetchDouble = jest.fn(async (url: string, init: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal } = {}) => {
   const r = await state.handler({ url, method: init.method ?? 'GET', data: init.body === undefined ? undefined : JSON.parse(init.body), header: { ...init.headers } })
   const text = r.data === undefined ? '' : typeof r.data === 'string' ? r.data : JSON.stringify(r.data)
-  return { status: r.status, text: async () => text }
+  return { status: r.status, ok: r.status >= 200 && r.status < 300, text: async () => text, json: async () => JSON.parse(text) as unknown }
 })
 // jsdom has no fetch; this module is loaded with the app's code (in the test's module registry).
 ;(globalThis as { fetch?: unknown }).fetch = fetchDouble
