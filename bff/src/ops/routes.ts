@@ -1,12 +1,9 @@
 import Router from '@koa/router';
 import Koa from 'koa';
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { HttpError } from '../http/errors';
+import { bearer, sameSecret } from '../http/bearer';
 import type { Logger } from '../log';
 import type { RedisClient } from '../redis/connect';
 import type { Metrics } from './metrics';
-
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest();
 
 /**
  * `/healthz` (the process is up), `/readyz` (Redis answers), `/metrics` (Prometheus text). On the
@@ -35,13 +32,9 @@ export function opsRouter(redis: RedisClient, metrics: Metrics, opts: { metricsT
   });
   const token = opts.metricsToken;
   if (token !== undefined) {
-    const expected = sha256(token);
-    router.get('/metrics', (ctx) => {
-      const m = /^Bearer +(\S+) *$/i.exec(ctx.get('authorization'));
-      if (!m || !timingSafeEqual(sha256(m[1]!), expected)) {
-        ctx.set('WWW-Authenticate', 'Bearer realm="metrics"');
-        throw new HttpError(401, 'unauthorized', 'a valid metrics bearer token (METRICS_TOKEN) is required');
-      }
+    const authenticate = bearer({ realm: 'metrics', refusal: 'a valid metrics bearer token (METRICS_TOKEN) is required', verify: sameSecret(token) });
+    router.get('/metrics', async (ctx) => {
+      await authenticate(ctx);
       return renderMetrics(ctx, metrics);
     });
   }

@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import { redemptionRequest, redemptionsQuery, reversalRequest, tillCode, type TerminalInfo } from '@giftcard/shared/api';
 import type Koa from 'koa';
 import { z } from 'zod';
+import { bearer } from '../http/bearer';
 import { HttpError } from '../http/errors';
 import { asHttpError } from '../http/wechat-errors';
 import type { RateLimits } from '../http/rate-limit';
@@ -43,18 +44,15 @@ export function tillApi(deps: { till: TillService; terminals: TerminalRegistry; 
   });
 
   const routes = router.routes();
+  const authenticate = bearer({
+    realm: 'pos',
+    refusal: 'a valid terminal key is required (create one with POST /admin/terminals)',
+    verify: (key) => deps.terminals.authenticate(key),
+    limits: deps.limits,
+  });
   return async (ctx, next) => {
     if (ctx.path !== '/pos' && !ctx.path.startsWith('/pos/')) return next();
-    // Failed keys count against the client IP (RATE_AUTH_FAILURES_PER_IP); once spent, 429 to any key.
-    await deps.limits?.check('authFailuresPerIp', `pos:${ctx.ip}`);
-    const m = /^Bearer +(\S+) *$/i.exec(ctx.get('authorization'));
-    const found = m ? await deps.terminals.authenticate(m[1]!) : null;
-    if (!found) {
-      await deps.limits?.hit('authFailuresPerIp', `pos:${ctx.ip}`);
-      ctx.set('WWW-Authenticate', 'Bearer realm="pos"');
-      throw new HttpError(401, 'unauthorized', 'a valid terminal key is required (create one with POST /admin/terminals)');
-    }
-    ctx.state.terminal = found;
+    ctx.state.terminal = await authenticate(ctx);
     const match = router.match(ctx.path, ctx.method);
     if (!match.route) {
       if (match.path.length === 0) throw new HttpError(404, 'not_found', `no till route ${ctx.method} ${ctx.path}`);
