@@ -15,7 +15,7 @@ const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
 /** CDATA section; "]]>" inside the text is split across two sections, the only way to carry it. */
 export function cdata(text: string): string {
   if (NOT_XML_CHAR.test(text)) throw new TypeError('message text holds a character XML cannot carry');
-  return `<![CDATA[${text.split(']]>').join(']]]]><![CDATA[>')}]]>`;
+  return `<![CDATA[${text.includes(']]>') ? text.split(']]>').join(']]]]><![CDATA[>') : text}]]>`;
 }
 
 /**
@@ -42,19 +42,18 @@ function element(name: string, value: unknown): string {
   return `<${name}>${inner}</${name}>`;
 }
 
-/** WeChat's encrypted reply shape (safe mode), as in the official samples' EncryptMsg. */
+/**
+ * WeChat's encrypted reply shape (safe mode), as in the official samples' EncryptMsg: `Encrypt`,
+ * `MsgSignature`, `TimeStamp` (bare digits) and `Nonce`, written by writeXml like every other message.
+ */
 export function encryptedReplyXml(reply: {
   encrypt: string;
   msgSignature: string;
   timestamp: string | number;
   nonce: string;
 }): string {
-  const timestamp = String(reply.timestamp);
-  if (!/^[0-9]{1,20}$/.test(timestamp)) throw new TypeError('timestamp must be decimal digits');
-  return (
-    `<xml><Encrypt>${cdata(reply.encrypt)}</Encrypt>` +
-    `<MsgSignature>${cdata(reply.msgSignature)}</MsgSignature>` +
-    `<TimeStamp>${timestamp}</TimeStamp>` +
-    `<Nonce>${cdata(reply.nonce)}</Nonce></xml>`
-  );
+  const timestamp = Number(reply.timestamp);
+  // Written back as the same digits it was signed with: no leading zeros, a safe integer.
+  if (!/^(0|[1-9][0-9]{0,14})$/.test(String(reply.timestamp))) throw new TypeError('timestamp must be decimal digits without leading zeros');
+  return writeXml({ Encrypt: reply.encrypt, MsgSignature: reply.msgSignature, TimeStamp: timestamp, Nonce: reply.nonce });
 }
