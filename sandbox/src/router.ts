@@ -16,6 +16,12 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 export function sandboxRouter(world: SandboxWorld, prefix = '/sandbox'): Router {
   const router = new Router({ prefix });
+  // WeChat's own timers (a gift nobody accepted in 24 hours comes back) have run by the time anything
+  // is asked of it: a call, a user's action, a control read.
+  router.use(async (_ctx, next) => {
+    world.tick();
+    await next();
+  });
   // The demo shop's own pictures (the demo seed points at them): it runs offline.
   router.get('/assets/:name', (ctx) => serveDemoAsset(ctx, ctx.params.name ?? ''));
   // Uploaded images (/cgi-bin/media/uploadimg), at the URL the upload answered: WeChat's CDN.

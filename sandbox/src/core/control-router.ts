@@ -36,8 +36,6 @@ export function controlRouter(world: SandboxWorld): { router: Router; post: Cont
         return;
       }
       try {
-        // WeChat's timers first (gifts coming back after 24 hours), as they would have run by now.
-        world.tick();
         ctx.body = (await act(parsed.data, world)) ?? { ok: true };
       } catch (e) {
         if (!(e instanceof WechatFault)) throw e;

@@ -56,8 +56,6 @@ export async function answer(world: SandboxWorld, call: WechatCall): Promise<Ans
   if (byQuery.length === 0) return { body: { errcode: 40097, errmsg: 'invalid args: unknown action' } };
   const chosen = byQuery.find((r) => r.endpoint.request.safeParse(payload ?? {}).success) ?? byQuery[0]!;
   world.calls.add(chosen.name);
-  // WeChat's timers (gifts coming back after 24 hours) have run by the time a call is answered.
-  world.tick();
   const fault = world.faults.take(chosen.name);
   // A fault acts before the handler (delay, then an errcode in its place) or, with afterApply,
   // after it: the call is answered in full, and only that answer is lost (refusals too).

@@ -117,7 +117,6 @@ export function registerCardControls(post: ControlRoute, router: Router, world: 
   });
   // What a shelf still misses before it sells to anyone (the back offices' view): `{page_id, review, missing}`.
   router.get('/_control/shelves/:page_id/golive', (ctx) => {
-    world.tick();
     const shelf = world.cards.shelves.find(ctx.params.page_id!);
     if (!shelf) {
       ctx.status = 404;
