@@ -1,6 +1,7 @@
 import { defineConfig, type UserConfigExport } from '@tarojs/cli'
 
 import { EarlySession } from './early-session'
+import { Precompress } from './precompress'
 import { PreloadFirstPage } from './preload-pages'
 
 // One config for both targets. TARO_ENV is 'weapp' or 'h5' (set by `taro build --type`).
@@ -82,6 +83,8 @@ export default defineConfig<'webpack5'>(async (merge) => {
         chain.plugin('preload-first-page').use(PreloadFirstPage, ['pages/shelf/index'])
         // A new visitor's demo session starts while the scripts download, not after they have run.
         chain.plugin('early-session').use(EarlySession, [bffOrigin()])
+        // Brotli copies at quality 11 for the BFF to serve (bff/src/http/static.ts).
+        if (isProd) chain.plugin('precompress').use(Precompress)
       },
     },
   }

@@ -56,7 +56,8 @@ function contentSecurityPolicy(html: string): string {
 /**
  * A built single-page app (the Mini Program's H5 build) under `prefix`: GET and HEAD only,
  * `index.html` for the directory, nothing outside `root` (`..`, encoded or not, and symlinks out
- * are 404), hashed assets cached for a year, everything else revalidated (ETag / Last-Modified).
+ * are 404), hashed assets cached for a year, everything else revalidated (ETag / Last-Modified); a
+ * file's prebuilt `.br` copy, when there is one, for clients that accept brotli.
  * `root` is looked up per request: a rebuild (which empties it for a moment) needs no restart.
  */
 export function serveStatic(root: string, prefix = '/app'): Koa.Middleware {
@@ -102,6 +103,19 @@ export function serveStatic(root: string, prefix = '/app'): Koa.Middleware {
       ctx.set('Content-Security-Policy', contentSecurityPolicy(html));
       if (ctx.fresh) return void (ctx.status = 304);
       ctx.body = html; // Koa sends no body to HEAD, only the length
+      return;
+    }
+    // The build's brotli copy (`<file>.br`, quality 11, written beside it by the H5 build) when the
+    // client takes br: smaller than compressing per request, and koa-compress leaves an encoded body alone.
+    ctx.vary('Accept-Encoding');
+    const brFile = ctx.acceptsEncodings('br', 'identity') === 'br' ? await realpath(`${file}.br`).catch(() => null) : null;
+    const br = brFile?.startsWith(base + path.sep) ? await stat(brFile).catch(() => null) : null;
+    if (brFile && br?.isFile()) {
+      ctx.set('Content-Encoding', 'br');
+      ctx.etag = `W/"${st.size.toString(16)}-${Math.floor(st.mtimeMs).toString(16)}-br"`;
+      if (ctx.fresh) return void (ctx.status = 304);
+      ctx.length = br.size;
+      if (ctx.method === 'GET') ctx.body = createReadStream(brFile);
       return;
     }
     if (ctx.fresh) return void (ctx.status = 304);

@@ -3,6 +3,7 @@ import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { brotliCompressSync, brotliDecompressSync } from 'node:zlib';
 import Koa from 'koa';
 import { serveStatic } from '../../src/http/static';
 
@@ -12,6 +13,7 @@ describe('serveStatic', () => {
   let server: Server;
   let origin: string;
   const INLINE = '!function(){document.documentElement.style.fontSize="20px"}();';
+  const VENDOR = 'var vendor = "' + 'abc'.repeat(100) + '";';
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'gc-static-'));
     const root = path.join(dir, 'dist-h5');
@@ -19,6 +21,8 @@ describe('serveStatic', () => {
     writeFileSync(path.join(root, 'index.html'), `<!doctype html><html><head><script>${INLINE}</script><script defer src="./js/app.0123abcd.js"></script></head><body><div id="app"></div></body></html>`);
     writeFileSync(path.join(root, 'js', 'app.0123abcd.js'), 'console.log(1)');
     writeFileSync(path.join(root, 'js', 'app.css'), 'body{}');
+    writeFileSync(path.join(root, 'js', 'vendor.89abcdef.js'), VENDOR);
+    writeFileSync(path.join(root, 'js', 'vendor.89abcdef.js.br'), brotliCompressSync(VENDOR));
     writeFileSync(path.join(dir, 'secret.txt'), 'secret');
     symlinkSync(path.join(dir, 'secret.txt'), path.join(root, 'link.txt'));
     const app = new Koa();
@@ -84,6 +88,33 @@ describe('serveStatic', () => {
     const head = await get('/app/js/app.0123abcd.js', { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.headers.get('content-length')).toBe('14');
+  });
+
+  it("serves the build's .br copy to a client that accepts brotli, the file itself to one that does not", async () => {
+    const raw = (headers: Record<string, string>) =>
+      new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        const req = request(`${origin}/app/js/vendor.89abcdef.js`, { headers }, (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (d: Buffer) => chunks.push(d));
+          res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const br = await raw({ 'accept-encoding': 'gzip, deflate, br' });
+    expect(br.status).toBe(200);
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(br.headers['content-type']).toBe('text/javascript; charset=utf-8');
+    expect(br.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(br.headers.vary).toContain('Accept-Encoding');
+    expect(brotliDecompressSync(br.body).toString()).toBe(VENDOR);
+    expect((await raw({ 'accept-encoding': 'br', 'if-none-match': String(br.headers.etag) })).status).toBe(304);
+
+    const plain = await raw({ 'accept-encoding': 'gzip' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(plain.headers.vary).toContain('Accept-Encoding');
+    expect(plain.body.toString()).toBe(VENDOR);
+    expect(plain.headers.etag).not.toBe(br.headers.etag);
   });
 
   it.each(['/app/../secret.txt', '/app/%2e%2e/secret.txt', '/app/js/..%2f..%2fsecret.txt', '/app/%2e%2e%5csecret.txt', '/app/link.txt', '/app/nope.js', '/app/js', '/app/%E0%A4%A', '/app/a%00b'])(
