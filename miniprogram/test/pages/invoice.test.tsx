@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, waitFor } from '@testing-library/react'
 
-import Taro, { resetTaro, setPages, setRouterParams, storage } from '../doubles/taro'
+import Taro, { resetTaro, setPages, setRouterParams, storage, triggerDidShow } from '../doubles/taro'
 import { serve } from '../helpers'
 import InvoicePage from '../../src/pages/invoice/index'
 import { TOKEN_KEY } from '../../src/services/session'
@@ -151,4 +151,15 @@ test('返回订单 goes back to the order the invoice was opened from, not a sec
   fireEvent.click(await screen.findByTestId('back-to-order'))
   expect(Taro.navigateBack).toHaveBeenCalledTimes(1)
   expect(Taro.navigateTo).not.toHaveBeenCalled()
+})
+
+test('coming back to the page shows where the request stands now (authorized in WeChat since it was sent), not what it read first', async () => {
+  const request = { order_id: 'ord-1', type: 'personal', title: '李雷', tax_no: null, email: 'li@example.com', submitted_at: 1_764_570_300 }
+  let answer: unknown = { ...none, request }
+  serve({ 'GET /api/orders/ord-1/invoice': () => ({ status: 200, data: answer }) })
+  render(<InvoicePage />)
+  expect((await screen.findByTestId('invoice-status')).textContent).toBe('已提交开票申请，等待商家开具')
+  answer = { ...none, request, authorization: { state: 'authorized', invoice_status: 'auth success', auth_time: 1_764_570_400 } }
+  await triggerDidShow()
+  await waitFor(() => expect(screen.getByTestId('invoice-status').textContent).toBe('已授权开票，等待商家开具'))
 })

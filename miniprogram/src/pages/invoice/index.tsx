@@ -1,4 +1,5 @@
 import { useRef, useState } from 'react'
+import { useDidShow } from '@tarojs/taro'
 import { Button, Input, Text, View } from '@tarojs/components'
 import type { InvoiceResponse } from '@giftcard/shared/api'
 
@@ -18,14 +19,20 @@ import './index.css'
  */
 export default function InvoicePage() {
   const orderId = routerParam('order_id')
-  const [res, reload] = useResource(async () => (orderId ? api.invoice(orderId) : null))
+  // Read on every show: coming back from WeChat's authorization or the order, the request has moved on.
+  const [res, reload] = useResource(async () => (orderId ? api.invoice(orderId) : null), false)
+  useDidShow(() => {
+    void reload()
+  })
   const [submitted, setSubmitted] = useState<InvoiceResponse>()
-  if (res.state === 'loading') return <Loading />
-  if (res.state === 'error') {
+  // A re-read keeps the page as it was until the answer is in (no flash of the loading state).
+  if (res.state === 'loading' && res.data === undefined) return <Loading />
+  if (res.state === 'error' && res.data === undefined) {
     return <Failure error={res.error} onRetry={reload} notFound={{ title: '没有找到这个订单', hint: '只有购买人可以为订单申请发票' }} way={{ label: '查看我的订单', url: routes.orders, testId: 'go-orders' }} />
   }
   if (!res.data) return <Empty text='没有找到这个订单' way={{ label: '查看我的订单', url: routes.orders, testId: 'go-orders' }} />
-  const invoice = submitted ?? res.data
+  // What the page read last, unless it predates the request just sent.
+  const invoice = res.data.request || !submitted ? res.data : submitted
   return (
     <View className='page'>
       {submitted && (
