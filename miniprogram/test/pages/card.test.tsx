@@ -49,22 +49,31 @@ describe('Card page: a usable card', () => {
     expect(text('barcode-digits')).toBe('1102 0120 1245')
   })
 
-  test('showing the page again re-reads the card: the balance and the codes follow', async () => {
+  test('showing the page again re-reads the card by its code (one WeChat read, not the jump again): the balance and the codes follow', async () => {
     setRouterParams({ encrypt_code: 'enc', card_id: 'pCard1' })
     let current = card()
+    let codeChanged = false
     const seen = serve({
       'POST /api/cards/open': () => ({ status: 200, data: current }),
+      'GET /api/cards/110201201245': () => (codeChanged ? { status: 404, data: { error: { code: 'not_found', message: 'no such card' } } } : { status: 200, data: current }),
       [HISTORY]: { history: [] },
       'GET /api/cards/220000000001/history': { history: [] },
     })
     render(<CardPage />)
     expect((await screen.findByTestId('card-balance')).textContent).toBe('¥100.00')
-    current = card({ balance: 6550, code: '220000000001' })
+    current = card({ balance: 6550 })
     await triggerDidShow()
     await screen.findByText('¥65.50')
-    expect(text('barcode-digits')).toBe('2200 0000 0001')
+    expect(seen.filter((o) => o.url === '/api/cards/open')).toHaveLength(1)
+    expect(seen.filter((o) => o.url === '/api/cards/110201201245')).toHaveLength(1)
+    // The merchant changed the code meanwhile: the old one is gone, so the jump is opened again.
+    codeChanged = true
+    current = card({ balance: 6550, code: '220000000001' })
+    await triggerDidShow()
+    await screen.findByText('2200 0000 0001')
     expect(seen.filter((o) => o.url === '/api/cards/open')).toHaveLength(2)
     expect(seen.filter((o) => o.url.endsWith('/history')).map((o) => o.url)).toEqual([
+      '/api/cards/110201201245/history',
       '/api/cards/110201201245/history',
       '/api/cards/220000000001/history',
     ])

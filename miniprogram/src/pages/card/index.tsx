@@ -41,11 +41,18 @@ export default function CardPage() {
   const [pick] = useState(jumpPicker)
   // The jump being opened: while another card loads, the previous one (and its codes) is not shown.
   const wanted = useRef('')
+  // The code each jump opened: showing it again re-reads that code (one WeChat read) rather than the
+  // jump (decrypt, then read). A code gone since (the merchant changed it) opens the jump afresh.
+  const opened = useRef(new Map<string, string>())
   const [res, reload] = useResource(async () => {
     const query = pick(routerParams())
     const key = jumpKey(query)
     wanted.current = key
-    return { key, card: await openCardFromQuery(query) }
+    const known = opened.current.get(key)
+    let card = known === undefined ? undefined : await api.card(known).catch((e: unknown) => (failureKind(e) === 'not_found' ? undefined : Promise.reject(e)))
+    if (card === undefined) card = await openCardFromQuery(query)
+    if (card) opened.current.set(key, card.code)
+    return { key, card }
   }, false)
   useDidShow(() => {
     void reload()
