@@ -49,8 +49,8 @@ export default function CardPage() {
     const key = jumpKey(query)
     wanted.current = key
     const known = opened.current.get(key)
-    let card = known === undefined ? undefined : await api.card(known).catch((e: unknown) => (failureKind(e) === 'not_found' ? undefined : Promise.reject(e)))
-    if (card === undefined) card = await openCardFromQuery(query)
+    const again = known === undefined ? undefined : await api.card(known).catch((e: unknown) => (failureKind(e) === 'not_found' ? undefined : Promise.reject(e)))
+    const card = again ?? (await openCardFromQuery(query))
     if (card) opened.current.set(key, card.code)
     return { key, card }
   }, false)
