@@ -1,10 +1,10 @@
-import type { CodeInfo } from '@giftcard/shared';
 import type { Logger } from '../log';
 import type { RedisClient } from '../redis/connect';
 import { nameScript } from '../redis/scripts';
 import type { RedisKeys } from '../redis/keys';
 import { isNotFound, type WechatClient } from '../wechat';
-import { invoiceProjection, orderProjection, orderWrites, type CodeLookup, type InvoiceProjection, type OrderProjection, type WriteOp } from './mapping';
+import { invoiceProjection, orderProjection, orderWrites, type InvoiceProjection, type OrderProjection, type WriteOp } from './mapping';
+import { lookupCode, readOrder } from './read-order';
 
 // Applies write ops only if KEYS[1] still holds what the caller read (ARGV[1]: '' for no key,
 // '=' .. value otherwise): a compare-and-set over one order's projection, so two refreshes of the
@@ -37,7 +37,6 @@ nameScript('projector_apply_if_unchanged', APPLY_IF_UNCHANGED);
 
 /** How long the invoice platform id (get_pay_mch s_pappid) is reused before asking again. */
 const PAY_MCH_TTL_MS = 10 * 60_000;
-const CODE_LOOKUP_CONCURRENCY = 8;
 const CAS_ATTEMPTS = 8;
 
 export interface ProjectionWriterDeps {
@@ -69,9 +68,9 @@ export class ProjectionWriter {
   async refreshOrder(orderId: string): Promise<OrderProjection | null> {
     const { client, logger } = this.deps;
     const readAt = this.now();
-    let order;
+    let read;
     try {
-      ({ order } = await client.order.getOrder({ order_id: orderId }));
+      read = await readOrder(client, orderId);
     } catch (e) {
       if (isNotFound(e)) {
         logger.warn('projector: WeChat does not know the order, nothing projected', { orderId, error: e.errmsg });
@@ -79,13 +78,13 @@ export class ProjectionWriter {
       }
       throw e;
     }
-    const lookups = await mapLimit(order.card_list, CODE_LOOKUP_CONCURRENCY, (c) => this.lookupCode(c.code, c.card_id));
+    const { order, lookups } = read;
     return this.storeOrder(order.order_id, (prev) => orderProjection(order, lookups, readAt, prev), readAt);
   }
 
   /** code/get names the code's order; that order is refreshed. Null when WeChat does not know the code. */
   async refreshCode(code: string, cardId?: string): Promise<OrderProjection | null> {
-    const lookup = await this.lookupCode(code, cardId);
+    const lookup = await lookupCode(this.deps.client, code, cardId);
     if (!lookup.found) {
       this.deps.logger.warn('projector: WeChat does not know the code, nothing projected', { cardId });
       return null;
@@ -129,17 +128,6 @@ export class ProjectionWriter {
       if (await this.apply(key, current, [{ op: 'SET', key, value: JSON.stringify(record) }])) return record;
     }
     throw new Error(`invoice projection of order ${orderId}: kept changing under ${CAS_ATTEMPTS} writes`);
-  }
-
-  /** code/get with consumed codes answered (check_consume false); not found: unknown, or removed by a refund. */
-  private async lookupCode(code: string, cardId?: string): Promise<CodeLookup> {
-    try {
-      const info: CodeInfo = await this.deps.client.code.getCode({ code, ...(cardId !== undefined && { card_id: cardId }), check_consume: false });
-      return { found: true, info };
-    } catch (e) {
-      if (isNotFound(e)) return { found: false };
-      throw e;
-    }
   }
 
   private async invoicePlatform(fresh: boolean): Promise<{ sPappid: string | null; cached: boolean }> {
@@ -206,18 +194,4 @@ export class ProjectionWriter {
     const applied = await this.deps.redis.eval(APPLY_IF_UNCHANGED, keys.length, ...keys, ...args);
     return Number(applied) === 1;
   }
-}
-
-/** Maps with at most `limit` calls in flight, results in input order. */
-async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

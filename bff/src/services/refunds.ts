@@ -1,8 +1,9 @@
 import type { GiftCardOrder } from '@giftcard/shared';
 import { HttpError } from '../http/errors';
 import type { ProjectionStore } from '../projector';
-import { orderState, type CardStatus, type OrderState } from '../projector/mapping';
-import { isNotFound, type WechatClient } from '../wechat';
+import { orderState, type OrderState } from '../projector/mapping';
+import { readOrder } from '../projector/read-order';
+import type { WechatClient } from '../wechat';
 import type { CardCatalog } from './card-catalog';
 import { refundDecision, type RefundPolicy } from './refund-policy';
 
@@ -47,32 +48,12 @@ export async function refundOrder(deps: RefundDeps, orderId: string): Promise<{ 
   return { ok: true };
 }
 
-/** code/get's status of each code read at once. */
-const CODE_READS_AT_ONCE = 8;
-
 /**
  * `GET /admin/orders/:order_id`: WeChat's order (order/get, as it answers) and its `state`, which
  * order/get does not give: `refunded` when every card left the card pack (code/get 40056), as the
  * consumer's views decide it (`orderState`).
  */
 export async function orderWithState(wechat: WechatClient, orderId: string): Promise<{ order: GiftCardOrder; state: OrderState }> {
-  const { order } = await wechat.order.getOrder({ order_id: orderId });
-  const statuses: { status: CardStatus }[] = [];
-  for (let i = 0; i < order.card_list.length; i += CODE_READS_AT_ONCE) {
-    const batch = order.card_list.slice(i, i + CODE_READS_AT_ONCE);
-    statuses.push(
-      ...(await Promise.all(
-        batch.map(async (c) => {
-          try {
-            return { status: (await wechat.code.getCode({ code: c.code, card_id: c.card_id, check_consume: false })).user_card_status };
-          } catch (e) {
-            // A code WeChat no longer knows left the card pack: refunded (its order says it existed).
-            if (isNotFound(e)) return { status: 'REMOVED' as const };
-            throw e;
-          }
-        }),
-      )),
-    );
-  }
-  return { order, state: orderState(statuses) };
+  const { order, lookups } = await readOrder(wechat, orderId);
+  return { order, state: orderState(lookups.map((l) => ({ status: l.found ? l.info.user_card_status : ('REMOVED' as const) }))) };
 }
