@@ -98,6 +98,8 @@ export const REPLICAS_RELEARN_MS = 5000;
 export class EventInbox {
   private waiting: Waiting[] = [];
   private scheduled = false;
+  /** Batches sent and not yet answered. */
+  private inFlight = 0;
   private readonly replicas: ReplicaWait;
 
   /**
@@ -133,15 +135,29 @@ export class EventInbox {
     this.replicas.close();
   }
 
-  /** Sends what is waiting; a full batch goes at once, the rest when the turn's immediate runs. */
+  /**
+   * Sends what is waiting; a full batch goes at once, the rest when the turn's immediate runs. Where
+   * each batch waits for a replica, a batch goes only when the one before is answered (or when it is
+   * full): that connection is blocked by each WAIT until a replica confirms, so a batch sent behind
+   * another gains nothing and costs a script call, a WAIT and a replica round trip of its own. What
+   * arrives meanwhile joins the next batch instead. Measured with WORKERS=2 (32 connections each):
+   * pipelining every turn's batch there made batches small and the writes to Redis many.
+   */
   private flush(): void {
     const batch = this.waiting;
     if (batch.length === 0) return;
+    if (this.inFlight > 0 && batch.length < MAX_BATCH && this.replicas.waits) return; // sent when the batch in flight is answered
     this.waiting = [];
-    this.write(batch).then(
-      (results) => batch.forEach((w, i) => w.resolve(results[i]!)),
-      (e: Error) => batch.forEach((w) => w.reject(e)),
-    );
+    this.inFlight++;
+    this.write(batch)
+      .then(
+        (results) => batch.forEach((w, i) => w.resolve(results[i]!)),
+        (e: Error) => batch.forEach((w) => w.reject(e)),
+      )
+      .finally(() => {
+        this.inFlight--;
+        if (this.inFlight === 0 && this.replicas.waits) this.flush();
+      });
   }
 
   private async write(batch: Waiting[]): Promise<StoreResult[]> {
@@ -205,6 +221,11 @@ class ReplicaWait {
       this.learned = { ...learned, at: 0 };
       throw e;
     }
+  }
+
+  /** Whether, as last learned, the master holding `events` has a replica to wait for. */
+  get waits(): boolean {
+    return (this.learned?.replicas ?? 0) > 0;
   }
 
   close(): void {
