@@ -13,7 +13,8 @@ import { WechatError, type WechatClient } from '../wechat';
 import { bearerAuth } from './auth';
 import type { RateLimits } from '../http/rate-limit';
 import { invalidRequest } from '../http/issues';
-import { asHttpError, wechatHttpError } from '../http/wechat-errors';
+import { serveRouter } from '../http/serve-router';
+import { wechatHttpError } from '../http/wechat-errors';
 import { ADMIN_OPERATIONS, type EndpointName, type Operation } from './operations';
 import { ADMIN_SERVICES, orderExport, type ServiceDeps } from './services';
 import type { RefundPolicy } from '../services/refund-policy';
@@ -95,21 +96,8 @@ export function adminApi(deps: AdminDeps): Koa.Middleware {
   const routes = router.routes();
   return async (ctx, next) => {
     if (ctx.path !== '/admin' && !ctx.path.startsWith('/admin/')) return next();
-    await auth(ctx, async () => {
-      const match = router.match(ctx.path, ctx.method);
-      if (!match.route) {
-        if (match.path.length === 0) throw new HttpError(404, 'not_found', `no merchant API route ${ctx.method} ${ctx.path}`);
-        ctx.set('Allow', [...new Set(match.path.flatMap((l) => l.methods))].join(', '));
-        throw new HttpError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`);
-      }
-      // The merchant API's error boundary: a WeChat failure of any admin route (the till's and
-      // identity's included) is answered by the one table (http/wechat-errors.ts).
-      try {
-        await routes(ctx as never, next);
-      } catch (e) {
-        throw asHttpError(e, 'merchant');
-      }
-    });
+    // A WeChat failure of any admin route (the till's and identity's included) is answered by the one table.
+    await auth(ctx, () => serveRouter(router, routes, ctx, next, 'merchant API'));
   };
 }
 

@@ -4,7 +4,7 @@ import type Koa from 'koa';
 import { z } from 'zod';
 import { bearer } from '../http/bearer';
 import { HttpError } from '../http/errors';
-import { asHttpError } from '../http/wechat-errors';
+import { serveRouter } from '../http/serve-router';
 import type { RateLimits } from '../http/rate-limit';
 import { readJsonObject } from '../http/json-body';
 import { parseInput as parse } from '../http/parse';
@@ -53,19 +53,9 @@ export function tillApi(deps: { till: TillService; terminals: TerminalRegistry; 
   return async (ctx, next) => {
     if (ctx.path !== '/pos' && !ctx.path.startsWith('/pos/')) return next();
     ctx.state.terminal = await authenticate(ctx);
-    const match = router.match(ctx.path, ctx.method);
-    if (!match.route) {
-      if (match.path.length === 0) throw new HttpError(404, 'not_found', `no till route ${ctx.method} ${ctx.path}`);
-      ctx.set('Allow', [...new Set(match.path.flatMap((l) => l.methods))].join(', '));
-      throw new HttpError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}`);
-    }
-    // The till's error boundary: WeChat's failures the till did not turn into its own answers
-    // (outcome_unknown, card_unusable …) are answered by the one table, as in /admin.
-    try {
-      await routes(ctx as never, next);
-    } catch (e) {
-      throw asHttpError(e, 'merchant');
-    }
+    // WeChat's failures the till did not turn into its own answers (outcome_unknown, card_unusable …)
+    // are answered by the one table, as in /admin.
+    await serveRouter(router, routes, ctx, next, 'till');
   };
 }
 
