@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { GiftCardOrder } from '@giftcard/shared';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { CHINESE_PHONE, launchChromium, startDemoStack, type DemoStack } from '../support/demo-stack';
+import { settled as settledOn } from '../support/settled';
 
 /**
  * Every consumer page and state of the Mini Program's H5 build, as a WeChat user meets them at
@@ -96,31 +97,8 @@ describe('Mini Program H5: every consumer state', () => {
     await page.goto(`${origin}${route}${route.includes('demo_user=') ? '' : `${sep}demo_user=${user}`}`, { waitUntil: 'load' });
   }
 
-  /** The element visible, no skeleton left, Taro's page transition over: the screenshot shows the page. */
-  async function settled(selector: string, opts: { text?: string; timeout?: number; allowLoading?: boolean } = {}) {
-    const timeout = opts.timeout ?? 20_000;
-    const target = page.locator(opts.text === undefined ? selector : `${selector}:has-text("${opts.text}")`).first();
-    await target.waitFor({ state: 'visible', timeout });
-    await page.waitForFunction(
-      (allowLoading) => {
-        const doc = (globalThis as unknown as { document: { querySelector(s: string): { offsetParent: unknown } | null; getAnimations(): { playState: string; effect: { target: { closest(s: string): unknown } | null } | null }[] } }).document;
-        const loading = doc.querySelector('[data-testid=state-loading]');
-        // The skeleton's own pulse may run; Taro's page slide must be over.
-        const sliding = doc.getAnimations().some((a) => a.playState === 'running' && !a.effect?.target?.closest('.skeleton'));
-        return (allowLoading || !loading || loading.offsetParent === null) && !sliding;
-      },
-      !!opts.allowLoading,
-      { timeout },
-    );
-    let last = '';
-    for (let i = 0; i < 50; i++) {
-      const box = JSON.stringify(await target.boundingBox());
-      if (box === last && box !== 'null') break;
-      last = box;
-      await page.evaluate(() => new Promise((r) => (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame(() => r(null))));
-    }
-    return target;
-  }
+  /** The element visible and the page settled (test/support/settled.ts). */
+  const settled = (selector: string, opts: Parameters<typeof settledOn>[2] = {}) => settledOn(page, selector, opts);
 
   /**
    * What a consumer reads on the page: no Latin error text (any Latin word once the values the page

@@ -6,6 +6,7 @@ import jsQR from 'jsqr';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { CHINESE_PHONE, launchChromium, startDemoStack, type DemoStack } from '../support/demo-stack';
+import { settled as settledOn } from '../support/settled';
 
 /**
  * The Mini Program's H5 build in a real Chromium, on the stack `pnpm start` runs (scripts/start.js
@@ -70,31 +71,8 @@ describe('Mini Program H5 in Chromium', () => {
     await page.goto(`${origin}${route}`, { waitUntil: 'load' });
   }
 
-  /**
-   * The element visible, no loading state left, and Taro's page transition over (no running
-   * animation, the element still across two frames): a screenshot now shows the page, not a blank.
-   */
-  async function settled(selector: string, text?: string, timeout = 20_000) {
-    const target = page.locator(text === undefined ? selector : `${selector}:has-text("${text}")`).first();
-    await target.waitFor({ state: 'visible', timeout });
-    await page.waitForFunction(
-      () => {
-        const doc = (globalThis as unknown as { document: { querySelector(s: string): { offsetParent: unknown } | null; getAnimations(): { playState: string }[] } }).document;
-        const loading = doc.querySelector('[data-testid=state-loading]');
-        return (!loading || loading.offsetParent === null) && doc.getAnimations().every((a) => a.playState !== 'running');
-      },
-      undefined,
-      { timeout },
-    );
-    let last = '';
-    for (let i = 0; i < 50; i++) {
-      const box = JSON.stringify(await target.boundingBox());
-      if (box === last && box !== 'null') break;
-      last = box;
-      await page.evaluate(() => new Promise((r) => (globalThis as unknown as { requestAnimationFrame(cb: () => void): void }).requestAnimationFrame(() => r(null))));
-    }
-    return target;
-  }
+  /** The element visible and the page settled (test/support/settled.ts). */
+  const settled = (selector: string, text?: string, timeout?: number) => settledOn(page, selector, { text, timeout });
 
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `miniprogram-${name}.png`), fullPage: true });
 
