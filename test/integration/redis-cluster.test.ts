@@ -16,6 +16,7 @@ import { startReceiver } from '../../bff/test/support/receiver';
 import type { TestSandbox } from '../../bff/test/support/sandbox';
 import { boughtCard, terminal } from '../../bff/test/till/support';
 import { redisCluster } from '../support/redis-cluster';
+import { startWorkersStack } from '../support/workers-stack';
 
 /**
  * Scale-out on a real Redis Cluster (3 masters, 1 replica each, started here): two BFF processes (two
@@ -269,5 +270,27 @@ describe('an acknowledgement survives the loss of any one node (WAIT for a repli
     expect(stored).toHaveLength(1000);
     expect(new Set(stored).size).toBe(1000);
     expect([...acked].every((id) => stored.includes(id))).toBe(true);
+  }, 180_000);
+});
+
+describe('WORKERS=2 as OS processes on the cluster', () => {
+  it('push storm: 2,000 distinct pushes, each delivered 3 times to the one port node:cluster spreads over both processes, are exactly 2,000 entries', async () => {
+    const stack = await startWorkersStack({ workers: 2, redisUrl: cluster.url, prefix: '{gcw}:' });
+    try {
+      const createTime = Math.floor(Date.now() / 1000);
+      const pushes = Array.from({ length: 2000 }, (_, i) => ({ ToUserName: 'gh_storm', FromUserName: `o_storm_${i % 97}`, CreateTime: String(createTime), MsgType: 'text', Content: `os storm ${i}`, MsgId: String(9_000_000_000 + i) }));
+      const statuses = new Map<number, number>();
+      await eachLimited(pushes.flatMap((fields) => [fields, fields, fields]), 64, async (fields) => {
+        const p = signedPush({ origin: stack.origin, token: stack.wechatToken }, fields);
+        const { status } = await post(p.url, p.body);
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      });
+      expect(Object.fromEntries(statuses)).toEqual({ 200: 6000 });
+      expect(await stack.redis.xlen(stack.keys.events)).toBe(2000);
+      // Both processes served: each answers /healthz with its own pid.
+      expect((await stack.pidsAnswering()).size).toBe(2);
+    } finally {
+      await stack.stop();
+    }
   }, 180_000);
 });

@@ -24,16 +24,24 @@ export async function until<T>(read: () => Promise<T | undefined | false>, what:
 /**
  * `WORKERS=N` BFF processes as production runs them (node:cluster, one port, OS processes of their own),
  * against one WeChat: a sandbox started alone in this process, which every worker reaches over HTTP.
- * Redis under a prefix of the stack's own; `stop()` kills what is left and deletes only that prefix.
+ * Redis under a prefix of the stack's own; `stop()` kills what is left and deletes only that prefix
+ * (on a cluster too).
  */
-export async function startWorkersStack(opts: { workers: number; env?: Record<string, string> }) {
+export async function startWorkersStack(opts: {
+  workers: number;
+  env?: Record<string, string>;
+  /** Redis (default REDIS_URL or 127.0.0.1:6379), e.g. a cluster's `redis+cluster://` URL. */
+  redisUrl?: string;
+  /** The key prefix (default a random one; on a cluster it needs a hash tag, `{…}:`). */
+  prefix?: string;
+}) {
   const sandboxPort = await freePort();
   const { app, world } = createSandboxApp();
   const sandbox: Server = app.listen(sandboxPort, '127.0.0.1');
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
-  const prefix = `gc:test:${randomBytes(6).toString('hex')}:`;
+  const redisUrl = opts.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/0';
+  const prefix = opts.prefix ?? `gc:test:${randomBytes(6).toString('hex')}:`;
   const adminToken = randomBytes(18).toString('base64url');
   const { serviceAccount, miniProgram } = DEMO_SANDBOX_CONFIG;
   const wechatToken = 'sandboxtoken';
