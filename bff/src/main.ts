@@ -4,7 +4,7 @@ import path from 'node:path';
 import { createApp } from './app';
 import { ConfigError, generatedSecrets, loadConfig, type Config } from './config';
 import { createLogger } from './log';
-import { Metrics, observeRedisScripts, wechatCallObserver } from './ops/metrics';
+import { Metrics, aggregateWorkerMetrics, observeRedisScripts, wechatCallObserver } from './ops/metrics';
 import { metricsApp } from './ops/routes';
 import { connectRedis, redisReady } from './redis/connect';
 import { redisKeys } from './redis/keys';
@@ -35,9 +35,12 @@ async function main() {
   if (config.workers > 1 && cluster.isPrimary) {
     announce(config, h5Dir);
     // Secrets made up here are given to every worker, so they all take the same admin token and sessions.
+    aggregateWorkerMetrics();
     return runWorkers(config.workers, logger, generatedSecrets(config));
   }
   const metrics = new Metrics();
+  // WORKERS>1: /metrics answers for every worker, whichever one takes the request.
+  if (cluster.isWorker) metrics.shareWithPrimary();
   observeRedisScripts(metrics);
   const redis = connectRedis(config.redisUrl, config.redisClusterNodes);
   redis.on('error', (e: Error) => logger.warn('redis error', { error: e.message }));

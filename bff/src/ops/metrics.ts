@@ -4,7 +4,8 @@
  * registry. Labels are bounded: route templates, status codes, WeChat endpoint paths and errcodes,
  * script names. The names are listed in the README ("Metrics").
  */
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import cluster from 'node:cluster';
+import { AggregatorRegistry, Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { setScriptObserver } from '../redis/scripts';
 
 type Labels = Record<string, string | number>;
@@ -60,13 +61,66 @@ export class Metrics {
     };
   }
 
+  /** Set in a worker of WORKERS>1 (`shareWithPrimary`): asks the primary for every worker's metrics. */
+  private renderAll: (() => Promise<string>) | undefined;
+
   get contentType(): string {
     return this.registry.contentType;
   }
 
+  /** This process's metrics; in a worker of WORKERS>1, every worker's, summed (see shareWithPrimary). */
   render(): Promise<string> {
-    return this.registry.metrics();
+    return this.renderAll ? this.renderAll() : this.registry.metrics();
   }
+
+  /**
+   * WORKERS>1: node:cluster hands a `/metrics` request to any worker, so one worker's figures alone
+   * would be a random sample. Here each worker's registry is offered to the primary (prom-client's
+   * AggregatorRegistry asks every worker for its metrics over IPC), and render() asks the primary for
+   * the aggregate (counters and histograms summed, gauges as prom-client aggregates them), within 5 s.
+   */
+  shareWithPrimary(): void {
+    AggregatorRegistry.setRegistries([this.registry]);
+    new AggregatorRegistry(); // installs prom-client's worker side: answers the primary's requests
+    let nextId = 0;
+    const pending = new Map<number, { resolve: (text: string) => void; reject: (e: Error) => void }>();
+    process.on('message', (message: AggregateReply) => {
+      if (message?.type !== AGGREGATE_REPLY) return;
+      const request = pending.get(message.id);
+      pending.delete(message.id);
+      if (message.error === undefined) request?.resolve(message.text ?? '');
+      else request?.reject(new Error(message.error));
+    });
+    this.renderAll = () =>
+      new Promise<string>((resolve, reject) => {
+        const id = nextId++;
+        const timer = setTimeout(() => {
+          pending.delete(id);
+          reject(new Error('the primary did not answer with every worker\'s metrics within 5 s'));
+        }, 5000);
+        pending.set(id, { resolve: (text) => (clearTimeout(timer), resolve(text)), reject: (e) => (clearTimeout(timer), reject(e)) });
+        process.send!({ type: AGGREGATE_REQUEST, id });
+      });
+  }
+}
+
+const AGGREGATE_REQUEST = 'giftcard:metrics-request';
+const AGGREGATE_REPLY = 'giftcard:metrics-reply';
+type AggregateReply = { type?: string; id: number; text?: string; error?: string };
+
+/** The primary of WORKERS>1: answers a worker's request for every worker's metrics (Metrics.shareWithPrimary). */
+export function aggregateWorkerMetrics(): void {
+  const aggregator = new AggregatorRegistry();
+  cluster.on('message', (worker, message: { type?: string; id: number }) => {
+    if (message?.type !== AGGREGATE_REQUEST) return;
+    const reply = (fields: Partial<AggregateReply>) => {
+      if (worker.isConnected()) worker.send({ type: AGGREGATE_REPLY, id: message.id, ...fields });
+    };
+    aggregator.clusterMetrics().then(
+      (text) => reply({ text }),
+      (e: Error) => reply({ error: e.message }),
+    );
+  });
 }
 
 /** The WeChat client's `onCall`: calls by endpoint and errcode, and their latency by endpoint. */
