@@ -95,7 +95,8 @@ describe('pnpm bench', () => {
         for (const figure of ['rps', 'p50_ms', 'p99_ms', 'bare_koa_rps', 'co_wechat_rps', 'ratio', 'ratio_co_wechat', 'ratio_ceiling', 'ceiling_share']) expect(line[figure]).toBeGreaterThan(0);
         for (const met of Object.values(line.target_met as Record<string, unknown>)) expect(typeof met).toBe('boolean');
         const steps = line.pure_steps_us_per_push as Record<string, number>;
-        expect(steps.total).toBeCloseTo(steps.open! + steps.record! + steps.seal!, 0);
+        expect(steps.total).toBeCloseTo(steps.open! + steps.record! + steps.store! + steps.seal!, 0);
+        expect(steps.store).toBeGreaterThan(0);
         // Safe mode seals its ack (an encrypted reply); plain mode answers as is.
         expect(steps.seal! > 0).toBe(line.bench === 'callback_ingest_aes');
       }

@@ -22,7 +22,8 @@ import { freePort, startRedisCluster } from './support/redis-cluster';
  * needed (WECHAT_API_BASE points nowhere). One JSON line: `callback_scaling`.
  */
 const TOKEN = 'benchtoken';
-const CONNECTIONS = 64;
+/** Issue 15's 64; BENCH_SCALING_CONNECTIONS to see how CPU per push depends on how busy each process is. */
+const CONNECTIONS = Number(process.env.BENCH_SCALING_CONNECTIONS ?? 64);
 const root = path.resolve(__dirname, '..', '..', '..');
 
 function pushes(n: number, runId: string): LoadRequest[] {
@@ -51,7 +52,10 @@ function childrenOf(parent: number): number[] {
 
 async function startBff(redisUrl: string, workers: number): Promise<{ port: number; primary: ChildProcess; workers: number[] }> {
   const port = await freePort();
-  const primary = spawn(process.execPath, [path.join(root, 'bff', 'dist', 'main.js')], {
+  // BENCH_SERVER_NODE_ARGS (as in the callback benchmark), e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`:
+  // node:cluster's workers inherit them, so each process writes its own profile.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const primary = spawn(process.execPath, [...nodeArgs, path.join(root, 'bff', 'dist', 'main.js')], {
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       PATH: process.env.PATH,
@@ -104,6 +108,57 @@ interface RunFigures {
   cpu_us_per_push_by_process: number[];
   /** The cluster's redis-servers together (µs per push). */
   redis_cpu_us_per_push: number;
+  /**
+   * Where the BFF processes' CPU per push went, all processes together: user and system µs, read and
+   * write system calls, and context switches, voluntary (the event loop had nothing to do and slept in
+   * epoll) and involuntary (a core taken from it by another process: the load generator, Redis, the
+   * other worker). From /proc (Linux).
+   */
+  per_push: ProcCounters;
+}
+
+interface ProcCounters {
+  user_us: number;
+  system_us: number;
+  reads: number;
+  writes: number;
+  voluntary_switches: number;
+  involuntary_switches: number;
+}
+
+/** A process's counters so far (CPU in µs), from /proc/<pid>/stat, status and io. */
+function countersOf(pid: number): ProcCounters {
+  const read = (file: string) => {
+    try {
+      return readFileSync(`/proc/${pid}/${file}`, 'utf8');
+    } catch {
+      return '';
+    }
+  };
+  const stat = read('stat');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const field = (text: string, name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? 0);
+  const status = read('status');
+  const io = read('io');
+  // utime and stime in clock ticks (USER_HZ 100): 10,000 µs each.
+  return {
+    user_us: Number(fields[11] ?? 0) * 10_000,
+    system_us: Number(fields[12] ?? 0) * 10_000,
+    reads: field(io, 'syscr'),
+    writes: field(io, 'syscw'),
+    voluntary_switches: field(status, 'voluntary_ctxt_switches'),
+    involuntary_switches: field(status, 'nonvoluntary_ctxt_switches'),
+  };
+}
+
+/** `after - before`, summed over processes, per push. */
+function perPushOf(before: ProcCounters[], after: ProcCounters[], pushes: number): ProcCounters {
+  const out = { user_us: 0, system_us: 0, reads: 0, writes: 0, voluntary_switches: 0, involuntary_switches: 0 };
+  for (const key of Object.keys(out) as (keyof ProcCounters)[]) {
+    const total = after.reduce((sum, a, i) => sum + a[key] - before[i]![key], 0);
+    out[key] = Number((total / pushes).toFixed(key.endsWith('_us') ? 0 : 2));
+  }
+  return out;
 }
 
 async function measure(cluster: Awaited<ReturnType<typeof startRedisCluster>>, workers: number, warm: Buffer[], work: Buffer[]): Promise<RunFigures> {
@@ -111,9 +166,11 @@ async function measure(cluster: Awaited<ReturnType<typeof startRedisCluster>>, w
   try {
     await driveLoad(bff.port, warm, CONNECTIONS);
     const before = bff.workers.map((pid) => processCpuMs(pid) ?? 0);
+    const countersBefore = bff.workers.map(countersOf);
     const redisBefore = cluster.cpuMs();
     const result: LoadResult = await driveLoad(bff.port, work, CONNECTIONS);
     const spent = bff.workers.map((pid, i) => (processCpuMs(pid) ?? 0) - before[i]!);
+    const counters = perPushOf(countersBefore, bff.workers.map(countersOf), work.length);
     const perPush = (ms: number) => Math.round((ms * 1000) / work.length);
     return {
       rps: result.rps,
@@ -123,6 +180,7 @@ async function measure(cluster: Awaited<ReturnType<typeof startRedisCluster>>, w
       cpu_us_per_push: perPush(spent.reduce((a, b) => a + b, 0)),
       cpu_us_per_push_by_process: spent.map(perPush),
       redis_cpu_us_per_push: perPush(cluster.cpuMs() - redisBefore),
+      per_push: counters,
     };
   } finally {
     await stop(bff.primary);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { connectRedis, redisReady, type RedisClient } from '../redis/connect';
 import { deleteByPrefix } from '../redis/delete-by-prefix';
+import { redisKeys } from '../redis/keys';
 import { parseEncodingAesKey, sealPush, writeXml } from '@giftcard/shared/wechat/message';
 import { cpuDuring } from './support/cpu';
 import { driveLoad, serialiseRequests, type LoadRequest, type LoadResult } from './support/load';
@@ -13,7 +14,8 @@ import { deleteKeysWhenStopped } from './support/stop';
  * Callback ingestion (verify, parse, de-duplicate, durable store, acknowledge) with unique signed
  * pushes at 64 connections, in the same run and with the same load generator as two yardsticks: a
  * bare Koa app reading the body and answering `success`, and the peer a Node user would otherwise
- * pick, node-webot's co-wechat on Koa (verifies, parses, in safe mode decrypts; stores nothing);
+ * pick, node-webot's co-wechat on Koa (verifies, parses, in safe mode decrypts and seals its answer;
+ * stores nothing);
  * plain and safe mode. One JSON line per mode: medians over `BENCH_ROUNDS` (default 5) alternating
  * rounds of `BENCH_PUSHES` (default 20000) each, ours ÷ co-wechat (`ratio_co_wechat`), ours ÷ bare
  * Koa (`ratio`), the CPU each process spent per push, and the ratio's ceiling: what the pure steps
@@ -77,7 +79,7 @@ async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number,
   // Every server sees the same pushes (the BFF stores them under its own keys), serialised once before any round.
   const requests = pushes(warmup + n * rounds, mode, runId);
   const all = serialiseRequests('127.0.0.1', requests);
-  const steps = measurePushSteps(requests.slice(0, 2000), SECRETS[mode], mode === 'aes');
+  const steps = await measurePushSteps(requests.slice(0, 2000), SECRETS[mode], mode === 'aes', { redis, keys: redisKeys(`${env.REDIS_PREFIX}steps:`) });
   const bareServer = await startServer('bare', env);
   const coServer = await startServer('co-wechat', env);
   const bffServer = await startServer(mode, env);

@@ -19,7 +19,7 @@ type CoWechat = (config: { token: string; appid: string; encodingAESKey?: string
  * share its event loop. `bare`: Koa reading the body and answering `success` (the yardstick);
  * `co-wechat`: the peer a Node user would otherwise pick, node-webot's co-wechat on a bare Koa: it
  * verifies the signature, parses the XML (and in safe mode checks msg_signature and decrypts), stores
- * nothing and answers an empty body (what WeChat takes for "received, no reply");
+ * nothing and answers a text reply `ok` (in safe mode encrypted and signed, like our `<xml>ok</xml>`);
  * `plain`/`aes`: the real BFF. Prints `{"port":N}` once listening.
  */
 async function main() {
@@ -36,7 +36,11 @@ async function main() {
     const wechat = require('co-wechat') as CoWechat;
     app = new Koa();
     const config = { token: process.env.WECHAT_TOKEN!, appid: process.env.WECHAT_APPID!, encodingAESKey: process.env.BENCH_AES_KEY };
-    app.use(wechat(config).middleware(async () => ''));
+    // What a co-wechat user answers a gift card push: anything but an empty body (WeChat retries an
+    // empty answer up to 30 times, CONTRACT.md), and co-wechat writes any answer as a text message,
+    // sealed in safe mode as ours is. BENCH_CO_WECHAT_REPLY=empty: its cheapest answer, an empty body.
+    const reply = process.env.BENCH_CO_WECHAT_REPLY === 'empty' ? '' : 'ok';
+    app.use(wechat(config).middleware(async () => reply));
   } else {
     const config = loadConfig({
       // The pushes are signed once, before the runs: a window of an hour outlasts them.
