@@ -39,16 +39,35 @@ export function requestLogger(ctx: Koa.Context, base: Logger): Logger {
 
 /**
  * A logger for one request that makes its child only if a line is written: what the hot callback path
- * passes down, so a push that logs nothing pays one small object, not a pino child.
+ * passes down, so a push that logs nothing pays one small object (methods on the prototype, no
+ * closures made per request), not a pino child.
  */
 export function lazyRequestLogger(ctx: Koa.Context, base: Logger): Logger {
-  let log: Logger | undefined;
-  const get = () => (log ??= requestLogger(ctx, base));
-  return {
-    debug: (msg, fields) => get().debug(msg, fields),
-    info: (msg, fields) => get().info(msg, fields),
-    warn: (msg, fields) => get().warn(msg, fields),
-    error: (msg, fields) => get().error(msg, fields),
-    child: (bindings) => get().child(bindings),
-  };
+  return new LazyRequestLogger(ctx, base);
+}
+
+class LazyRequestLogger implements Logger {
+  private log: Logger | undefined;
+  constructor(
+    private readonly ctx: Koa.Context,
+    private readonly base: Logger,
+  ) {}
+  private get(): Logger {
+    return (this.log ??= requestLogger(this.ctx, this.base));
+  }
+  debug(msg: string, fields?: Record<string, unknown>): void {
+    this.get().debug(msg, fields);
+  }
+  info(msg: string, fields?: Record<string, unknown>): void {
+    this.get().info(msg, fields);
+  }
+  warn(msg: string, fields?: Record<string, unknown>): void {
+    this.get().warn(msg, fields);
+  }
+  error(msg: string, fields?: Record<string, unknown>): void {
+    this.get().error(msg, fields);
+  }
+  child(bindings: Record<string, unknown>): Logger {
+    return this.get().child(bindings);
+  }
 }
