@@ -110,13 +110,17 @@ describe('on REDIS_PREFIX={gc}: with two BFF processes', () => {
     const pushes = Array.from({ length: 2000 }, (_, i) => ({ ToUserName: 'gh_storm', FromUserName: `o_storm_${i % 97}`, CreateTime: String(createTime), MsgType: 'text', Content: `storm ${i}`, MsgId: String(7_000_000_000 + i) }));
     // Every delivery is signed afresh (its own nonce and timestamp), as WeChat's retries are; each to either process.
     const deliveries = pushes.flatMap((fields, i) => [0, 1, 2].map((n) => ({ fields, origin: origins[(i + n) % 2]! })));
-    const statuses = new Map<number, number>();
+    // A delivery not answered 200 (503: no replica confirmed within the WAIT, on a loaded machine) is
+    // retried, signed afresh, as WeChat does.
+    let acknowledged = 0;
     await eachLimited(deliveries, 64, async ({ fields, origin }) => {
-      const p = signedPush({ origin, token: a.config.wechatToken }, fields);
-      const { status } = await post(p.url, p.body);
-      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      for (let attempt = 0; attempt < 10; attempt++) {
+        const p = signedPush({ origin, token: a.config.wechatToken }, fields);
+        if ((await post(p.url, p.body)).status === 200) return void acknowledged++;
+        await new Promise((r) => setTimeout(r, 200));
+      }
     });
-    expect(Object.fromEntries(statuses)).toEqual({ 200: 6000 });
+    expect(acknowledged).toBe(6000);
     expect((await a.db.redis.xlen(a.db.keys.events)) - before).toBe(2000);
   }, 120_000);
 
@@ -279,13 +283,17 @@ describe('WORKERS=2 as OS processes on the cluster', () => {
     try {
       const createTime = Math.floor(Date.now() / 1000);
       const pushes = Array.from({ length: 2000 }, (_, i) => ({ ToUserName: 'gh_storm', FromUserName: `o_storm_${i % 97}`, CreateTime: String(createTime), MsgType: 'text', Content: `os storm ${i}`, MsgId: String(9_000_000_000 + i) }));
-      const statuses = new Map<number, number>();
+      // Each delivery retried, signed afresh, until answered 200, as WeChat does: on a loaded machine a
+      // replica may not confirm within the WAIT and the push is answered 503 (and not acknowledged).
+      let acknowledged = 0;
       await eachLimited(pushes.flatMap((fields) => [fields, fields, fields]), 64, async (fields) => {
-        const p = signedPush({ origin: stack.origin, token: stack.wechatToken }, fields);
-        const { status } = await post(p.url, p.body);
-        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        for (let attempt = 0; attempt < 10; attempt++) {
+          const p = signedPush({ origin: stack.origin, token: stack.wechatToken }, fields);
+          if ((await post(p.url, p.body)).status === 200) return void acknowledged++;
+          await new Promise((r) => setTimeout(r, 200));
+        }
       });
-      expect(Object.fromEntries(statuses)).toEqual({ 200: 6000 });
+      expect(acknowledged).toBe(6000);
       expect(await stack.redis.xlen(stack.keys.events)).toBe(2000);
       // Both processes served: each answers /healthz with its own pid.
       expect((await stack.pidsAnswering()).size).toBe(2);
