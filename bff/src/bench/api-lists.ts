@@ -68,7 +68,7 @@ async function main() {
       `${JSON.stringify({
         bench: 'api_lists',
         name: 'api_lists',
-        sandbox: 'mounted in the BFF server process (as pnpm start); load generator in the bench process',
+        sandbox: 'a service of its own on its own port inside the BFF server process (SANDBOX_URL; the BFF proxies /sandbox to it), so that process\'s CPU is the BFF\'s and the sandbox\'s together; load generator in the bench process',
         users,
         orders_per_user: ordersPerUser,
         connections,

@@ -61,7 +61,7 @@ async function main() {
       `${JSON.stringify({
         bench: 'redeem',
         name: 'redeem',
-        sandbox: 'mounted in the BFF server process (as pnpm start); load generator in the bench process',
+        sandbox: 'a service of its own on its own port inside the BFF server process (SANDBOX_URL; the BFF proxies /sandbox to it), so that process\'s CPU is the BFF\'s and the sandbox\'s together; load generator in the bench process',
         tills: TILLS,
         amount_fen: AMOUNT,
         warmup_debits: warmup,
