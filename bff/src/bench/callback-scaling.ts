@@ -5,7 +5,8 @@ import path from 'node:path';
 import { sealPush, writeXml } from '@giftcard/shared/wechat/message';
 import { processCpuMs } from './support/cpu';
 import { driveLoad, serialiseRequests, type LoadRequest, type LoadResult } from './support/load';
-import { freePort, startRedisCluster } from './support/redis-cluster';
+import { freePort } from './support/free-port';
+import { redisCluster } from './support/redis-cluster';
 
 /**
  * Callback ingestion scaled out (issue 15): the real BFF (`node bff/dist/main.js`) with WORKERS=1 and
@@ -161,7 +162,7 @@ function perPushOf(before: ProcCounters[], after: ProcCounters[], pushes: number
   return out;
 }
 
-async function measure(cluster: Awaited<ReturnType<typeof startRedisCluster>>, workers: number, warm: Buffer[], work: Buffer[]): Promise<RunFigures> {
+async function measure(cluster: Awaited<ReturnType<typeof redisCluster>>, workers: number, warm: Buffer[], work: Buffer[]): Promise<RunFigures> {
   const bff = await startBff(cluster.url, workers);
   try {
     await driveLoad(bff.port, warm, CONNECTIONS);
@@ -197,14 +198,14 @@ async function main() {
   const all = serialiseRequests('127.0.0.1', pushes(4 * (warmup + n), runId));
   let next = 0;
   const take = (count: number) => all.slice(next, (next += count));
-  const replicated = await startRedisCluster(1);
+  const replicated = await redisCluster({ replicas: 1 });
   let withWait: { one: RunFigures; two: RunFigures };
   try {
     withWait = { one: await measure(replicated, 1, take(warmup), take(n)), two: await measure(replicated, 2, take(warmup), take(n)) };
   } finally {
     await replicated.destroy();
   }
-  const bare = await startRedisCluster(0);
+  const bare = await redisCluster({ replicas: 0 });
   let noWait: RunFigures;
   try {
     noWait = await measure(bare, 1, take(warmup), take(n));
