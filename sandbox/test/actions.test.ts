@@ -1,20 +1,7 @@
-import { parseEvent, parseScanEventKey, type GiftCardOrder, type WechatEvent } from '@giftcard/shared';
-import { parsePushXml } from '@giftcard/shared/wechat/message';
-import { eventXml } from '../src/pusher';
+import { parseScanEventKey, type GiftCardOrder } from '@giftcard/shared';
+import { pushed } from './pushed';
 import { buy, openShop, refusal } from '../../bff/test/support/giftcards';
-import type { TestSandbox } from '../../bff/test/support/sandbox';
 import { useSandboxWechat } from '../../bff/test/support/wechat';
-
-/** The outbox's events as the merchant reads them: written as XML, parsed, typed (shared/events). */
-function pushed(sandbox: TestSandbox): WechatEvent[] {
-  return sandbox.world.outbox.drain().map((e) => {
-    const xml = parsePushXml(eventXml(e));
-    if (!xml.ok) throw new Error(`unreadable push ${JSON.stringify(e)}`);
-    const parsed = parseEvent(xml.fields);
-    if (!parsed.ok) throw new Error(parsed.error.message);
-    return parsed.event;
-  });
-}
 
 describe('WeChat users act in the sandbox, and WeChat pushes what they did', () => {
   const t = useSandboxWechat();

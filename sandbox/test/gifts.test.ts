@@ -1,22 +1,9 @@
-import { parseEvent, type GiftCardOrder, type WechatEvent } from '@giftcard/shared';
-import { parsePushXml } from '@giftcard/shared/wechat/message';
-import { eventXml } from '../src/pusher';
+import type { GiftCardOrder } from '@giftcard/shared';
+import { pushed } from './pushed';
 import { buy, openShop, refusal } from '../../bff/test/support/giftcards';
-import type { TestSandbox } from '../../bff/test/support/sandbox';
 import { useSandboxWechat } from '../../bff/test/support/wechat';
 
 const DAY = 24 * 60 * 60;
-
-/** The outbox's events as the merchant reads them: written as XML, parsed, typed (shared/events). */
-function pushed(sandbox: TestSandbox): WechatEvent[] {
-  return sandbox.world.outbox.drain().map((e) => {
-    const xml = parsePushXml(eventXml(e));
-    if (!xml.ok) throw new Error(`unreadable push ${JSON.stringify(e)}`);
-    const parsed = parseEvent(xml.fields);
-    if (!parsed.ok) throw new Error(parsed.error.message);
-    return parsed.event;
-  });
-}
 
 describe('gifts as WeChat keeps them (002 §10)', () => {
   const t = useSandboxWechat();

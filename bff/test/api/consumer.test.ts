@@ -1,5 +1,5 @@
 import { shelf } from '../support/giftcards';
-import { call, login, purchase, start, until, type Bff } from './support';
+import { admin as adminCall, call, login, purchase, start, until, type Bff } from './support';
 
 /**
  * What the Mini Program needs to tell a consumer the right thing: the bound shelf with its prices in
@@ -10,8 +10,7 @@ describe('the Mini Program API for consumer states', () => {
   let bff: Bff;
   let token: string;
   let bought: Awaited<ReturnType<typeof purchase>>;
-  const admin = (method: string, path: string, body?: unknown) =>
-    call(bff, method, `/admin${path}`, { body, headers: { Authorization: `Bearer ${bff.config.adminToken}` } });
+  const admin = (method: string, path: string, body?: unknown) => adminCall(bff, method, path, body);
 
   beforeAll(async () => {
     bff = await start();

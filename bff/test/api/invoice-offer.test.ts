@@ -1,14 +1,13 @@
 import type { GiftCardOrder, ShelfPageInput } from '@giftcard/shared';
 import { buy, giftCard, goLive, shelf } from '../support/giftcards';
 import type { TestSandbox } from '../support/sandbox';
-import { call, login, start, until, type Bff } from './support';
+import { admin as adminCall, call, login, start, until, type Bff } from './support';
 
 /** need_receipt decides whether an order can be invoiced (002 §7.2, §12.2.2). */
 describe('invoices follow the shelf\'s need_receipt', () => {
   let bff: Bff;
   let token: string;
-  const admin = (method: string, path: string, body?: unknown) =>
-    call(bff, method, `/admin${path}`, { body, headers: { Authorization: `Bearer ${bff.config.adminToken}` } });
+  const admin = (method: string, path: string, body?: unknown) => adminCall(bff, method, path, body);
 
   beforeAll(async () => {
     bff = await start();

@@ -1,13 +1,12 @@
 import { giftCard, shelf } from '../support/giftcards';
 import type { TestSandbox } from '../support/sandbox';
-import { call, login, purchase, start, until, type Bff } from './support';
+import { admin as adminCall, call, login, purchase, start, until, type Bff } from './support';
 
 describe('the Mini Program API, end to end against the sandbox', () => {
   let bff: Bff;
   let token: string;
   let bought: Awaited<ReturnType<typeof purchase>>;
-  const admin = (method: string, path: string, body?: unknown) =>
-    call(bff, method, `/admin${path}`, { body, headers: { Authorization: `Bearer ${bff.config.adminToken}` } });
+  const admin = (method: string, path: string, body?: unknown) => adminCall(bff, method, path, body);
 
   beforeAll(async () => {
     bff = await start();

@@ -25,6 +25,11 @@ export async function call<T = any>(bff: Bff, method: string, path: string, opts
   return { status: res.status, body: JSON.parse(text) as T, text };
 }
 
+/** A call to the merchant API (`/admin…`) with the BFF's admin token. */
+export function admin<T = any>(bff: Bff, method: string, path: string, body?: unknown) {
+  return call<T>(bff, method, `/admin${path}`, { body, headers: { Authorization: `Bearer ${bff.config.adminToken}` } });
+}
+
 /** A Mini Program user's session: wx.login in the sandbox, then POST /api/session. */
 export async function login(bff: Bff, miniOpenid: string, unionid?: string): Promise<string> {
   const { code } = await bff.control<{ code: string }>('users/login', { openid: miniOpenid, ...(unionid && { unionid }) });

@@ -1,7 +1,7 @@
 import { startBff } from '../support/app';
 import { giftCard, shelf } from '../support/giftcards';
 import type { TestSandbox } from '../support/sandbox';
-import { call, login, purchase, type Bff } from './support';
+import { admin as adminCall, call, login, purchase, type Bff } from './support';
 
 /**
  * Issue 12 "The truth everywhere": what /api/cards, /api/orders and /api/orders/:id show follows
@@ -14,8 +14,7 @@ describe('the consumer sees WeChat’s truth after every change', () => {
   let offset = 0;
   const clockMs = () => Date.now() + offset;
   const AGE_MS = 60_000;
-  const admin = (method: string, path: string, body?: unknown) =>
-    call(bff, method, `/admin${path}`, { body, headers: { Authorization: `Bearer ${bff.config.adminToken}` } });
+  const admin = (method: string, path: string, body?: unknown) => adminCall(bff, method, path, body);
   /** WeChat calls other than for tokens, so far. */
   const wechatCalls = () => Object.entries(bff.world.calls.all()).reduce((n, [name, c]) => (name.startsWith('auth.') ? n : n + c), 0);
   /** The calls `run` made WeChat answer. */
