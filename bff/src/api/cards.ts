@@ -67,16 +67,15 @@ async function cardFor(deps: CardDeps, miniOpenid: string, code: string, cardId?
   if (serviceOpenid === null) throw NOT_FOUND();
   if (serviceOpenid !== info.openid) throw (await boughtBy(deps, info.order_id, serviceOpenid)) ? GIVEN_AWAY() : NOT_FOUND();
   const id = info.card.card_id;
-  // The face value: the card's init_balance where it has one, else what the order says was paid for
-  // this code, else the price set at /card/create.
-  const [projected, prices, infos, initial] = await Promise.all([deps.projections.card(info.card.code), deps.catalog.prices([id]), deps.catalog.infos([id]), deps.catalog.initialBalances([id])]);
+  const [projected, infos, faces] = await Promise.all([deps.projections.card(info.card.code), deps.catalog.infos([id]), deps.catalog.faceValues([id])]);
   return {
     ...infoOf(infos, id),
     card_id: id,
     code: info.card.code,
     order_id: info.order_id,
     balance: info.card.balance,
-    face_value: initial[id] ?? (projected?.order_id === info.order_id ? projected.price : (prices[id] ?? null)),
+    // The catalog's face value, else the price paid for this code (the order says).
+    face_value: faces[id] ?? (projected?.order_id === info.order_id ? projected.price : null),
     status: info.user_card_status,
     can_consume: info.can_consume,
     begin_time: info.card.begin_time,
@@ -96,23 +95,23 @@ async function refundedCard(deps: Omit<CardDeps, 'client'>, miniOpenid: string, 
   const [serviceOpenid, projected] = await Promise.all([deps.identity.serviceOpenidOf(miniOpenid), deps.projections.card(code)]);
   const theirs = projected && projected.status === 'REMOVED' && (cardId === undefined || projected.card_id === cardId) && serviceOpenid !== null && projected.owner === serviceOpenid;
   if (!theirs) throw NOT_FOUND();
-  const [infos, initial] = await Promise.all([deps.catalog.infos([projected.card_id]), deps.catalog.initialBalances([projected.card_id])]);
-  const { price: _price, ...card } = cardFromProjection(projected, infos, initial);
+  const [infos, faces] = await Promise.all([deps.catalog.infos([projected.card_id]), deps.catalog.faceValues([projected.card_id])]);
+  const { price: _price, ...card } = cardFromProjection(projected, infos, faces);
   return card;
 }
 
 /**
- * A projected card as its holder sees it. Its face value is what the card face showed when bought: the
- * card's init_balance (002 §6.3) where it was created with one (`initialBalances`), else the price paid.
+ * A projected card as its holder sees it. Its face value is the catalog's (`CardCatalog.faceValues`:
+ * init_balance, else the price), else the price paid.
  */
-export function cardFromProjection(c: CardProjection, infos: CardInfos, initialBalances: Readonly<Record<string, number>>): CardsResponse['cards'][number] {
+export function cardFromProjection(c: CardProjection, infos: CardInfos, faceValues: Readonly<Record<string, number>>): CardsResponse['cards'][number] {
   return {
     ...infoOf(infos, c.card_id),
     card_id: c.card_id,
     code: c.code,
     order_id: c.order_id,
     price: c.price,
-    face_value: initialBalances[c.card_id] ?? c.price,
+    face_value: faceValues[c.card_id] ?? c.price,
     balance: c.balance,
     status: c.status,
     can_consume: c.can_consume,

@@ -172,8 +172,8 @@ export function createMiniApi(deps: MiniApiDeps) {
     ctx.body = await lists.json(service, 'cards', async () => {
       const held = await store.freshCardsOf(service);
       const ids = held.map((c) => c.card_id);
-      const [infos, initial] = await Promise.all([cards.infos(ids), cards.initialBalances(ids)]);
-      return { body: { cards: held.map((c) => cardFromProjection(c, infos, initial)) }, readAts: held.filter((c) => c.status !== 'REMOVED').map((c) => c.read_at) };
+      const [infos, faces] = await Promise.all([cards.infos(ids), cards.faceValues(ids)]);
+      return { body: { cards: held.map((c) => cardFromProjection(c, infos, faces)) }, readAts: held.filter((c) => c.status !== 'REMOVED').map((c) => c.read_at) };
     });
   });
 

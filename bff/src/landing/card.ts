@@ -10,7 +10,7 @@ export interface CardPageDeps {
   client: WechatClient;
   projections: Pick<ProjectionStore, 'card'>;
   /** The card's title, face value and usage notice, as the merchant created it. */
-  catalog: Pick<CardCatalog, 'info' | 'prices' | 'initialBalances'>;
+  catalog: Pick<CardCatalog, 'info' | 'faceValues'>;
 }
 
 const CARD_BAG_HINT = '请在微信「我 › 卡包」中打开你的礼品卡。';
@@ -53,12 +53,10 @@ export async function cardPage(deps: CardPageDeps, query: string): Promise<Page>
     return messagePage(403, '这张卡不在你的卡包中', '它可能已转赠给好友，或属于另一个微信账号。', { icon: 'info', hint: CARD_BAG_HINT });
   }
   const c = info.card;
-  const none = () => ({}) as Record<string, number>;
-  const [definition, prices, initial] = await Promise.all([deps.catalog.info(cardId).catch(() => null), deps.catalog.prices([cardId]).catch(none), deps.catalog.initialBalances([cardId]).catch(none)]);
+  const [definition, faces] = await Promise.all([deps.catalog.info(cardId).catch(() => null), deps.catalog.faceValues([cardId]).catch(() => ({}) as Record<string, number>)]);
   const face = httpUrl(info.background_pic_url);
   const usable = info.user_card_status === 'NORMAL';
-  // The face value as the Mini Program shows it: the card's init_balance where it has one, else its price.
-  const faceValue = initial[cardId] ?? prices[cardId];
+  const faceValue = faces[cardId];
   return {
     status: 200,
     title: '我的礼品卡',
@@ -95,7 +93,7 @@ function statusNote(info: CodeInfo): string {
 async function refundedPage(deps: CardPageDeps, code: string, cardId: string, openid: string): Promise<Page | null> {
   const card = await deps.projections.card(code);
   if (!card || card.status !== 'REMOVED' || card.card_id !== cardId || !cardCodeVisible(card, openid)) return null;
-  const [definition, initial] = await Promise.all([deps.catalog.info(cardId).catch(() => null), deps.catalog.initialBalances([cardId]).catch(() => ({}) as Record<string, number>)]);
+  const [definition, faces] = await Promise.all([deps.catalog.info(cardId).catch(() => null), deps.catalog.faceValues([cardId]).catch(() => ({}) as Record<string, number>)]);
   return {
     status: 200,
     title: '我的礼品卡',
@@ -105,7 +103,7 @@ async function refundedPage(deps: CardPageDeps, code: string, cardId: string, op
   <div class="amount" id="status">${CARD_STATUS_TEXT.REMOVED.label}</div>
   <p>${CARD_STATUS_TEXT.REMOVED.hint}。</p>
 </div>
-${cells(undefined, [cell('面值', formatFen(initial[cardId] ?? card.price)), cell('状态', CARD_STATUS_TEXT.REMOVED.label, { id: 'card-status' }), cell('卡号', card.code)])}
+${cells(undefined, [cell('面值', formatFen(faces[cardId] ?? card.price)), cell('状态', CARD_STATUS_TEXT.REMOVED.label, { id: 'card-status' }), cell('卡号', card.code)])}
 <div class="weui-cells__tips">退款会原路退回到付款账户。如有疑问，请在公众号对话中发送“客服”联系我们。</div>`,
   };
 }

@@ -41,6 +41,16 @@ export class CardCatalog {
     return this.fenOf(this.keys.cardInitialBalances, cardIds);
   }
 
+  /**
+   * card_id → what the card face shows when bought (its face value), for the cards created through this
+   * BFF: the `init_balance` where it has one (002 §6.3), else the price. A card not created here has
+   * none: its face value is the price paid for it (the order says).
+   */
+  async faceValues(cardIds: string[]): Promise<Record<string, number>> {
+    const [prices, initial] = await Promise.all([this.prices(cardIds), this.initialBalances(cardIds)]);
+    return { ...prices, ...initial };
+  }
+
   private async fenOf(hash: string, cardIds: string[]): Promise<Record<string, number>> {
     const unique = [...new Set(cardIds)];
     if (unique.length === 0) return {};

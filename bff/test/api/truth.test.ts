@@ -55,6 +55,9 @@ describe('the consumer sees WeChat’s truth after every change', () => {
     expect((await call(bff, 'GET', `/api/cards/${bought.code}`, { token })).body).toMatchObject({ face_value: 10000, balance: 10000 });
     const order = (await call(bff, 'GET', `/api/orders/${bought.order.order_id}`, { token })).body;
     expect(order.cards[0]).toMatchObject({ price: 9500 });
+    // The landing card page (the card button's jump) says the same.
+    const landing = await fetch(`${bff.origin}/landing/card?encrypt_code=${encodeURIComponent(bought.encryptCode)}&card_id=${bought.cardId}&openid=svc_buyer`);
+    expect(await landing.text()).toMatch(/面值<\/div>\s*<div[^>]*>¥100\.00/);
   });
 
   it('cards made through /admin/cards carry their title, notice and description; face value is the price paid', async () => {
