@@ -54,18 +54,12 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: deps.config.trustProxy, maxIpsCount: 1 });
   const limits = new RateLimits(deps.redis, deps.keys, deps.config.rateQuotas);
   const requests = deps.metrics.counter('http_requests_total', 'HTTP requests by route and status.', ['method', 'route', 'status']);
-  // Each series resolved once (labels are bounded: methods, route templates, statuses), not hashed per request.
-  const series = new Map<string, { add(): void }>();
   app.use(requestId());
   app.use(async (ctx, next) => {
     try {
       await next();
     } finally {
-      const route = String(ctx._matchedRoute ?? 'unmatched');
-      const key = `${ctx.method} ${ctx.status} ${route}`;
-      let counter = series.get(key);
-      if (!counter) series.set(key, (counter = requests.bind({ method: ctx.method, route, status: ctx.status })));
-      counter.add();
+      requests.add({ method: ctx.method, route: String(ctx._matchedRoute ?? 'unmatched'), status: ctx.status });
     }
   });
   app.use(errorMiddleware(deps.logger));

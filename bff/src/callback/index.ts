@@ -24,9 +24,6 @@ export function createCallback(deps: {
 }) {
   const pushes = deps.metrics.counter('wechat_pushes_total', 'WeChat pushes by outcome and type.', ['outcome', 'type']);
   const latency = deps.metrics.histogram('wechat_callback_duration_seconds', 'WeChat callback latency, request to answer, by status (seconds).', ['status']);
-  // Each series resolved once, on its first push: a push costs two map reads and two observations.
-  const outcomes = new Map<string, Map<string, { add(): void }>>();
-  const byStatus = new Map<number, { observe(seconds: number): void }>();
   const service = new CallbackService({
     inbox: new EventInbox(deps.redis, deps.keys),
     registry: new AntiCounterfeitRegistry(deps.redis, deps.keys),
@@ -46,18 +43,8 @@ export function createCallback(deps: {
     refreshNow: deps.refreshWechatNow,
     unionidKey: deps.keys.unionidService,
     maxAgeS: deps.config.pushMaxAgeS,
-    onOutcome: (outcome, type) => {
-      let ofOutcome = outcomes.get(outcome);
-      if (!ofOutcome) outcomes.set(outcome, (ofOutcome = new Map()));
-      let series = ofOutcome.get(type);
-      if (!series) ofOutcome.set(type, (series = pushes.bind({ outcome, type })));
-      series.add();
-    },
+    onOutcome: (outcome, type) => pushes.add({ outcome, type }),
   });
-  const observe = (status: number, seconds: number) => {
-    let series = byStatus.get(status);
-    if (!series) byStatus.set(status, (series = latency.bind({ status })));
-    series.observe(seconds);
-  };
+  const observe = (status: number, seconds: number) => latency.observe({ status }, seconds);
   return callbackRoute(service, deps.config.wechatToken, observe, deps.logger);
 }

@@ -15,19 +15,30 @@ const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5
 
 export interface CounterFamily {
   add(labels: Labels, by?: number): void;
-  /** The series of these labels, resolved once: what a hot path keeps and adds to. */
-  bind(labels: Labels): { add(by?: number): void };
 }
 export interface HistogramFamily {
   observe(labels: Labels, seconds: number): void;
-  /** The series of these labels, resolved once: what a hot path keeps and observes. */
-  bind(labels: Labels): { observe(seconds: number): void };
+}
+
+/**
+ * The series of a family by its label values, each resolved from prom-client once: prom-client hashes
+ * the labels object (keys sorted) on every inc/observe, which the callback's hot path would pay per push.
+ */
+function seriesOf<T>(labelNames: readonly string[], resolve: (labels: Labels) => T): (labels: Labels) => T {
+  const series = new Map<string, T>();
+  return (labels) => {
+    let key = '';
+    for (const name of labelNames) key += `${labels[name]}\u0000`;
+    let s = series.get(key);
+    if (s === undefined) series.set(key, (s = resolve(labels)));
+    return s;
+  };
 }
 
 export class Metrics {
   readonly registry = new Registry();
-  private readonly counters = new Map<string, Counter>();
-  private readonly histograms = new Map<string, Histogram>();
+  private readonly counters = new Map<string, CounterFamily>();
+  private readonly histograms = new Map<string, HistogramFamily>();
 
   constructor(opts: { processMetrics?: boolean } = {}) {
     if (opts.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
@@ -35,30 +46,24 @@ export class Metrics {
 
   /** A counter family; asked again by name, the same one. */
   counter(name: string, help: string, labelNames: readonly string[] = []): CounterFamily {
-    let c = this.counters.get(name);
-    if (!c) this.counters.set(name, (c = new Counter({ name, help, labelNames, registers: [this.registry] })));
-    const counter = c;
-    return {
-      add: (labels, by = 1) => counter.inc(labels, by),
-      bind: (labels) => {
-        const child = counter.labels(labels);
-        return { add: (by = 1) => child.inc(by) };
-      },
-    };
+    let family = this.counters.get(name);
+    if (!family) {
+      const counter = new Counter({ name, help, labelNames, registers: [this.registry] });
+      const series = seriesOf(labelNames, (labels) => counter.labels(labels));
+      this.counters.set(name, (family = { add: (labels, by = 1) => series(labels).inc(by) }));
+    }
+    return family;
   }
 
   /** A latency histogram family (seconds); asked again by name, the same one. */
   histogram(name: string, help: string, labelNames: readonly string[] = []): HistogramFamily {
-    let h = this.histograms.get(name);
-    if (!h) this.histograms.set(name, (h = new Histogram({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers: [this.registry] })));
-    const histogram = h;
-    return {
-      observe: (labels, seconds) => histogram.observe(labels, seconds),
-      bind: (labels) => {
-        const child = histogram.labels(labels);
-        return { observe: (seconds) => child.observe(seconds) };
-      },
-    };
+    let family = this.histograms.get(name);
+    if (!family) {
+      const histogram = new Histogram({ name, help, labelNames, buckets: LATENCY_BUCKETS, registers: [this.registry] });
+      const series = seriesOf(labelNames, (labels) => histogram.labels(labels));
+      this.histograms.set(name, (family = { observe: (labels, seconds) => series(labels).observe(seconds) }));
+    }
+    return family;
   }
 
   /** Set in a worker of WORKERS>1 (`shareWithPrimary`): asks the primary for every worker's metrics. */
@@ -140,12 +145,6 @@ export function wechatCallObserver(metrics: Metrics): (call: { endpoint: string;
  */
 export function observeRedisScripts(metrics: Metrics): () => void {
   const latency = metrics.histogram('redis_script_duration_seconds', 'Redis Lua script latency by script (seconds).', ['script']);
-  const byName = new Map<string, { observe(seconds: number): void }>();
-  const observe = (name: string, seconds: number) => {
-    let series = byName.get(name);
-    if (!series) byName.set(name, (series = latency.bind({ script: name })));
-    series.observe(seconds);
-  };
-  setScriptObserver(observe);
+  setScriptObserver((script, seconds) => latency.observe({ script }, seconds));
   return () => setScriptObserver(undefined);
 }
