@@ -97,7 +97,7 @@ export async function redisCluster(opts: { nodeTimeoutMs?: number; replicas?: 0 
     /** The port of the master serving `key`'s slot now. */
     async masterOf(key: string): Promise<number> {
       for (const n of nodes) {
-        const r = new Redis({ port: n.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+        const r = probe(n.port);
         try {
           await r.connect();
           const slot = Number(await r.cluster('KEYSLOT', key));
@@ -144,9 +144,19 @@ export async function redisCluster(opts: { nodeTimeoutMs?: number; replicas?: 0 
   };
 }
 
+/**
+ * A short-lived connection to one node that may be down (starting, killed, paused): its failure is
+ * the caller's to handle through the promise, so ioredis's error event is listened to, not printed.
+ */
+function probe(port: number): Redis {
+  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  r.on('error', () => undefined);
+  return r;
+}
+
 /** One command to one node, on a short-lived connection. */
 async function info(port: number, ...command: string[]): Promise<string> {
-  const r = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const r = probe(port);
   try {
     await r.connect();
     return String(await r.call(command[0]!, ...command.slice(1)));
