@@ -54,6 +54,14 @@ export function createApp(deps: AppDeps): Koa {
   const app = new Koa({ proxy: deps.config.trustProxy, maxIpsCount: 1 });
   const limits = new RateLimits(deps.redis, deps.keys, deps.config.rateQuotas);
   const requests = deps.metrics.counter('http_requests_total', 'HTTP requests by route and status.', ['method', 'route', 'status']);
+  // First, ahead of every other middleware: WeChat's pushes are the traffic that comes at full rate, and
+  // each layer in front of them cost measurably per push (bench/callback.ts). The callback gives itself
+  // its request id, answers its own errors (an empty 500: WeChat retries) and is counted by its own
+  // metrics (wechat_callback_duration_seconds{status}, wechat_pushes_total), not http_requests_total.
+  // SANDBOX=1: WeChat is the sandbox running apart; its clock (which its pusher signs with) is the
+  // replay window's now, learned over HTTP when a push falls outside the window by this machine's.
+  const sandboxClock = deps.config.sandboxUrl === undefined ? undefined : new SandboxClock(deps.config.sandboxUrl);
+  app.use(createCallback({ ...deps, wechatNow: sandboxClock && (() => sandboxClock.now()), refreshWechatNow: sandboxClock && (() => sandboxClock.refresh()) }));
   app.use(requestId());
   app.use(async (ctx, next) => {
     try {
@@ -63,12 +71,7 @@ export function createApp(deps: AppDeps): Koa {
     }
   });
   app.use(errorMiddleware(deps.logger));
-  // First: WeChat's pushes are the traffic that comes at full rate (their replies are a few bytes:
-  // nothing to compress, so compression and the favicon come after).
-  // SANDBOX=1: WeChat is the sandbox running apart; its clock (which its pusher signs with) is the
-  // replay window's now, learned over HTTP when a push falls outside the window by this machine's.
-  const sandboxClock = deps.config.sandboxUrl === undefined ? undefined : new SandboxClock(deps.config.sandboxUrl);
-  app.use(createCallback({ ...deps, wechatNow: sandboxClock && (() => sandboxClock.now()), refreshWechatNow: sandboxClock && (() => sandboxClock.refresh()) }));
+  // Replies of the other routes may be large; the callback's are a few bytes and come before it.
   app.use(compression());
   // SANDBOX=1: the sandbox served at /sandbox of this origin (the H5 app's demo login, pictures, _control).
   if (deps.config.sandboxUrl !== undefined) app.use(sandboxProxy(deps.config.sandboxUrl));

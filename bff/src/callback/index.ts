@@ -46,5 +46,5 @@ export function createCallback(deps: {
     onOutcome: (outcome, type) => pushes.add({ outcome, type }),
   });
   const observe = (status: number, seconds: number) => latency.observe({ status }, seconds);
-  return callbackRoute(service, deps.config.wechatToken, observe, deps.logger);
+  return callbackRoute(service, deps.config.wechatToken, deps.logger, observe);
 }

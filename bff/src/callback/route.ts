@@ -1,7 +1,7 @@
 import type Koa from 'koa';
 import { parse as parseQueryString } from 'node:querystring';
 import getRawBody from 'raw-body';
-import { lazyRequestLogger } from '../http/request-id';
+import { assignRequestId, lazyRequestLogger, requestLogger } from '../http/request-id';
 import type { Logger } from '../log';
 import type { CallbackService } from './callback-service';
 import { verifyEcho } from '@giftcard/shared/wechat/message';
@@ -15,27 +15,32 @@ const TEXT_TYPE = 'text/plain; charset=utf-8';
 /**
  * `GET|POST /wechat/callback` (CONTRACT.md): thin over CallbackService. A plain middleware rather than
  * a router, mounted ahead of the others: it is the one route WeChat calls at full rate, and a path
- * comparison is all the routing it needs. `observe` is told each request's status and latency once; a
- * request that throws is told as 500 (what Koa answers it), not the 404 ctx.status still holds then.
- * `logger`: the request's lines carry its id (http/request-id.ts), a child made only if one is written.
+ * comparison is all the routing it needs. It is mounted first (app.ts), so it gives itself the request id
+ * the other routes get from requestId(), and answers whatever it throws itself (logged, an empty 500).
+ * `observe` is told each request's status and latency once. `logger`: the request's lines carry its id
+ * (http/request-id.ts), a child made only if one is written.
  */
 export function callbackRoute(
   service: CallbackService,
   token: string,
+  logger: Logger,
   observe?: (status: number, seconds: number) => void,
-  logger?: Logger,
 ): Koa.Middleware {
   return async (ctx, next) => {
     if (ctx.path !== CALLBACK_PATH) return next();
-    ctx._matchedRoute = CALLBACK_PATH; // the metrics' route label, as the routers set it
     const started = performance.now();
-    let status = 500;
+    // Mounted ahead of the app's requestId() and error middleware (app.ts): what they do, done here.
+    assignRequestId(ctx);
     try {
       await answer(ctx);
-      status = ctx.status;
-    } finally {
-      observe?.(status, (performance.now() - started) / 1000);
+    } catch (e) {
+      // Nothing stored can be assumed: an empty 500, which WeChat retries.
+      const err = e as Error;
+      requestLogger(ctx, logger).error('unhandled error', { path: ctx.path, method: ctx.method, error: err.message, stack: err.stack });
+      ctx.status = 500;
+      ctx.body = '';
     }
+    observe?.(ctx.status, (performance.now() - started) / 1000);
   };
 
   async function answer(ctx: Koa.Context): Promise<void> {
@@ -70,7 +75,7 @@ export function callbackRoute(
       if (status === 413) ctx.set('Connection', 'close');
       return;
     }
-    const reply = await service.handle(query, body, logger && lazyRequestLogger(ctx, logger));
+    const reply = await service.handle(query, body, lazyRequestLogger(ctx, logger));
     ctx.status = reply.status;
     // The header itself, as `ctx.type` would write it, without its MIME lookup on every push.
     ctx.set('Content-Type', reply.body.startsWith('<') ? XML_TYPE : TEXT_TYPE);

@@ -18,12 +18,17 @@ interface RequestState {
  */
 export function requestId(): Koa.Middleware {
   return (ctx, next) => {
-    const sent = ctx.get('X-Request-Id');
-    const id = REQUEST_ID.test(sent) ? sent : randomUUID();
-    ctx.set('X-Request-Id', id);
-    (ctx.state as RequestState).requestId = id;
+    assignRequestId(ctx);
     return next();
   };
+}
+
+/** What requestId() does for one request; the callback, mounted ahead of it, calls it itself. */
+export function assignRequestId(ctx: Koa.Context): void {
+  const sent = ctx.get('X-Request-Id');
+  const id = REQUEST_ID.test(sent) ? sent : randomUUID();
+  ctx.set('X-Request-Id', id);
+  (ctx.state as RequestState).requestId = id;
 }
 
 /**
