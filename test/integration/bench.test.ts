@@ -76,6 +76,7 @@ describe('pnpm bench', () => {
           BENCH_LIMIT_MS: '90000',
           BENCH_WEBHOOKS: '200',
           BENCH_SCALING_PUSHES: '300',
+          BENCH_SCALING_ROUNDS: '2',
           ...SMALL_TILL_AND_LISTS,
         },
         stdio: ['ignore', 'pipe', 'pipe'],
@@ -101,12 +102,20 @@ describe('pnpm bench', () => {
         expect(steps.seal! > 0).toBe(line.bench === 'callback_ingest_aes');
       }
       const scaling = lines.find((l) => l.bench === 'callback_scaling')!;
+      const coWechat = scaling.co_wechat as Record<string, Record<string, unknown>>;
       for (const run of [scaling.workers_1, scaling.workers_2, (scaling.wait_cost as Record<string, unknown>).without_replicas] as Record<string, unknown>[]) {
         expect(run).toMatchObject({ non_200: 0 });
-        expectNumbers(run, ['rps', 'p50_ms', 'p99_ms', 'cpu_us_per_push', 'redis_cpu_us_per_push']);
+        expectNumbers(run, ['rps', 'p50_ms', 'p99_ms', 'cpu_us_per_push', 'redis_cpu_us_per_push', 'pushes_per_store_batch']);
       }
-      expect((scaling.workers_2 as { cpu_us_per_push_by_process: number[] }).cpu_us_per_push_by_process).toHaveLength(2);
-      expectNumbers(scaling, ['rps_2_over_1', 'cpu_per_push_2_over_1']);
+      for (const run of [coWechat.workers_1!, coWechat.workers_2!]) {
+        expect(run).toMatchObject({ non_200: 0 });
+        expectNumbers(run, ['rps', 'p99_ms', 'cpu_us_per_push']);
+      }
+      for (const run of [scaling.workers_2, coWechat.workers_2] as { cpu_us_per_push_by_process: number[] }[]) expect(run.cpu_us_per_push_by_process).toHaveLength(2);
+      expect(scaling.cpu_per_push_2_over_1_per_round).toHaveLength(2);
+      expectNumbers(scaling, ['rps_2_over_1', 'cpu_per_push_2_over_1', 'cpu_per_push_2_over_1_relative_to_co_wechat']);
+      expectNumbers(coWechat, ['cpu_per_push_2_over_1']);
+      for (const met of Object.values(scaling.target_met as Record<string, unknown>)) expect(typeof met).toBe('boolean');
       expect(lines.find((l) => l.bench === 'wechat_client_calls')).toMatchObject({ calls: 200, token_fetches: 1 });
       checkRedeem(lines.find((l) => l.bench === 'redeem')!);
       checkApiLists(lines.find((l) => l.bench === 'api_lists')!);

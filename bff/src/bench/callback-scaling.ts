@@ -6,6 +6,7 @@ import { sealPush, writeXml } from '@giftcard/shared/wechat/message';
 import { processCpuMs } from './support/cpu';
 import { driveLoad, serialiseRequests, type LoadRequest, type LoadResult } from './support/load';
 import { freePort } from './support/free-port';
+import { startServerProcess } from './support/server';
 import { redisCluster } from './support/redis-cluster';
 
 /**
@@ -14,6 +15,12 @@ import { redisCluster } from './support/redis-cluster';
  * hash-tagged. On a 2-core machine the load generator competes with the servers, so besides throughput
  * each run reports the CPU its BFF processes spent per push (/proc utime+stime of each worker, before
  * and after, over the pushes): the figure that must stay flat from 1 to 2 processes.
+ *
+ * The yardstick: node-webot's co-wechat on Koa in 1 and 2 processes through node:cluster, driven in the
+ * same rounds by the same generator: no Redis, no batching, no consumers, so its growth from 1 to 2
+ * processes is the machine's and node:cluster's, and the BFF's growth is also reported relative to its.
+ * Group commit's part: each BFF process batches only the pushes it holds, so each run says how many
+ * pushes an inbox batch carried.
  *
  * What WAIT costs: with a replica per master the inbox waits for one (WAIT 1) before a push is
  * acknowledged; the same WORKERS=1 run on a cluster without replicas waits for nothing.
@@ -51,42 +58,80 @@ function childrenOf(parent: number): number[] {
   return pids;
 }
 
-async function startBff(redisUrl: string, workers: number): Promise<{ port: number; primary: ChildProcess; workers: number[] }> {
+/** Processes serving one port: the pids that do the work, and how to stop them all. */
+interface Served {
+  port: number;
+  workers: number[];
+  stop(): Promise<void>;
+  /** The BFF: its /metrics says how many batches the inbox wrote. */
+  bff: boolean;
+}
+
+const METRICS_TOKEN = randomBytes(18).toString('base64url');
+
+/** Starts `script` with WORKERS=`workers` on a free port and waits for it to answer with every process up. */
+async function serve(script: string, workers: number, env: NodeJS.ProcessEnv): Promise<Served> {
   const port = await freePort();
   // BENCH_SERVER_NODE_ARGS (as in the callback benchmark), e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`:
   // node:cluster's workers inherit them, so each process writes its own profile.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const primary = spawn(process.execPath, [...nodeArgs, path.join(root, 'bff', 'dist', 'main.js')], {
+  const primary = spawn(process.execPath, [...nodeArgs, script], {
     stdio: ['ignore', 'ignore', 'inherit'],
-    env: {
-      PATH: process.env.PATH,
-      WORKERS: String(workers),
-      SANDBOX: '0',
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      REDIS_URL: redisUrl,
-      REDIS_PREFIX: `{gcbench${randomBytes(3).toString('hex')}}:`,
-      WECHAT_API_BASE: 'http://127.0.0.1:9',
-      WECHAT_APPID: 'wxbenchappid0000',
-      WECHAT_APPSECRET: 'benchsecret',
-      WECHAT_TOKEN: TOKEN,
-      WXA_APPID: 'wxbenchwxa000000',
-      WXA_SECRET: 'benchwxasecret',
-      ADMIN_TOKEN: randomBytes(18).toString('base64url'),
-      SESSION_SECRET: randomBytes(32).toString('base64url'),
-      // The pushes are signed once, before the runs: a window of an hour outlasts them.
-      PUSH_MAX_AGE_S: '3600',
-      LOG_LEVEL: 'error',
-    },
+    env: { PATH: process.env.PATH, ...env, WORKERS: String(workers), PORT: String(port), HOST: '127.0.0.1' },
   });
   const deadline = Date.now() + 60_000;
   for (;;) {
     const pids = workers > 1 ? childrenOf(primary.pid!) : [primary.pid!];
     const up = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(1000) }).then((r) => r.ok, () => false);
-    if (up && pids.length === workers) return { port, primary, workers: pids };
-    if (primary.exitCode !== null || Date.now() > deadline) throw new Error(`the BFF (WORKERS=${workers}) did not come up`);
+    if (up && pids.length === workers) return { port, workers: pids, stop: () => stop(primary), bff: true };
+    if (primary.exitCode !== null || Date.now() > deadline) throw new Error(`${path.basename(script)} (WORKERS=${workers}) did not come up`);
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+function startBff(redisUrl: string, workers: number): Promise<Served> {
+  return serve(path.join(root, 'bff', 'dist', 'main.js'), workers, {
+    SANDBOX: '0',
+    REDIS_URL: redisUrl,
+    REDIS_PREFIX: `{gcbench${randomBytes(3).toString('hex')}}:`,
+    WECHAT_API_BASE: 'http://127.0.0.1:9',
+    WECHAT_APPID: 'wxbenchappid0000',
+    WECHAT_APPSECRET: 'benchsecret',
+    WECHAT_TOKEN: TOKEN,
+    WXA_APPID: 'wxbenchwxa000000',
+    WXA_SECRET: 'benchwxasecret',
+    ADMIN_TOKEN: randomBytes(18).toString('base64url'),
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    METRICS_TOKEN,
+    // The pushes are signed once, before the runs: a window of an hour outlasts them.
+    PUSH_MAX_AGE_S: '3600',
+    LOG_LEVEL: 'error',
+  });
+}
+
+/** How many batches the inbox has written so far, all processes together (its script's runs, from /metrics). */
+async function inboxBatches(port: number): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  const line = (await res.text()).split('\n').find((l) => l.startsWith('redis_script_duration_seconds_count{') && l.includes('script="inbox_store_once"'));
+  return line === undefined ? 0 : Number(line.slice(line.lastIndexOf(' ') + 1));
+}
+
+/**
+ * The yardstick: node-webot's co-wechat on Koa (as in the callback benchmark: verifies, parses, stores
+ * nothing; support/callback-server.ts) in `workers` processes through node:cluster, as the BFF runs.
+ * No Redis, no batching, no consumers: whatever CPU per request it gains from 1 to 2 processes is the
+ * machine's and node:cluster's, not anything the BFF does.
+ */
+async function startCoWechat(workers: number): Promise<Served> {
+  const port = workers > 1 ? await freePort() : 0;
+  const server = await startServerProcess(path.join(__dirname, 'support', 'callback-server.js'), ['co-wechat'], {
+    PATH: process.env.PATH,
+    BENCH_SERVER_WORKERS: String(workers),
+    PORT: String(port),
+    WECHAT_TOKEN: TOKEN,
+    WECHAT_APPID: 'wxbenchappid0000',
+  });
+  return { port: server.port, workers: workers > 1 ? childrenOf(server.pid) : [server.pid], stop: () => server.stop(), bff: false };
 }
 
 function stop(child: ChildProcess): Promise<void> {
@@ -108,7 +153,13 @@ interface RunFigures {
   /** The same, each process apart (its CPU over all pushes). */
   cpu_us_per_push_by_process: number[];
   /** The cluster's redis-servers together (µs per push). */
-  redis_cpu_us_per_push: number;
+  redis_cpu_us_per_push?: number;
+  /**
+   * Pushes per inbox script run (group commit), from the BFF's /metrics: each process forms its own
+   * batches from the connections it holds, so with 2 processes each batch is smaller and its fixed
+   * cost (a script call, a write, a WAIT) is shared by fewer pushes.
+   */
+  pushes_per_store_batch?: number;
   /**
    * Where the BFF processes' CPU per push went, all processes together: user and system µs, read and
    * write system calls, and context switches, voluntary (the event loop had nothing to do and slept in
@@ -162,76 +213,122 @@ function perPushOf(before: ProcCounters[], after: ProcCounters[], pushes: number
   return out;
 }
 
-async function measure(cluster: Awaited<ReturnType<typeof redisCluster>>, workers: number, warm: Buffer[], work: Buffer[]): Promise<RunFigures> {
-  const bff = await startBff(cluster.url, workers);
-  try {
-    await driveLoad(bff.port, warm, CONNECTIONS);
-    const before = bff.workers.map((pid) => processCpuMs(pid) ?? 0);
-    const countersBefore = bff.workers.map(countersOf);
-    const redisBefore = cluster.cpuMs();
-    const result: LoadResult = await driveLoad(bff.port, work, CONNECTIONS);
-    const spent = bff.workers.map((pid, i) => (processCpuMs(pid) ?? 0) - before[i]!);
-    const counters = perPushOf(countersBefore, bff.workers.map(countersOf), work.length);
-    const perPush = (ms: number) => Math.round((ms * 1000) / work.length);
-    return {
-      rps: result.rps,
-      p50_ms: result.p50,
-      p99_ms: result.p99,
-      non_200: result.failures,
-      cpu_us_per_push: perPush(spent.reduce((a, b) => a + b, 0)),
-      cpu_us_per_push_by_process: spent.map(perPush),
-      redis_cpu_us_per_push: perPush(cluster.cpuMs() - redisBefore),
-      per_push: counters,
-    };
-  } finally {
-    await stop(bff.primary);
-  }
+/** Drives `served` with `work` and reads what those pushes cost its processes. */
+async function measure(served: Served, work: Buffer[], redisCpuMs?: () => number): Promise<RunFigures> {
+  const before = served.workers.map((pid) => processCpuMs(pid) ?? 0);
+  const countersBefore = served.workers.map(countersOf);
+  const redisBefore = redisCpuMs?.();
+  const batchesBefore = served.bff ? await inboxBatches(served.port) : 0;
+  const result: LoadResult = await driveLoad(served.port, work, CONNECTIONS);
+  const spent = served.workers.map((pid, i) => (processCpuMs(pid) ?? 0) - before[i]!);
+  const counters = perPushOf(countersBefore, served.workers.map(countersOf), work.length);
+  const batches = served.bff ? (await inboxBatches(served.port)) - batchesBefore : 0;
+  const perPush = (ms: number) => Math.round((ms * 1000) / work.length);
+  return {
+    rps: result.rps,
+    p50_ms: result.p50,
+    p99_ms: result.p99,
+    non_200: result.failures,
+    cpu_us_per_push: perPush(spent.reduce((a, b) => a + b, 0)),
+    cpu_us_per_push_by_process: spent.map(perPush),
+    ...(redisBefore !== undefined && { redis_cpu_us_per_push: perPush(redisCpuMs!() - redisBefore) }),
+    ...(served.bff && { pushes_per_store_batch: Number((work.length / Math.max(1, batches)).toFixed(1)) }),
+    per_push: counters,
+  };
 }
 
+/** The run of the median CPU per push among `runs`. */
+function medianRun(runs: RunFigures[]): RunFigures {
+  return [...runs].sort((a, b) => a.cpu_us_per_push - b.cpu_us_per_push)[Math.floor(runs.length / 2)]!;
+}
+
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
 async function main() {
-  // 40,000: each measured run lasts 3-6 s; at 20,000 (about 2 s) CPU per push moved by a fifth from
-  // run to run on this shared machine.
-  const n = Number(process.env.BENCH_SCALING_PUSHES ?? 40000);
+  // Rounds of BENCH_SCALING_PUSHES (20,000) each, alternating the BFF with 1 and 2 processes and the
+  // yardstick with 1 and 2, all servers up all along: a shared 2-core VM drifts in speed by a third
+  // within a minute, and one run of each after the other (40,000 pushes a run) moved CPU per push by a
+  // fifth between runs of the same server. Ratios are taken within a round, then the median over rounds.
+  const n = Number(process.env.BENCH_SCALING_PUSHES ?? 20000);
+  const rounds = Number(process.env.BENCH_SCALING_ROUNDS ?? 5);
   const runId = randomBytes(3).toString('hex');
-  // Every run its own pushes (no run de-duplicates another's); a warm-up of half a run first (JIT).
-  const warmup = Math.ceil(n / 2);
-  const all = serialiseRequests('127.0.0.1', pushes(4 * (warmup + n), runId));
+  // Every run its own pushes (no run de-duplicates another's); a warm-up of one run's size first (JIT).
+  const all = serialiseRequests('127.0.0.1', pushes(n * (4 * rounds + 6), runId));
   let next = 0;
   const take = (count: number) => all.slice(next, (next += count));
+  const runs = { bff1: [] as RunFigures[], bff2: [] as RunFigures[], peer1: [] as RunFigures[], peer2: [] as RunFigures[] };
   const replicated = await redisCluster({ replicas: 1 });
-  let withWait: { one: RunFigures; two: RunFigures };
   try {
-    withWait = { one: await measure(replicated, 1, take(warmup), take(n)), two: await measure(replicated, 2, take(warmup), take(n)) };
+    const servers: Served[] = [];
+    try {
+      const started = { bff1: await startBff(replicated.url, 1), bff2: await startBff(replicated.url, 2), peer1: await startCoWechat(1), peer2: await startCoWechat(2) };
+      servers.push(...Object.values(started));
+      for (const server of servers) await driveLoad(server.port, take(n), CONNECTIONS);
+      for (let r = 0; r < rounds; r++) {
+        for (const kind of ['bff1', 'bff2', 'peer1', 'peer2'] as const) runs[kind].push(await measure(started[kind], take(n), kind.startsWith('bff') ? replicated.cpuMs : undefined));
+      }
+    } finally {
+      await Promise.all(servers.map((s) => s.stop()));
+    }
   } finally {
     await replicated.destroy();
   }
-  const bare = await redisCluster({ replicas: 0 });
+  // What WAIT costs: a 1-process run as in the rounds, on a cluster without replicas.
+  const unreplicated = await redisCluster({ replicas: 0 });
   let noWait: RunFigures;
   try {
-    noWait = await measure(bare, 1, take(warmup), take(n));
+    const bff = await startBff(unreplicated.url, 1);
+    try {
+      await driveLoad(bff.port, take(n), CONNECTIONS);
+      noWait = await measure(bff, take(n), unreplicated.cpuMs);
+    } finally {
+      await bff.stop();
+    }
   } finally {
-    await bare.destroy();
+    await unreplicated.destroy();
   }
-  const flat = withWait.two.cpu_us_per_push / withWait.one.cpu_us_per_push;
+  const perRound = (a: RunFigures[], b: RunFigures[]) => a.map((x, i) => Number((x.cpu_us_per_push / b[i]!.cpu_us_per_push).toFixed(2)));
+  const flat = median(perRound(runs.bff2, runs.bff1));
+  const peerFlat = median(perRound(runs.peer2, runs.peer1));
+  // Each round's BFF growth over the yardstick's growth in that round.
+  const relative = runs.bff2.map((x, i) => Number((x.cpu_us_per_push / runs.bff1[i]!.cpu_us_per_push / (runs.peer2[i]!.cpu_us_per_push / runs.peer1[i]!.cpu_us_per_push)).toFixed(2)));
+  const oneMedian = medianRun(runs.bff1);
   const line = {
     bench: 'callback_scaling',
     pushes: n,
+    rounds,
     connections: CONNECTIONS,
     cluster: '3 masters, 1 replica each (WAIT 1 before each acknowledgement)',
-    workers_1: withWait.one,
-    workers_2: withWait.two,
+    // Of each kind, the run of median CPU per push; the ratios are medians of each round's own.
+    workers_1: oneMedian,
+    workers_2: medianRun(runs.bff2),
     // Throughput is bounded by the 2 cores the load generator shares; CPU per push is the scaling figure.
-    rps_2_over_1: Number((withWait.two.rps / withWait.one.rps).toFixed(2)),
-    cpu_per_push_2_over_1: Number(flat.toFixed(2)),
+    rps_2_over_1: Number(median(runs.bff2.map((x, i) => x.rps / runs.bff1[i]!.rps)).toFixed(2)),
+    cpu_per_push_2_over_1: flat,
+    cpu_per_push_2_over_1_per_round: perRound(runs.bff2, runs.bff1),
+    // co-wechat on Koa in 1 and 2 processes, same load generator and pushes: what node:cluster and this
+    // machine add to any server's CPU per request from 1 to 2 processes.
+    co_wechat: {
+      workers_1: medianRun(runs.peer1),
+      workers_2: medianRun(runs.peer2),
+      cpu_per_push_2_over_1: peerFlat,
+      cpu_per_push_2_over_1_per_round: perRound(runs.peer2, runs.peer1),
+    },
+    // The BFF's growth beyond the yardstick's: what its own code adds when split over 2 processes.
+    cpu_per_push_2_over_1_relative_to_co_wechat: median(relative),
+    cpu_per_push_2_over_1_relative_to_co_wechat_per_round: relative,
     wait_cost: {
       without_replicas: noWait,
-      rps_with_over_without: Number((withWait.one.rps / noWait.rps).toFixed(2)),
-      p99_ms_with_minus_without: Number((withWait.one.p99_ms - noWait.p99_ms).toFixed(2)),
-      cpu_us_per_push_with_minus_without: withWait.one.cpu_us_per_push - noWait.cpu_us_per_push,
+      rps_with_over_without: Number((oneMedian.rps / noWait.rps).toFixed(2)),
+      p99_ms_with_minus_without: Number((oneMedian.p99_ms - noWait.p99_ms).toFixed(2)),
+      cpu_us_per_push_with_minus_without: oneMedian.cpu_us_per_push - noWait.cpu_us_per_push,
     },
     // "Flat": within 15% from 1 to 2 processes.
     target: { cpu_per_push_2_over_1_max: 1.15 },
-    target_met: { cpu_per_push_flat: flat <= 1.15 },
+    target_met: {
+      cpu_per_push_flat: flat <= 1.15,
+      cpu_per_push_flat_relative_to_co_wechat: median(relative) <= 1.15,
+    },
   };
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import Koa from 'koa';
 import getRawBody from 'raw-body';
 import { createApp } from '../../app';
@@ -55,7 +56,9 @@ async function main() {
     const wechat = createWechat({ baseUrl: config.wechatApiBase, appid: config.wechatAppid, secret: config.wechatAppsecret, redis, keys });
     app = createApp({ config, redis, keys, wechat, metrics: new Metrics(), logger: silentLogger });
   }
-  const server = app.listen(0, '127.0.0.1', () => {
+  // In a worker of BENCH_SERVER_WORKERS (see below) on the port its primary was given; else any free one.
+  const server = app.listen(cluster.isWorker ? Number(process.env.PORT) : 0, '127.0.0.1', () => {
+    if (cluster.isWorker) return;
     process.stdout.write(`${JSON.stringify({ port: (server.address() as { port: number }).port })}\n`);
   });
   server.keepAliveTimeout = 60_000;
@@ -63,7 +66,28 @@ async function main() {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));
 }
 
-main().catch((e: Error) => {
-  process.stderr.write(`${e.stack}\n`);
-  process.exit(1);
-});
+/**
+ * BENCH_SERVER_WORKERS=N (> 1; with PORT): N processes of the mode on PORT through node:cluster, as
+ * WORKERS runs the BFF's (the scaling benchmark's yardstick). The primary announces the port once every
+ * worker listens, and stops them on SIGTERM.
+ */
+function primary(workers: number): void {
+  const port = Number(process.env.PORT);
+  let listening = 0;
+  cluster.on('listening', () => {
+    if (++listening === workers) process.stdout.write(`${JSON.stringify({ port })}\n`);
+  });
+  for (let i = 0; i < workers; i++) cluster.fork();
+  process.once('SIGTERM', () => {
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.process.kill('SIGTERM');
+    process.exit(0);
+  });
+}
+
+const workers = Number(process.env.BENCH_SERVER_WORKERS ?? 1);
+if (cluster.isPrimary && workers > 1) primary(workers);
+else
+  main().catch((e: Error) => {
+    process.stderr.write(`${e.stack}\n`);
+    process.exit(1);
+  });
