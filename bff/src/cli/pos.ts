@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CARD_STATUS_TEXT, formatChinaTime, formatFen } from '@giftcard/shared';
 import type { Redemption, Reversal, TillCard } from '@giftcard/shared/api';
+import { readArgs, UsageError } from './args';
 import type { CliIO } from './io';
 
 const DEFAULT_URL = 'http://127.0.0.1:3000';
@@ -25,16 +26,20 @@ const USAGE = [
  */
 export async function runPosCli(argv: string[], io: CliIO): Promise<number> {
   const [command, ...rest] = argv;
-  const flags = new Set(rest.filter((a) => a === '--json'));
-  const urlAt = rest.indexOf('--url');
-  const base = ((urlAt >= 0 ? rest[urlAt + 1] : undefined) ?? io.env.GC_URL ?? DEFAULT_URL).replace(/\/$/, '');
-  const args = rest.filter((a, i) => a !== '--json' && a !== '--url' && (urlAt < 0 || i !== urlAt + 1));
-  const positional = args.filter((a) => !/^[a-z_]+=/.test(a));
-  const named = Object.fromEntries(args.filter((a) => /^[a-z_]+=/.test(a)).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
   if (!command || command === 'help' || command === '--help') {
     io.stdout.write(USAGE);
     return 0;
   }
+  let parsed;
+  try {
+    parsed = readArgs(rest, { json: { type: 'boolean' }, url: { type: 'string' } });
+  } catch (e) {
+    if (e instanceof UsageError) return usage(io, e.message);
+    throw e;
+  }
+  const { values, positional } = parsed;
+  const named = parsed.fields as { key?: string; note?: string };
+  const base = (values.url ?? io.env.GC_URL ?? DEFAULT_URL).replace(/\/$/, '');
   const key = io.env.GC_TERMINAL_KEY;
   if (!key) return usage(io, 'GC_TERMINAL_KEY is not set (the terminal key from POST /admin/terminals)');
   const call = async (method: string, path: string, body?: unknown) => {
@@ -52,7 +57,7 @@ export async function runPosCli(argv: string[], io: CliIO): Promise<number> {
     }
     return { status: res.status, json };
   };
-  const json = flags.has('--json');
+  const json = values.json ?? false;
   const out = (lines: string[]) => io.stdout.write(`${lines.join('\n')}\n`);
 
   let answer: { status: number; json: any };

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { ExportStreamLine } from '../admin/routes';
 import { ADMIN_OPERATIONS, findOperation, pathParams, type Operation } from '../admin/operations';
+import { readArgs, UsageError } from './args';
 import { runPosCli } from './pos';
 import type { CliIO } from './io';
 import { ProgressReporter } from './progress';
@@ -10,7 +11,6 @@ export type { CliIO } from './io';
 
 const DEFAULT_URL = 'http://127.0.0.1:3000';
 
-class UsageError extends Error {}
 
 /**
  * `pnpm gc <area> <operation> [--json '<json>' | --file f.json | stdin] [field=value …] [field:=<json> …]`:
@@ -20,7 +20,8 @@ class UsageError extends Error {}
 export async function runCli(argv: string[], io: CliIO): Promise<number> {
   try {
     // `pnpm gc golive --page <page_id>`: the go-live report of one shelf (`shelves golive`).
-    if (argv[0] === 'golive') argv = ['shelves', 'golive', ...goLiveArgs(argv.slice(1))];
+    const golive = argv[0] === 'golive';
+    if (golive) argv = ['shelves', 'golive', ...argv.slice(1)];
     const [area, name, ...rest] = argv;
     // The till is for a terminal key, not the merchant token: its own commands (./pos.ts).
     if (area === 'pos') return await runPosCli(argv.slice(1), io);
@@ -30,7 +31,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     }
     const op = name ? findOperation(area, name) : undefined;
     if (!op) throw new UsageError(`unknown operation "${[area, name].filter(Boolean).join(' ')}"; \`pnpm gc help\` lists them`);
-    const opts = parseArgs(rest);
+    const opts = operationArgs(rest, golive);
     if (opts.positional.length > (op.upload ? 1 : 0)) throw new UsageError(`unexpected argument "${opts.positional.at(-1)}"`);
     const token = io.env.ADMIN_TOKEN;
     if (!token) throw new UsageError('ADMIN_TOKEN is not set (the merchant API bearer token)');
@@ -63,21 +64,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-/** `--page <page_id>` (or `--page=<page_id>`) as the operation's `page_id=` field; anything else as is. */
-function goLiveArgs(args: string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    if (arg === '--page') {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError('--page needs a value: pnpm gc golive --page <page_id>');
-      out.push(`page_id=${v}`);
-    } else if (arg.startsWith('--page=')) out.push(`page_id=${arg.slice('--page='.length)}`);
-    else out.push(arg);
-  }
-  return out;
-}
-
+/** An operation's command line: where its input comes from, its fields, and an upload's FILE. */
 interface Options {
   json?: string;
   file?: string;
@@ -88,31 +75,18 @@ interface Options {
   positional: string[];
 }
 
-function parseArgs(args: string[]): Options {
-  const opts: Options = { ndjson: false, fields: {}, positional: [] };
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
-    const value = () => {
-      const v = args[++i];
-      if (v === undefined) throw new UsageError(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--json') opts.json = value();
-    else if (arg === '--file') opts.file = value();
-    else if (arg === '--url') opts.url = value();
-    else if (arg === '--ndjson') opts.ndjson = true;
-    else if (/^[A-Za-z_][\w]*:=/.test(arg)) {
-      const at = arg.indexOf(':=');
-      const v = parseJson(arg.slice(at + 2));
-      if (v === undefined) throw new UsageError(`${arg}: the value after := must be JSON`);
-      opts.fields[arg.slice(0, at)] = v;
-    } else if (/^[A-Za-z_][\w]*=/.test(arg)) {
-      const at = arg.indexOf('=');
-      opts.fields[arg.slice(0, at)] = arg.slice(at + 1);
-    } else if (!arg.startsWith('-')) opts.positional.push(arg);
-    else throw new UsageError(`unexpected argument "${arg}"`);
-  }
-  return opts;
+/** `golive`: `--page <page_id>` (or `--page=<page_id>`) is the operation's `page_id=` field. */
+function operationArgs(args: string[], golive: boolean): Options {
+  const { values, fields, positional } = readArgs(args, {
+    json: { type: 'string' },
+    file: { type: 'string' },
+    url: { type: 'string' },
+    ndjson: { type: 'boolean' },
+    ...(golive && { page: { type: 'string' } }),
+  });
+  const page = (values as { page?: string }).page;
+  if (page !== undefined) fields.page_id = page;
+  return { json: values.json, file: values.file, url: values.url, ndjson: values.ndjson ?? false, fields, positional };
 }
 
 async function readInput(opts: Options, io: CliIO): Promise<Record<string, unknown>> {

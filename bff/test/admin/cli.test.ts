@@ -140,6 +140,10 @@ describe('pnpm gc (runCli)', () => {
     expect(await gc(['shelves', 'fly'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('pnpm gc help') });
     expect(await gc(['orders', 'get'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('needs order_id') });
     expect(await gc(['shelves', 'list', '--json', '[1]'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('JSON object') });
+    // The command line itself (node:util's parseArgs): an unknown option, a bad :=, a missing value.
+    expect(await gc(['shelves', 'list', '--jsno', '{}'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining("Unknown option '--jsno'") });
+    expect(await gc(['orders', 'get', 'order_id:={'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining('must be JSON') });
+    expect(await gc(['shelves', 'list', '--url'], env)).toMatchObject({ code: 1, stderr: expect.stringContaining("'--url <value>'") });
     const down = await gc(['shelves', 'list'], { ...env, GC_URL: 'http://127.0.0.1:1' });
     expect(down.code).toBe(1);
     expect(JSON.parse(down.stderr).error.code).toBe('unreachable');

@@ -76,6 +76,6 @@ describe('pnpm gc golive', () => {
   it('a shelf WeChat does not know is the first missing step; --page is required', async () => {
     expect((await report('no-such-page')).missing).toBe('shelf');
     const r = await gc(['golive', '--page'], env);
-    expect(r).toMatchObject({ code: 1, stderr: expect.stringContaining('--page needs a value') });
+    expect(r).toMatchObject({ code: 1, stderr: expect.stringContaining("Option '--page <value>' argument missing") });
   });
 });
