@@ -29,7 +29,7 @@ export interface AdminDeps {
   /** Called after a WeChat operation succeeded, with its endpoint, request and answer (shelf cache, wxa binding, card prices). */
   afterWechatCall?: (endpoint: EndpointName, input: unknown, result: unknown) => Promise<void>;
   /** The projections: the refund policy reads the order through them. */
-  projections: Pick<ProjectionStore, 'refreshOrder'>;
+  projections: Pick<ProjectionStore, 'order' | 'refreshOrder'>;
   /**
    * Runs a change of these codes under the till's per-code locks (balance updates, consumes,
    * refunds), so a merchant's change never interleaves with a till's debit.

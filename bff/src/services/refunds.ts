@@ -9,8 +9,8 @@ import { refundDecision, type RefundPolicy } from './refund-policy';
 
 export interface RefundDeps {
   wechat: WechatClient;
-  /** Reads the order as WeChat says it is now (order/get, code/get per card) and stores it. */
-  projections: Pick<ProjectionStore, 'refreshOrder'>;
+  /** The stored order (`order`), and the order as WeChat says it is now, read and stored (`refreshOrder`). */
+  projections: Pick<ProjectionStore, 'order' | 'refreshOrder'>;
   policy: RefundPolicy;
   /** What each card held when bought, where that is not its price (`init_balance`). */
   catalog: Pick<CardCatalog, 'initialBalances'>;
@@ -38,8 +38,10 @@ export async function refundOrder(deps: RefundDeps, orderId: string): Promise<{ 
   };
   let result: unknown;
   if (deps.policy !== 'any' && deps.serialise) {
-    // The codes first, then the decision again under their locks: a till debit cannot land between.
-    const codes = (await deps.projections.refreshOrder(orderId))?.cards.map((c) => c.code) ?? [];
+    // The codes first, then the decision under their locks: a till debit cannot land between. An
+    // order's codes never change, so the stored order names them; WeChat is asked only for one not stored.
+    const known = (await deps.projections.order(orderId)) ?? (await deps.projections.refreshOrder(orderId));
+    const codes = known?.cards.map((c) => c.code) ?? [];
     result = await deps.serialise(codes, checkAndRefund);
   } else {
     result = await checkAndRefund();

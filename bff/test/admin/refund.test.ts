@@ -1,4 +1,6 @@
 import type { GiftCardOrder } from '@giftcard/shared';
+import { silentLogger } from '../../src/log';
+import { ProjectionWriter } from '../../src/projector';
 import { gc } from '../support/cli';
 import { giftCard, shelf } from '../support/giftcards';
 import { startAdmin, type TestAdmin } from './support';
@@ -20,6 +22,16 @@ describe('POST /admin/orders/:order_id/refund under REFUND_POLICY=unused (the de
     const order = admin.buy(shop);
     expect(await refund(order)).toMatchObject({ status: 200, body: { ok: true } });
     expect(admin.world.cards.isRefunded(order.order_id)).toBe(true);
+  });
+
+  it('reads the order from WeChat twice: to decide, under its codes\u2019 locks, and to store the refund; its codes come from the stored order', async () => {
+    const order = admin.buy(shop);
+    // The order as the projector stores it once its purchase push came: its codes never change.
+    await new ProjectionWriter({ redis: admin.db.redis, keys: admin.db.keys, client: admin.wechat.client, logger: silentLogger }).refreshOrder(order.order_id);
+    const reads = () => admin.world.calls.get('order.getOrder') ?? 0;
+    const before = reads();
+    expect(await refund(order)).toMatchObject({ status: 200, body: { ok: true } });
+    expect(reads() - before).toBe(2);
   });
 
   it('allows an unused card created with its own init_balance (sold at ¥95.00, holding ¥100.00): unused is what it was bought with, not its price', async () => {
