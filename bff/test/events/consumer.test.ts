@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import type { Redis } from 'ioredis';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { EventInbox } from '../../src/callback/inbox';
@@ -92,6 +93,33 @@ describe('StreamConsumer (consumer groups on <prefix>events)', () => {
     await waitFor(() => seen.length + seen2.length === 3, 5000, 'third entry');
     await new Promise((r) => setTimeout(r, 300));
     expect(seen.length + seen2.length).toBe(3);
+  });
+
+  it('acknowledges what it handled one by one in one XACK per read, leaving a failed entry pending', async () => {
+    for (let n = 1; n <= 10; n++) await storePush(db, n);
+    const acks: string[][] = [];
+    // MONITOR on the test's own Redis (a single node): every command it runs, as Redis saw it.
+    const monitor = await (db.redis as Redis).monitor();
+    monitor.on('monitor', (_time: string, args: string[]) => {
+      if (args[0]?.toLowerCase() === 'xack' && args[1] === db.keys.events) acks.push(args.slice(3));
+    });
+    try {
+      const seen: string[] = [];
+      const handler = async (e: StreamEntry) => {
+        seen.push(e.id);
+        if (e.id.endsWith('Order4')) throw new Error('WeChat timed out');
+      };
+      const c = consumer({ claimEveryMs: 60_000, handler });
+      await c.start();
+      await waitFor(() => seen.length === 10, 5000, 'ten entries');
+      await waitFor(() => acks.length > 0, 2000, 'the acknowledgement');
+      await new Promise((r) => setTimeout(r, 100));
+      expect(acks).toHaveLength(1);
+      expect(acks[0]).toHaveLength(9);
+      expect(await pendingCount(db, 'g1')).toBe(1);
+    } finally {
+      monitor.disconnect();
+    }
   });
 
   it('a new group created later starts from 0: it sees what the stream holds', async () => {
