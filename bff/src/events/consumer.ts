@@ -55,8 +55,9 @@ export interface StreamConsumerOptions {
   blockMs?: number;
   /**
    * An entry pending (delivered, not acknowledged) longer than this is claimed and retried: one
-   * whose consumer died, or one whose handler failed. Keep it above the longest handler run, or a
-   * slow but live consumer loses its entry to another (harmless: handlers are idempotent). Default 60 s.
+   * whose consumer died, or one whose handler failed. An entry read waits for those before it in its
+   * read: keep this above `batchSize` times the longest handler run, or a slow but live consumer loses
+   * entries to another (harmless: handlers are idempotent). Default 60 s.
    */
   claimIdleMs?: number;
   /** How often XAUTOCLAIM runs. Default min(claimIdleMs, 30 s). */
@@ -91,6 +92,9 @@ export interface DeadLetterFields {
  * Reads block on a connection of their own (a duplicate of `redis`), so the shared client is never
  * held up. Redis errors are logged and retried with backoff; the consumer never gives up.
  */
+/** While a read's entries are handled one by one, the handled ones are acknowledged at least this often (ms). */
+const ACK_EVERY_MS = 1000;
+
 export class StreamConsumer {
   readonly group: string;
   readonly consumer: string;
@@ -298,14 +302,27 @@ export class StreamConsumer {
   }
 
   /**
-   * Each entry through the handler, in order, then the handled ones acknowledged in one XACK: one
-   * round trip a read instead of one an entry. An entry handled and not yet acknowledged when the
-   * process dies is delivered again (at least once, as for any entry in hand), and handlers are idempotent.
+   * Each entry through the handler, in order, the handled ones acknowledged together: one XACK a read
+   * instead of one an entry, and one at least every ACK_EVERY_MS while slow handlers (WeChat calls)
+   * work through a read, so no handled entry stays pending towards claimIdleMs for long. An entry
+   * handled and not yet acknowledged when the process dies is delivered again (at least once, as for
+   * any entry in hand; handlers are idempotent). Once stopping, the entry in hand is finished and
+   * acknowledged and the rest of the read is left pending for the group's other consumers.
    */
   private async processEach(entries: StreamEntry[]): Promise<void> {
-    const handled: string[] = [];
-    for (const entry of entries) if (await this.process(entry)) handled.push(entry.entryId);
-    if (handled.length) await this.redis.xack(this.stream, this.group, ...handled);
+    let handled: string[] = [];
+    let since = Date.now();
+    const acknowledge = async () => {
+      if (handled.length) await this.redis.xack(this.stream, this.group, ...handled);
+      handled = [];
+      since = Date.now();
+    };
+    for (const entry of entries) {
+      if (this.stopping) break;
+      if (await this.process(entry)) handled.push(entry.entryId);
+      if (Date.now() - since >= ACK_EVERY_MS) await acknowledge();
+    }
+    await acknowledge();
   }
 
   /** One entry through the handler: true when handled (to acknowledge); a failure is dead-lettered or left pending. */

@@ -95,22 +95,26 @@ describe('StreamConsumer (consumer groups on <prefix>events)', () => {
     expect(seen.length + seen2.length).toBe(3);
   });
 
-  it('acknowledges what it handled one by one in one XACK per read, leaving a failed entry pending', async () => {
-    for (let n = 1; n <= 10; n++) await storePush(db, n);
+  /** The XACKs Redis runs on the test's events stream, each with its ids (MONITOR on its own connection; a single node). */
+  async function watchAcks(): Promise<{ acks: string[][]; close: () => void }> {
     const acks: string[][] = [];
-    // MONITOR on the test's own Redis (a single node): every command it runs, as Redis saw it.
     const monitor = await (db.redis as Redis).monitor();
     monitor.on('monitor', (_time: string, args: string[]) => {
       if (args[0]?.toLowerCase() === 'xack' && args[1] === db.keys.events) acks.push(args.slice(3));
     });
+    return { acks, close: () => monitor.disconnect() };
+  }
+
+  it('acknowledges what it handled one by one in one XACK per read, leaving a failed entry pending', async () => {
+    for (let n = 1; n <= 10; n++) await storePush(db, n);
+    const { acks, close } = await watchAcks();
     try {
       const seen: string[] = [];
       const handler = async (e: StreamEntry) => {
         seen.push(e.id);
         if (e.id.endsWith('Order4')) throw new Error('WeChat timed out');
       };
-      const c = consumer({ claimEveryMs: 60_000, handler });
-      await c.start();
+      await consumer({ claimEveryMs: 60_000, handler }).start();
       await waitFor(() => seen.length === 10, 5000, 'ten entries');
       await waitFor(() => acks.length > 0, 2000, 'the acknowledgement');
       await new Promise((r) => setTimeout(r, 100));
@@ -118,8 +122,47 @@ describe('StreamConsumer (consumer groups on <prefix>events)', () => {
       expect(acks[0]).toHaveLength(9);
       expect(await pendingCount(db, 'g1')).toBe(1);
     } finally {
-      monitor.disconnect();
+      close();
     }
+  });
+
+  it('with slow handlers, acknowledges at least every second within a read', async () => {
+    for (let n = 1; n <= 3; n++) await storePush(db, n);
+    const { acks, close } = await watchAcks();
+    try {
+      let handled = 0;
+      const slow = async () => {
+        await new Promise((r) => setTimeout(r, 600));
+        handled++;
+      };
+      await consumer({ claimIdleMs: 60_000, handler: slow }).start();
+      await waitFor(() => handled === 3 && acks.length === 2, 5000, 'three handled, two acknowledgements');
+      // 600 ms each: the first two past the second together, the third at the end of the read.
+      expect(acks.map((ids) => ids.length)).toEqual([2, 1]);
+    } finally {
+      close();
+    }
+  });
+
+  it('stopping mid-read finishes and acknowledges the entry in hand and leaves the rest pending for the others', async () => {
+    for (let n = 1; n <= 3; n++) await storePush(db, n);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const seen: string[] = [];
+    const c = consumer({
+      claimIdleMs: 60_000,
+      handler: async (e) => {
+        seen.push(e.id);
+        await gate;
+      },
+    });
+    await c.start();
+    await waitFor(() => seen.length === 1, 5000, 'the first entry in hand');
+    const stopping = c.stop();
+    release();
+    await stopping;
+    expect(seen).toHaveLength(1);
+    expect(await pendingCount(db, 'g1')).toBe(2);
   });
 
   it('a new group created later starts from 0: it sees what the stream holds', async () => {
