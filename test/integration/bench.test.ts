@@ -103,7 +103,7 @@ describe('pnpm bench', () => {
       }
       const scaling = lines.find((l) => l.bench === 'callback_scaling')!;
       const coWechat = scaling.co_wechat as Record<string, Record<string, unknown>>;
-      for (const run of [scaling.workers_1, scaling.workers_2, (scaling.wait_cost as Record<string, unknown>).without_replicas] as Record<string, unknown>[]) {
+      for (const run of [scaling.workers_1, scaling.workers_2, scaling.workers_2_same_load_per_process, (scaling.wait_cost as Record<string, unknown>).without_replicas] as Record<string, unknown>[]) {
         expect(run).toMatchObject({ non_200: 0 });
         expectNumbers(run, ['rps', 'p50_ms', 'p99_ms', 'cpu_us_per_push', 'redis_cpu_us_per_push', 'pushes_per_store_batch']);
       }
@@ -113,7 +113,8 @@ describe('pnpm bench', () => {
       }
       for (const run of [scaling.workers_2, coWechat.workers_2] as { cpu_us_per_push_by_process: number[] }[]) expect(run.cpu_us_per_push_by_process).toHaveLength(2);
       expect(scaling.cpu_per_push_2_over_1_per_round).toHaveLength(2);
-      expectNumbers(scaling, ['rps_2_over_1', 'cpu_per_push_2_over_1', 'cpu_per_push_2_over_1_relative_to_co_wechat']);
+      expectNumbers(scaling, ['rps_2_over_1', 'cpu_per_push_2_over_1', 'cpu_per_push_2_over_1_same_load_per_process', 'cpu_per_push_2_over_1_relative_to_co_wechat']);
+      expect(scaling.workers_2_same_load_per_process).toMatchObject({ connections: 128 });
       expectNumbers(coWechat, ['cpu_per_push_2_over_1']);
       for (const met of Object.values(scaling.target_met as Record<string, unknown>)) expect(typeof met).toBe('boolean');
       expect(lines.find((l) => l.bench === 'wechat_client_calls')).toMatchObject({ calls: 200, token_fetches: 1 });
