@@ -24,7 +24,8 @@ import { redisCluster } from './support/redis-cluster';
  * then as busy as the 1 process is (the comparison at the same load per process).
  *
  * What WAIT costs: with a replica per master the inbox waits for one (WAIT 1) before a push is
- * acknowledged; the same WORKERS=1 run on a cluster without replicas waits for nothing.
+ * acknowledged; a WORKERS=1 BFF on a second cluster, without replicas, waits for nothing, and runs in
+ * the same rounds.
  *
  * Pushes are plain-mode text messages, unique, signed once up front: stored and de-duplicated like any
  * push, and nothing the projector (running in each worker) re-reads from WeChat, so no WeChat is
@@ -254,41 +255,46 @@ async function main() {
   const rounds = Number(process.env.BENCH_SCALING_ROUNDS ?? 5);
   const runId = randomBytes(3).toString('hex');
   // Every run its own pushes (no run de-duplicates another's); a warm-up of one run's size first (JIT).
-  const all = serialiseRequests('127.0.0.1', pushes(n * (5 * rounds + 6), runId));
+  const all = serialiseRequests('127.0.0.1', pushes(n * (6 * rounds + 5), runId));
   let next = 0;
   const take = (count: number) => all.slice(next, (next += count));
-  const runs = { bff1: [] as RunFigures[], bff2: [] as RunFigures[], bff2Loaded: [] as RunFigures[], peer1: [] as RunFigures[], peer2: [] as RunFigures[] };
+  const runs = {
+    bff1: [] as RunFigures[],
+    bff2: [] as RunFigures[],
+    bff2Loaded: [] as RunFigures[],
+    peer1: [] as RunFigures[],
+    peer2: [] as RunFigures[],
+    noWait: [] as RunFigures[],
+  };
+  // What WAIT costs: a 1-process BFF on a second cluster, without replicas (nothing waits), in the same rounds.
   const replicated = await redisCluster({ replicas: 1 });
-  try {
-    const servers: Served[] = [];
-    try {
-      const started = { bff1: await startBff(replicated.url, 1), bff2: await startBff(replicated.url, 2), peer1: await startCoWechat(1), peer2: await startCoWechat(2) };
-      servers.push(...Object.values(started));
-      for (const server of servers) await driveLoad(server.port, take(n), CONNECTIONS);
-      for (let r = 0; r < rounds; r++) {
-        for (const kind of ['bff1', 'bff2', 'peer1', 'peer2'] as const) runs[kind].push(await measure(started[kind], take(n), kind.startsWith('bff') ? replicated.cpuMs : undefined));
-        // 2 processes each as busy as the 1 process is: twice the connections.
-        runs.bff2Loaded.push(await measure(started.bff2, take(n), replicated.cpuMs, 2 * CONNECTIONS));
-      }
-    } finally {
-      await Promise.all(servers.map((s) => s.stop()));
-    }
-  } finally {
+  const unreplicated = await redisCluster({ replicas: 0 }).catch(async (e: unknown) => {
     await replicated.destroy();
-  }
-  // What WAIT costs: a 1-process run as in the rounds, on a cluster without replicas.
-  const unreplicated = await redisCluster({ replicas: 0 });
-  let noWait: RunFigures;
+    throw e;
+  });
+  const servers: Served[] = [];
   try {
-    const bff = await startBff(unreplicated.url, 1);
-    try {
-      await driveLoad(bff.port, take(n), CONNECTIONS);
-      noWait = await measure(bff, take(n), unreplicated.cpuMs);
-    } finally {
-      await bff.stop();
+    const started = {
+      bff1: await startBff(replicated.url, 1),
+      bff2: await startBff(replicated.url, 2),
+      noWait: await startBff(unreplicated.url, 1),
+      peer1: await startCoWechat(1),
+      peer2: await startCoWechat(2),
+    };
+    servers.push(...Object.values(started));
+    for (const server of servers) await driveLoad(server.port, take(n), CONNECTIONS);
+    for (let r = 0; r < rounds; r++) {
+      runs.bff1.push(await measure(started.bff1, take(n), replicated.cpuMs));
+      runs.bff2.push(await measure(started.bff2, take(n), replicated.cpuMs));
+      // 2 processes each as busy as the 1 process is: twice the connections.
+      runs.bff2Loaded.push(await measure(started.bff2, take(n), replicated.cpuMs, 2 * CONNECTIONS));
+      runs.noWait.push(await measure(started.noWait, take(n), unreplicated.cpuMs));
+      runs.peer1.push(await measure(started.peer1, take(n)));
+      runs.peer2.push(await measure(started.peer2, take(n)));
     }
   } finally {
-    await unreplicated.destroy();
+    await Promise.all(servers.map((s) => s.stop()));
+    await Promise.all([replicated.destroy(), unreplicated.destroy()]);
   }
   const perRound = (a: RunFigures[], b: RunFigures[]) => a.map((x, i) => Number((x.cpu_us_per_push / b[i]!.cpu_us_per_push).toFixed(2)));
   const flat = median(perRound(runs.bff2, runs.bff1));
@@ -329,10 +335,10 @@ async function main() {
     cpu_per_push_2_over_1_relative_to_co_wechat: median(relative),
     cpu_per_push_2_over_1_relative_to_co_wechat_per_round: relative,
     wait_cost: {
-      without_replicas: noWait,
-      rps_with_over_without: Number((oneMedian.rps / noWait.rps).toFixed(2)),
-      p99_ms_with_minus_without: Number((oneMedian.p99_ms - noWait.p99_ms).toFixed(2)),
-      cpu_us_per_push_with_minus_without: oneMedian.cpu_us_per_push - noWait.cpu_us_per_push,
+      without_replicas: medianRun(runs.noWait),
+      rps_with_over_without: Number(median(runs.bff1.map((x, i) => x.rps / runs.noWait[i]!.rps)).toFixed(2)),
+      p99_ms_with_minus_without: Number(median(runs.bff1.map((x, i) => x.p99_ms - runs.noWait[i]!.p99_ms)).toFixed(2)),
+      cpu_us_per_push_with_minus_without: median(runs.bff1.map((x, i) => x.cpu_us_per_push - runs.noWait[i]!.cpu_us_per_push)),
     },
     // "Flat": within 15% from 1 to 2 processes.
     target: { cpu_per_push_2_over_1_max: 1.15 },
