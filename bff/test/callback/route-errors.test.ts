@@ -1,51 +1,41 @@
-import type { AddressInfo } from 'node:net';
-import Koa from 'koa';
-import { CallbackService } from '../../src/callback/callback-service';
-import { callbackRoute } from '../../src/callback/route';
 import { createLogger } from '../../src/log';
+import { startBff } from '../support/app';
 
 /**
  * The callback is mounted ahead of the app's request id and error middleware (app.ts), so it is its own
- * error boundary. A defect inside the service (here a service whose handle rejects, as a bug would make
- * it) must still be answered the way WeChat retries, an empty 500, logged with the request's id and
- * counted as 500 in the callback's latency histogram.
+ * error boundary. What it cannot foresee must still be answered the way WeChat retries, an empty 500,
+ * logged with the request's id and counted as 500 in its latency histogram. The failure here is real:
+ * the log sink refuses one write (stdout full, say) while the service writes its line about a refused push.
  */
-class DefectiveService extends CallbackService {
-  override handle(): never {
-    throw new Error('a defect');
-  }
-}
-
 describe('the callback route as its own error boundary', () => {
   const lines: Record<string, unknown>[] = [];
-  const observed: number[] = [];
-  let server: ReturnType<Koa['listen']>;
-  let origin: string;
-  beforeAll(async () => {
-    const logger = createLogger('debug', (line) => lines.push(JSON.parse(line)) > 0);
-    const service = new DefectiveService({ secrets: { token: 't' }, logger } as ConstructorParameters<typeof CallbackService>[0]);
-    const app = new Koa();
-    app.use(callbackRoute(service, 't', logger, (status) => observed.push(status)));
-    app.use((ctx) => {
-      ctx.body = 'next';
-    });
-    server = app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  let failNextWrite = false;
+  const logger = createLogger('debug', (line) => {
+    if (failNextWrite) {
+      failNextWrite = false;
+      throw new Error('log sink unavailable');
+    }
+    return lines.push(JSON.parse(line)) > 0;
   });
-  afterAll(() => new Promise((resolve) => server.close(resolve)));
+  let bff: Awaited<ReturnType<typeof startBff>>;
+  beforeAll(async () => {
+    bff = await startBff({ METRICS_TOKEN: 'metrics-token-for-the-test' }, { logger });
+  });
+  afterAll(() => bff.close());
 
   it('answers an empty 500 with its request id, logs the error on that id and observes 500', async () => {
-    const res = await fetch(`${origin}/wechat/callback?timestamp=1&nonce=2&signature=x`, { method: 'POST', body: '<xml/>', headers: { 'x-request-id': 'lb-7' } });
+    failNextWrite = true;
+    const res = await fetch(`${bff.origin}/wechat/callback?timestamp=1&nonce=2&signature=forged`, { method: 'POST', body: '<xml/>', headers: { 'x-request-id': 'lb-7' } });
     expect(res.status).toBe(500);
     expect(await res.text()).toBe('');
     expect(res.headers.get('x-request-id')).toBe('lb-7');
-    expect(lines).toContainEqual(expect.objectContaining({ level: 'error', msg: 'unhandled error', req_id: 'lb-7', error: 'a defect' }));
-    expect(observed).toEqual([500]);
+    expect(lines).toContainEqual(expect.objectContaining({ level: 'error', msg: 'unhandled error', req_id: 'lb-7', error: 'log sink unavailable' }));
+    const metrics = await (await fetch(`${bff.origin}/metrics`, { headers: { authorization: 'Bearer metrics-token-for-the-test' } })).text();
+    expect(metrics).toMatch(/^wechat_callback_duration_seconds_count\{status="500"\} 1$/m);
   });
 
-  it('leaves every other path to the middleware after it', async () => {
-    const res = await fetch(`${origin}/healthz`);
-    expect(await res.text()).toBe('next');
+  it('with the sink back, the same push is refused as forged (401), as always', async () => {
+    const res = await fetch(`${bff.origin}/wechat/callback?timestamp=1&nonce=2&signature=forged`, { method: 'POST', body: '<xml/>' });
+    expect(res.status).toBe(401);
   });
 });
