@@ -1,7 +1,7 @@
 import type { EventOf } from '@giftcard/shared';
 import type { Logger } from '../log';
 import type { AntiCounterfeitRegistry, CodeResult } from '../services/anti-counterfeit';
-import type { EventInbox } from './inbox';
+import { STORE_DEADLINE_MS, type EventInbox, type StoreResult } from './inbox';
 import { toPushRecord } from './push-record';
 import { CARD_ACK, PLAIN_ACK, openPush, sealReply, type MessageSecrets } from '@giftcard/shared/wechat/message';
 import { scanProductReplyXml } from './replies';
@@ -17,8 +17,11 @@ export interface CallbackServiceDeps {
   registry: AntiCounterfeitRegistry;
   secrets: MessageSecrets;
   logger: Logger;
-  /** Answer 503 if storing takes longer: well under WeChat's 5 s, so its retry comes. */
-  storeDeadlineMs?: number;
+  /**
+   * How long a scanproduct reply's code lookup may take before the push is answered 503 (default
+   * STORE_DEADLINE_MS). The store itself is held to the inbox's own deadline (EventInbox `deadlineMs`).
+   */
+  lookupDeadlineMs?: number;
   /** WeChat's time, Unix seconds: the replay window's now and the replies' CreateTime. */
   now?: () => number;
   /**
@@ -41,7 +44,7 @@ export interface CallbackServiceDeps {
   onOutcome?: (outcome: 'stored' | 'unparsed' | 'duplicate' | 'refused' | 'unavailable', type: string) => void;
 }
 
-class DeadlineExceeded extends Error {}
+class LookupDeadlineExceeded extends Error {}
 
 /** What a scanproduct reply echoes, from a push's raw fields (absent: empty). */
 function scanFieldsOf(f: Record<string, string>): Pick<EventOf<'scan_product_callback'>, 'ToUserName' | 'FromUserName' | 'KeyStandard' | 'KeyStr' | 'ExtInfo'> {
@@ -58,7 +61,7 @@ export class CallbackService {
   private readonly now: () => number;
 
   constructor(private readonly deps: CallbackServiceDeps) {
-    this.deadlineMs = deps.storeDeadlineMs ?? 3000;
+    this.deadlineMs = deps.lookupDeadlineMs ?? STORE_DEADLINE_MS;
     this.now = deps.now ?? (() => Math.floor(Date.now() / 1000));
   }
 
@@ -81,13 +84,11 @@ export class CallbackService {
     const scan = record.family === 'scanproduct' ? ((record.event ?? scanFieldsOf(opened.fields)) as EventOf<'scan_product_callback'>) : undefined;
     let verdict: CodeResult | undefined;
     try {
-      const [stored, result] = await this.withinDeadline(
-        Promise.all([
-          this.deps.inbox.store(record.push),
-          scan && scan.KeyStandard && scan.KeyStr ? this.lookup(scan) : undefined,
-        ]),
-      );
-      verdict = result;
+      // The inbox fails a push it has not stored within its deadline; only a lookup needs a timer here.
+      const storing = this.deps.inbox.store(record.push);
+      let stored: StoreResult;
+      if (scan && scan.KeyStandard && scan.KeyStr) [stored, verdict] = await Promise.all([storing, this.withinDeadline(this.lookup(scan))]);
+      else stored = await storing;
       this.deps.onOutcome?.(!stored.stored ? 'duplicate' : record.push.unparsed ? 'unparsed' : 'stored', record.push.type);
     } catch (e) {
       // Redis down or slow: say nothing WeChat could take for an acknowledgement, so it retries.
@@ -120,7 +121,7 @@ export class CallbackService {
   private async withinDeadline<T>(work: Promise<T>): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new DeadlineExceeded(`store took over ${this.deadlineMs} ms`)), this.deadlineMs);
+      timer = setTimeout(() => reject(new LookupDeadlineExceeded(`code lookup took over ${this.deadlineMs} ms`)), this.deadlineMs);
     });
     try {
       return await Promise.race([work, deadline]);

@@ -31,6 +31,12 @@ export interface InboundPush {
 
 export type StoreResult = { stored: true; entryId: string } | { stored: false; duplicateOf: string };
 
+/** A push's batch was not answered within the inbox's deadline: nothing can be said of it (WeChat retries). */
+export class StoreDeadlineExceeded extends Error {}
+
+/** How long a push may wait to be stored unless said (ms): well under WeChat's 5 s, so its retry comes. */
+export const STORE_DEADLINE_MS = 3000;
+
 // Atomic for the whole batch, and in order: for each push, look, append, remember. GET before XADD
 // so a failed XADD writes nothing for that push; the seen-key (holding the entry id) is set last,
 // so a retry after any failure finds nothing and stores again. Two deliveries of one push in the
@@ -97,6 +103,8 @@ export const REPLICAS_RELEARN_MS = 5000;
  */
 export class EventInbox {
   private waiting: Waiting[] = [];
+  /** The deadline of the pushes in `waiting`, started with the first of them. */
+  private waitingDeadline: NodeJS.Timeout | undefined;
   private scheduled = false;
   /** Batches sent and not yet answered. */
   private inFlight = 0;
@@ -106,17 +114,24 @@ export class EventInbox {
    * `replicaWaitMs`: when the master holding `events` has replicas, a batch is acknowledged only once
    * one of them confirms it (WAIT 1), so an acknowledged push survives that master's loss; no
    * confirmation within this many ms fails the batch (the callback answers 503, WeChat retries).
+   * `deadlineMs`: a push not stored this long after it came fails with StoreDeadlineExceeded (its
+   * write may still land; WeChat's retry then finds it). One timer a batch, started by its first push,
+   * not one a push: a batch shares its fate anyway, and a timer per push cost the hot path measurably.
    */
   constructor(
     private readonly redis: RedisClient,
     private readonly keys: RedisKeys,
-    opts: { replicaWaitMs?: number; relearnMs?: number } = {},
+    opts: { replicaWaitMs?: number; relearnMs?: number; deadlineMs?: number } = {},
   ) {
+    this.deadlineMs = opts.deadlineMs ?? STORE_DEADLINE_MS;
     this.replicas = new ReplicaWait(redis, keys.events, opts.replicaWaitMs ?? 1000, opts.relearnMs ?? REPLICAS_RELEARN_MS);
   }
 
+  private readonly deadlineMs: number;
+
   store(push: InboundPush, receivedAtMs = Date.now()): Promise<StoreResult> {
     return new Promise<StoreResult>((resolve, reject) => {
+      if (this.waiting.length === 0) this.waitingDeadline = this.deadline(this.waiting);
       this.waiting.push({ seenKey: this.keys.eventSeen(hash('sha256', push.id, 'hex')), push, receivedAtMs, resolve, reject });
       if (this.waiting.length >= MAX_BATCH) this.flush();
       else if (!this.scheduled) {
@@ -128,6 +143,14 @@ export class EventInbox {
         });
       }
     });
+  }
+
+  /** Fails whoever of `batch` is still waiting when the deadline comes (a settled promise ignores it). */
+  private deadline(batch: Waiting[]): NodeJS.Timeout {
+    return setTimeout(() => {
+      const late = new StoreDeadlineExceeded(`store took over ${this.deadlineMs} ms`);
+      for (const w of batch) w.reject(late);
+    }, this.deadlineMs);
   }
 
   /** Closes the inbox's own connection (the one that waits for a replica), if it made one. */
@@ -147,7 +170,9 @@ export class EventInbox {
     const batch = this.waiting;
     if (batch.length === 0) return;
     if (this.inFlight > 0 && batch.length < MAX_BATCH && this.replicas.waits) return; // sent when the batch in flight is answered
+    const deadline = this.waitingDeadline;
     this.waiting = [];
+    this.waitingDeadline = undefined;
     this.inFlight++;
     this.write(batch)
       .then(
@@ -155,6 +180,7 @@ export class EventInbox {
         (e: Error) => batch.forEach((w) => w.reject(e)),
       )
       .finally(() => {
+        clearTimeout(deadline);
         this.inFlight--;
         if (this.inFlight === 0 && this.replicas.waits) this.flush();
       });

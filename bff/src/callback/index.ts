@@ -25,7 +25,7 @@ export function createCallback(deps: {
   const pushes = deps.metrics.counter('wechat_pushes_total', 'WeChat pushes by outcome and type.', ['outcome', 'type']);
   const latency = deps.metrics.histogram('wechat_callback_duration_seconds', 'WeChat callback latency, request to answer, by status (seconds).', ['status']);
   const service = new CallbackService({
-    inbox: new EventInbox(deps.redis, deps.keys),
+    inbox: new EventInbox(deps.redis, deps.keys, { deadlineMs: deps.storeDeadlineMs }),
     registry: new AntiCounterfeitRegistry(deps.redis, deps.keys),
     secrets: {
       token: deps.config.wechatToken,
@@ -38,7 +38,7 @@ export function createCallback(deps: {
         : undefined,
     },
     logger: deps.logger,
-    storeDeadlineMs: deps.storeDeadlineMs,
+    lookupDeadlineMs: deps.storeDeadlineMs,
     now: deps.wechatNow,
     refreshNow: deps.refreshWechatNow,
     unionidKey: deps.keys.unionidService,

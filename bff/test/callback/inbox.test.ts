@@ -1,4 +1,6 @@
-import { DEDUP_TTL_SECONDS, EventInbox, MAX_BATCH } from '../../src/callback/inbox';
+import { createServer, type Server, type Socket } from 'node:net';
+import Redis from 'ioredis';
+import { DEDUP_TTL_SECONDS, EventInbox, MAX_BATCH, StoreDeadlineExceeded } from '../../src/callback/inbox';
 import { testRedis } from '../support/redis';
 
 describe('event inbox (de-duplicated, atomic store)', () => {
@@ -83,5 +85,39 @@ describe('event inbox (de-duplicated, atomic store)', () => {
     const retried = await Promise.all([inbox.store(push(1)), inbox.store(push(2)), inbox.store(push(1))]);
     expect(retried.map((r) => r.stored)).toEqual([true, true, false]);
     expect(await db.redis.xlen(db.keys.events)).toBe(2);
+  });
+
+  describe('a Redis that never answers (a server that accepts connections and says nothing)', () => {
+    let silent: Server;
+    const sockets: Socket[] = [];
+    let client: Redis;
+    beforeEach(async () => {
+      silent = createServer((socket) => sockets.push(socket));
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      client = new Redis({ host: '127.0.0.1', port: (silent.address() as { port: number }).port, maxRetriesPerRequest: null });
+      client.on('error', () => undefined);
+    });
+    afterEach(async () => {
+      client.disconnect();
+      sockets.forEach((s) => s.destroy());
+      await new Promise((resolve) => silent.close(resolve));
+    });
+
+    it('fails every push of a batch at the deadline its first push started, and a later batch gets its own', async () => {
+      const slow = new EventInbox(client, db.keys, { deadlineMs: 200 });
+      try {
+        const started = Date.now();
+        const first = await Promise.allSettled([slow.store(push(1)), slow.store(push(2)), slow.store(push(3))]);
+        const firstTook = Date.now() - started;
+        expect(first.every((r) => r.status === 'rejected' && r.reason instanceof StoreDeadlineExceeded)).toBe(true);
+        expect(firstTook).toBeGreaterThanOrEqual(190);
+        expect(firstTook).toBeLessThan(2000);
+        const again = Date.now();
+        await expect(slow.store(push(4))).rejects.toBeInstanceOf(StoreDeadlineExceeded);
+        expect(Date.now() - again).toBeGreaterThanOrEqual(190);
+      } finally {
+        slow.close();
+      }
+    });
   });
 });
