@@ -20,6 +20,20 @@ const TEXT_TYPE = 'text/plain; charset=utf-8';
  * `observe` is told each request's status and latency once. `logger`: the request's lines carry its id
  * (http/request-id.ts), a child made only if one is written.
  */
+/**
+ * The callback's query string when the request is for CALLBACK_PATH, else undefined. Read off the
+ * request line as it came (`/wechat/callback?…`), as Koa's `ctx.path` and `ctx.querystring` would
+ * read it but without their parse of the whole URL into an object on every request; a request line
+ * in absolute form (`http://host/…`, from a proxy) is left to Koa's reading.
+ */
+function callbackTarget(ctx: Koa.Context): { querystring: string } | undefined {
+  const url = ctx.req.url ?? '';
+  if (!url.startsWith('/')) return ctx.path === CALLBACK_PATH ? { querystring: ctx.querystring } : undefined;
+  const q = url.indexOf('?');
+  if ((q < 0 ? url.length : q) !== CALLBACK_PATH.length || !url.startsWith(CALLBACK_PATH)) return undefined;
+  return { querystring: q < 0 ? '' : url.slice(q + 1) };
+}
+
 export function callbackRoute(
   service: CallbackService,
   token: string,
@@ -27,12 +41,13 @@ export function callbackRoute(
   observe?: (status: number, seconds: number) => void,
 ): Koa.Middleware {
   return async (ctx, next) => {
-    if (ctx.path !== CALLBACK_PATH) return next();
+    const target = callbackTarget(ctx);
+    if (target === undefined) return next();
     const started = performance.now();
     // Mounted ahead of the app's requestId() and error middleware (app.ts): what they do, done here.
     assignRequestId(ctx);
     try {
-      await answer(ctx);
+      await answer(ctx, target.querystring);
     } catch (e) {
       // Nothing stored can be assumed: an empty 500, which WeChat retries.
       const err = e as Error;
@@ -43,10 +58,10 @@ export function callbackRoute(
     observe?.(ctx.status, (performance.now() - started) / 1000);
   };
 
-  async function answer(ctx: Koa.Context): Promise<void> {
+  async function answer(ctx: Koa.Context, querystring: string): Promise<void> {
     // The same reading as Koa's `ctx.query` (a repeated name gives an array, '+' is a space) at under
     // half its cost: Koa 3 builds it through URLSearchParams and a defineProperty per name.
-    const query = parseQueryString(ctx.querystring);
+    const query = parseQueryString(querystring);
     if (ctx.method === 'GET' || ctx.method === 'HEAD') {
       const echostr = verifyEcho(query, token);
       if (echostr === undefined) {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { CARD_EVENT_NAMES } from '@giftcard/shared';
 import { SAMPLES, TABLE_EVENTS } from '../../../shared/test/fixtures/event-samples';
 import { AntiCounterfeitRegistry } from '../../src/services/anti-counterfeit';
@@ -171,6 +172,33 @@ describe('WeChat callback, hostile bodies and the GET verification', () => {
     expect([ok.status, await ok.text()]).toEqual([200, 'hello123']);
     url.searchParams.set('signature', '0'.repeat(40));
     expect((await fetch(url)).status).toBe(401);
+  });
+
+  /** One request over a raw socket, its request line as given (fetch always sends the origin form): the status. */
+  async function rawPost(requestTarget: string, body: string): Promise<number> {
+    const { port } = new URL(bff.origin);
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.write(`POST ${requestTarget} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/xml\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    let answer = '';
+    for await (const chunk of socket) answer += String(chunk);
+    expect(answer).toMatch(/^HTTP\/1\.1 \d{3} /);
+    return Number(answer.slice(9, 12));
+  }
+
+  it('takes the path and query from the request line, in origin and in absolute form, and nothing beside its path', async () => {
+    const signed = () => {
+      const push = signedPush(target, { ...SAMPLES.giftcard_pay_done, OrderId: `route-${randomBytes(4).toString('hex')}` });
+      return { ...push, search: new URL(push.url).search };
+    };
+    const origin = signed();
+    expect(await rawPost(`/wechat/callback${origin.search}`, origin.body)).toBe(200);
+    const absolute = signed();
+    expect(await rawPost(`${bff.origin}/wechat/callback${absolute.search}`, absolute.body)).toBe(200);
+    const beside = signed();
+    for (const path of ['/wechat/callbackx', '/wechat/callback/', '/wechat/call']) expect(await rawPost(`${path}${beside.search}`, beside.body)).toBe(404);
+    expect(await rawPost('/wechat/callback', origin.body)).toBe(401);
+    expect(await bff.db.redis.xlen(bff.db.keys.events)).toBe(2);
+    await bff.db.redis.del(bff.db.keys.events);
   });
 
   const deep = `<xml>${'<a>'.repeat(50)}x${'</a>'.repeat(50)}</xml>`;
