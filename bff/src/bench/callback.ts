@@ -7,19 +7,21 @@ import { parseEncodingAesKey, sealPush, writeXml } from '@giftcard/shared/wechat
 import { cpuDuring } from './support/cpu';
 import { driveLoad, serialiseRequests, type LoadRequest, type LoadResult } from './support/load';
 import { startServerProcess, type ServerProcess } from './support/server';
-import { measurePushSteps } from './support/steps';
+import { measurePushSteps, type PushSteps } from './support/steps';
 import { deleteKeysWhenStopped } from './support/stop';
 
 /**
  * Callback ingestion (verify, parse, de-duplicate, durable store, acknowledge) with unique signed
- * pushes at 64 connections, in the same run and with the same load generator as two yardsticks: a
- * bare Koa app reading the body and answering `success`, and the peer a Node user would otherwise
- * pick, node-webot's co-wechat on Koa (verifies, parses, in safe mode decrypts and seals its answer;
- * stores nothing);
- * plain and safe mode. One JSON line per mode: medians over `BENCH_ROUNDS` (default 5) alternating
+ * pushes at 64 connections, in the same run and with the same load generator as three yardsticks: a
+ * bare Koa app reading the body and answering `success`; the peer a Node user would otherwise pick,
+ * node-webot's co-wechat on Koa (verifies, parses, in safe mode decrypts and seals its answer; stores
+ * nothing); and the steps-only server, bare Koa doing the callback's pure steps and nothing else
+ * (support/callback-server.ts): the ratio's ceiling as a server can actually run it.
+ * Plain and safe mode. One JSON line per mode: medians over `BENCH_ROUNDS` (default 5) alternating
  * rounds of `BENCH_PUSHES` (default 20000) each, ours ÷ co-wechat (`ratio_co_wechat`), ours ÷ bare
- * Koa (`ratio`), the CPU each process spent per push, and the ratio's ceiling: what the pure steps
- * of a push alone leave possible (support/steps.ts), and how much of it was reached (`ceiling_share`).
+ * Koa (`ratio`), ours ÷ steps-only (`ratio_steps_only`), the CPU each process spent per push, and the
+ * ratio's ceiling: what the pure steps of a push alone leave possible (support/steps.ts), and how much
+ * of it the BFF reached (`ceiling_share`) and the steps-only server reached (`steps_only_ceiling_share`).
  */
 const TOKEN = 'benchtoken';
 const APPID = 'wxbenchappid0000';
@@ -67,9 +69,11 @@ function round(server: ServerProcess, work: Buffer[], redis: RedisClient) {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 /**
- * Bare Koa, co-wechat and the BFF, alternating round by round, all servers up all along. A shared
- * 2-core VM drifts in speed by a third within a minute; a ratio taken between neighbouring rounds,
- * and the median over rounds, is what survives that.
+ * Bare Koa, co-wechat, the steps-only server and the BFF, alternating round by round, all servers up
+ * all along, and the pure steps measured again before each round. A shared 2-core VM drifts in speed
+ * by a third within a minute; a ratio taken between neighbouring rounds, and the median over rounds, is
+ * what survives that. The ceiling too is taken per round (that round's bare Koa and steps): measured
+ * once, the steps alone had moved it from 0.50 to 0.60 between two runs.
  */
 async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number, rounds: number, redis: RedisClient) {
   const runId = randomBytes(3).toString('hex');
@@ -79,44 +83,58 @@ async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number,
   // Every server sees the same pushes (the BFF stores them under its own keys), serialised once before any round.
   const requests = pushes(warmup + n * rounds, mode, runId);
   const all = serialiseRequests('127.0.0.1', requests);
-  const steps = await measurePushSteps(requests.slice(0, 2000), SECRETS[mode], mode === 'aes', { redis, keys: redisKeys(`${env.REDIS_PREFIX}steps:`) });
+  // Each measurement of the store step writes under keys of its own: pushes it stored before would be duplicates.
+  const measureSteps = (label: string) =>
+    measurePushSteps(requests.slice(0, 2000), SECRETS[mode], mode === 'aes', { redis, keys: redisKeys(`${env.REDIS_PREFIX}steps:${label}:`) });
+  await measureSteps('warmup');
   const bareServer = await startServer('bare', env);
   const coServer = await startServer('co-wechat', env);
+  const stepsServer = await startServer(`steps-${mode}`, env);
   const bffServer = await startServer(mode, env);
   try {
-    for (const server of [bareServer, coServer, bffServer]) await driveLoad(server.port, all.slice(0, warmup), CONNECTIONS);
-    const bare: LoadResult[] = [];
-    const co: LoadResult[] = [];
-    const bff: LoadResult[] = [];
-    const cpu = { bare: { server: 0, redis: 0, load: 0 }, co: { server: 0, redis: 0, load: 0 }, bff: { server: 0, redis: 0, load: 0 } };
+    for (const server of [bareServer, coServer, stepsServer, bffServer]) await driveLoad(server.port, all.slice(0, warmup), CONNECTIONS);
+    const sides = { bare: bareServer, co: coServer, steps: stepsServer, bff: bffServer };
+    type Side = keyof typeof sides;
+    const results: Record<Side, LoadResult[]> = { bare: [], co: [], steps: [], bff: [] };
+    const cpu: Record<Side, { server: number[]; redis: number; load: number }> = {
+      bare: { server: [], redis: 0, load: 0 },
+      co: { server: [], redis: 0, load: 0 },
+      steps: { server: [], redis: 0, load: 0 },
+      bff: { server: [], redis: 0, load: 0 },
+    };
+    const steps: PushSteps[] = [];
     let serverCpuKnown = true;
     for (let r = 0; r < rounds; r++) {
+      steps.push(await measureSteps(String(r)));
       const work = all.slice(warmup + r * n, warmup + (r + 1) * n);
-      const sides = [['bare', bareServer, bare], ['co', coServer, co], ['bff', bffServer, bff]] as const;
-      for (const [side, server, results] of sides) {
-        const { result, cpuMs } = await round(server, work, redis);
-        results.push(result);
+      for (const side of Object.keys(sides) as Side[]) {
+        const { result, cpuMs } = await round(sides[side], work, redis);
+        results[side].push(result);
         if (cpuMs.server === undefined) serverCpuKnown = false;
-        cpu[side].server += cpuMs.server ?? 0;
+        cpu[side].server.push(((cpuMs.server ?? 0) * 1000) / n);
         cpu[side].redis += cpuMs.redis;
         cpu[side].load += cpuMs.load;
       }
     }
     const perPush = (ms: number) => Math.round((ms * 1000) / (n * rounds));
-    const cpuOf = (c: { server: number; redis: number; load: number }): CpuPerPush => ({
-      server: serverCpuKnown ? perPush(c.server) : undefined,
-      redis: perPush(c.redis),
-      load: perPush(c.load),
+    const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    const cpuOf = (side: Side): CpuPerPush => ({
+      server: serverCpuKnown ? Math.round(sum(cpu[side].server) / rounds) : undefined,
+      redis: perPush(cpu[side].redis),
+      load: perPush(cpu[side].load),
     });
-    const ratios = bff.map((b, i) => b.rps / bare[i]!.rps);
-    const coRatios = bff.map((b, i) => b.rps / co[i]!.rps);
-    const bareCpu = cpuOf(cpu.bare).server;
-    // The most the ratio can be while each server is bound by its own core (support/steps.ts).
-    const ceiling = bareCpu === undefined ? undefined : Number((bareCpu / (bareCpu + steps.total)).toFixed(2));
-    const ratio = Number(median(ratios).toFixed(2));
-    const ratioCo = Number(median(coRatios).toFixed(2));
+    const { bare, co, steps: stepsOnly, bff } = results;
+    const perRound = (of: (i: number) => number) => Array.from({ length: rounds }, (_, i) => of(i));
+    const ratios = perRound((i) => bff[i]!.rps / bare[i]!.rps);
+    const coRatios = perRound((i) => bff[i]!.rps / co[i]!.rps);
+    const stepsOnlyRatios = perRound((i) => stepsOnly[i]!.rps / bare[i]!.rps);
+    const overStepsOnly = perRound((i) => bff[i]!.rps / stepsOnly[i]!.rps);
+    // The most the ratio can be while each server is bound by its own core (support/steps.ts), per round.
+    const ceilings = serverCpuKnown ? perRound((i) => cpu.bare.server[i]! / (cpu.bare.server[i]! + steps[i]!.total)) : undefined;
+    const shareOf = (ratiosOf: number[]) => (ceilings ? fixed(median(perRound((i) => ratiosOf[i]! / ceilings[i]!)), 2) : undefined);
+    const ratioCo = fixed(median(coRatios), 2);
     const p99 = median(bff.map((x) => x.p99));
-    const ceilingShare = ceiling === undefined ? undefined : Number((ratio / ceiling).toFixed(2));
+    const ceilingShare = shareOf(ratios);
     const target = TARGETS[mode];
     return {
       bench: `callback_ingest_${mode}`,
@@ -126,22 +144,30 @@ async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number,
       rps: median(bff.map((x) => x.rps)),
       p50_ms: median(bff.map((x) => x.p50)),
       p99_ms: p99,
-      non_200: bff.reduce((sum, x) => sum + x.failures, 0),
+      non_200: sum(bff.map((x) => x.failures)),
       bare_koa_rps: median(bare.map((x) => x.rps)),
       bare_koa_p99_ms: median(bare.map((x) => x.p99)),
       co_wechat_rps: median(co.map((x) => x.rps)),
       co_wechat_p99_ms: median(co.map((x) => x.p99)),
-      co_wechat_non_200: co.reduce((sum, x) => sum + x.failures, 0),
+      co_wechat_non_200: sum(co.map((x) => x.failures)),
+      steps_only_rps: median(stepsOnly.map((x) => x.rps)),
+      steps_only_non_200: sum(stepsOnly.map((x) => x.failures)),
       ratio_co_wechat: ratioCo,
-      ratio_co_wechat_per_round: coRatios.map((x) => Number(x.toFixed(2))),
-      ratio,
-      ratio_per_round: ratios.map((x) => Number(x.toFixed(2))),
-      ratio_ceiling: ceiling,
+      ratio_co_wechat_per_round: coRatios.map((x) => fixed(x, 2)),
+      ratio: fixed(median(ratios), 2),
+      ratio_per_round: ratios.map((x) => fixed(x, 2)),
+      ratio_ceiling: ceilings && fixed(median(ceilings), 2),
+      ratio_ceiling_per_round: ceilings?.map((x) => fixed(x, 2)),
       ceiling_share: ceilingShare,
-      cpu_us_per_push: cpuOf(cpu.bff),
-      co_wechat_cpu_us_per_push: cpuOf(cpu.co),
-      bare_koa_cpu_us_per_push: cpuOf(cpu.bare),
-      pure_steps_us_per_push: steps,
+      steps_only_ratio: fixed(median(stepsOnlyRatios), 2),
+      steps_only_ceiling_share: shareOf(stepsOnlyRatios),
+      ratio_steps_only: fixed(median(overStepsOnly), 2),
+      ratio_steps_only_per_round: overStepsOnly.map((x) => fixed(x, 2)),
+      cpu_us_per_push: cpuOf('bff'),
+      co_wechat_cpu_us_per_push: cpuOf('co'),
+      bare_koa_cpu_us_per_push: cpuOf('bare'),
+      steps_only_cpu_us_per_push: cpuOf('steps'),
+      pure_steps_us_per_push: medianSteps(steps),
       target,
       target_met: {
         ratio_co_wechat: ratioCo >= target.ratio_co_wechat,
@@ -150,8 +176,17 @@ async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number,
       },
     };
   } finally {
-    await Promise.all([bareServer.stop(), coServer.stop(), bffServer.stop()]);
+    await Promise.all([bareServer.stop(), coServer.stop(), stepsServer.stop(), bffServer.stop()]);
   }
+}
+
+const fixed = (x: number, digits: number) => Number(x.toFixed(digits));
+
+/** Each step's median over the rounds, and their sum. */
+function medianSteps(steps: PushSteps[]): PushSteps {
+  const of = (k: keyof PushSteps) => fixed(median(steps.map((s) => s[k])), 1);
+  const parts = { open: of('open'), record: of('record'), store: of('store'), seal: of('seal') };
+  return { ...parts, total: fixed(parts.open + parts.record + parts.store + parts.seal, 1) };
 }
 
 async function main() {

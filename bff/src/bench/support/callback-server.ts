@@ -1,7 +1,10 @@
 import cluster from 'node:cluster';
 import Koa from 'koa';
 import getRawBody from 'raw-body';
+import { parse as parseQueryString } from 'node:querystring';
 import { createApp } from '../../app';
+import { EventInbox } from '../../callback/inbox';
+import { toPushRecord } from '../../callback/push-record';
 import { MAX_PUSH_BYTES } from '../../callback/route';
 import { loadConfig } from '../../config';
 import { silentLogger } from '../../log';
@@ -9,6 +12,7 @@ import { Metrics } from '../../ops/metrics';
 import { connectRedis, redisReady } from '../../redis/connect';
 import { redisKeys } from '../../redis/keys';
 import { createWechat } from '../../wechat';
+import { CARD_ACK, PLAIN_ACK, openPush, parseEncodingAesKey, sealReply, type MessageSecrets } from '@giftcard/shared/wechat/message';
 
 /** node-webot's co-wechat 2.x (Koa 2+, async middleware); it ships no types. */
 type CoWechat = (config: { token: string; appid: string; encodingAESKey?: string }) => {
@@ -21,6 +25,9 @@ type CoWechat = (config: { token: string; appid: string; encodingAESKey?: string
  * `co-wechat`: the peer a Node user would otherwise pick, node-webot's co-wechat on a bare Koa: it
  * verifies the signature, parses the XML (and in safe mode checks msg_signature and decrypts), stores
  * nothing and answers a text reply `ok` (in safe mode encrypted and signed, like our `<xml>ok</xml>`);
+ * `steps-plain`/`steps-aes`: bare Koa doing the callback's pure steps (support/steps.ts) and nothing
+ * else: no request id, deadline, metrics or logger, no error boundary, no other routes: the least a
+ * server can be that verifies, stores once and acknowledges, the ceiling realised;
  * `plain`/`aes`: the real BFF. Prints `{"port":N}` once listening.
  */
 async function main() {
@@ -42,6 +49,8 @@ async function main() {
     // sealed in safe mode as ours is. BENCH_CO_WECHAT_REPLY=empty: its cheapest answer, an empty body.
     const reply = process.env.BENCH_CO_WECHAT_REPLY === 'empty' ? '' : 'ok';
     app.use(wechat(config).middleware(async () => reply));
+  } else if (mode === 'steps-plain' || mode === 'steps-aes') {
+    app = await stepsOnly(mode === 'steps-aes');
   } else {
     const config = loadConfig({
       // The pushes are signed once, before the runs: a window of an hour outlasts them.
@@ -64,6 +73,31 @@ async function main() {
   server.keepAliveTimeout = 60_000;
   // A clean exit on a signal, so `node --cpu-prof` writes its profile.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(0));
+}
+
+/** The `steps-*` server: the callback's steps, as support/steps.ts measures them, behind bare Koa. */
+async function stepsOnly(encrypted: boolean): Promise<Koa> {
+  const redis = connectRedis(process.env.REDIS_URL!);
+  await redisReady(redis);
+  const inbox = new EventInbox(redis, redisKeys(process.env.REDIS_PREFIX!));
+  const token = process.env.WECHAT_TOKEN!;
+  const secrets: MessageSecrets = encrypted ? { token, aes: { key: parseEncodingAesKey(process.env.BENCH_AES_KEY!), appid: process.env.WECHAT_APPID! } } : { token };
+  const maxAgeS = 3600;
+  const app = new Koa();
+  app.use(async (ctx) => {
+    const body = (await getRawBody(ctx.req, { limit: MAX_PUSH_BYTES })).toString('utf8');
+    const opened = openPush(parseQueryString(ctx.querystring), body, secrets, { now: Math.floor(Date.now() / 1000), maxAgeS });
+    const record = opened.ok ? toPushRecord(opened.fields) : undefined;
+    if (!opened.ok || !record?.ok) {
+      ctx.status = 400;
+      ctx.body = '';
+      return;
+    }
+    await inbox.store(record.push);
+    const reply = record.family === 'card' ? CARD_ACK : PLAIN_ACK;
+    ctx.body = opened.encrypted ? sealReply(reply, secrets, Math.floor(Date.now() / 1000), opened.key) : reply;
+  });
+  return app;
 }
 
 /**
