@@ -232,7 +232,7 @@ class ReplicaWait {
     private readonly timeoutMs: number,
     private readonly relearnMs: number,
   ) {
-    redis.once('end', () => this.close());
+    redis.once('end', this.closeConnection);
   }
 
   async run(script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
@@ -254,10 +254,16 @@ class ReplicaWait {
     return (this.learned?.replicas ?? 0) > 0;
   }
 
+  /** Closes the inbox's own connection and stops following the shared client's end. */
   close(): void {
+    this.closeConnection();
+    this.redis.off('end', this.closeConnection);
+  }
+
+  private readonly closeConnection = (): void => {
     this.conn?.redis.disconnect();
     this.conn = undefined;
-  }
+  };
 
   private async runAndWait(address: string, script: LuaScript, keys: readonly string[], args: readonly (string | number)[]): Promise<unknown> {
     const node = await this.connectionTo(address);
@@ -321,7 +327,7 @@ class ReplicaWait {
    */
   private async connectionTo(address: string): Promise<Redis> {
     if (this.conn?.address !== address) {
-      this.close();
+      this.closeConnection();
       const redis =
         this.redis instanceof Cluster
           ? new Redis({ ...this.redis.options.redisOptions, host: address.slice(0, address.lastIndexOf(':')), port: Number(address.slice(address.lastIndexOf(':') + 1)) })
@@ -332,7 +338,7 @@ class ReplicaWait {
     }
     const conn = this.conn!;
     await conn.ready.catch((e: Error) => {
-      if (this.conn === conn) this.close();
+      if (this.conn === conn) this.closeConnection();
       throw e;
     });
     return conn.redis;

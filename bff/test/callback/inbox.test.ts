@@ -40,6 +40,16 @@ describe('event inbox (de-duplicated, atomic store)', () => {
     expect(await db.redis.xlen(db.keys.events)).toBe(1000);
   });
 
+  it('closed, leaves nothing behind on the shared client (an inbox made per use does not pile up listeners)', async () => {
+    const before = db.redis.listenerCount('end');
+    for (let i = 0; i < 20; i++) {
+      const once = new EventInbox(db.redis, db.keys);
+      await once.store(push(i));
+      once.close();
+    }
+    expect(db.redis.listenerCount('end')).toBe(before);
+  });
+
   it('keeps two different pushes of the same user in the same second', async () => {
     await inbox.store(push(1));
     await inbox.store(push(2));
