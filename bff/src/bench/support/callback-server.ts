@@ -86,7 +86,10 @@ async function stepsOnly(encrypted: boolean): Promise<Koa> {
   const app = new Koa();
   app.use(async (ctx) => {
     const body = (await getRawBody(ctx.req, { limit: MAX_PUSH_BYTES })).toString('utf8');
-    const opened = openPush(parseQueryString(ctx.querystring), body, secrets, { now: Math.floor(Date.now() / 1000), maxAgeS });
+    // The query off the request line, as the BFF's route reads it: Koa's ctx.querystring parses the whole URL.
+    const url = ctx.req.url!;
+    const query = parseQueryString(url.slice(url.indexOf('?') + 1));
+    const opened = openPush(query, body, secrets, { now: Math.floor(Date.now() / 1000), maxAgeS });
     const record = opened.ok ? toPushRecord(opened.fields) : undefined;
     if (!opened.ok || !record?.ok) {
       ctx.status = 400;
