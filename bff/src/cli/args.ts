@@ -49,3 +49,17 @@ export function readArgs<O extends OptionSpecs>(args: string[], options: O): Rea
   }
   return { values: parsed.values, fields, positional };
 }
+
+/**
+ * The fields a command takes, each as text (`name=value`): a field it does not take, or one given as
+ * JSON (`name:=…`), is a UsageError rather than ignored or passed on as another type.
+ */
+export function textFields<N extends string>(fields: Record<string, unknown>, names: readonly N[]): Partial<Record<N, string>> {
+  const out: Partial<Record<N, string>> = {};
+  for (const [name, value] of Object.entries(fields)) {
+    if (!(names as readonly string[]).includes(name)) throw new UsageError(`unknown field ${name} (takes ${names.map((n) => `${n}=…`).join(', ')})`);
+    if (typeof value !== 'string') throw new UsageError(`${name} takes text: ${name}=…`);
+    out[name as N] = value;
+  }
+  return out;
+}

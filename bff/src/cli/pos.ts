@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { CARD_STATUS_TEXT, formatChinaTime, formatFen } from '@giftcard/shared';
 import type { Redemption, Reversal, TillCard } from '@giftcard/shared/api';
-import { readArgs, UsageError } from './args';
+import { readArgs, textFields, UsageError } from './args';
 import type { CliIO } from './io';
 
 const DEFAULT_URL = 'http://127.0.0.1:3000';
@@ -31,14 +31,15 @@ export async function runPosCli(argv: string[], io: CliIO): Promise<number> {
     return 0;
   }
   let parsed;
+  let named;
   try {
     parsed = readArgs(rest, { json: { type: 'boolean' }, url: { type: 'string' } });
+    named = textFields(parsed.fields, ['key', 'note']);
   } catch (e) {
     if (e instanceof UsageError) return usage(io, e.message);
     throw e;
   }
   const { values, positional } = parsed;
-  const named = parsed.fields as { key?: string; note?: string };
   const base = (values.url ?? io.env.GC_URL ?? DEFAULT_URL).replace(/\/$/, '');
   const key = io.env.GC_TERMINAL_KEY;
   if (!key) return usage(io, 'GC_TERMINAL_KEY is not set (the terminal key from POST /admin/terminals)');

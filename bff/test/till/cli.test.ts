@@ -60,6 +60,19 @@ describe('pnpm gc pos', () => {
     expect(JSON.parse(json.stdout).card.balance).toBe(500);
   });
 
+  it('takes key= and note= as text and nothing else: key:=123 or an unknown field is a usage error, and nothing is debited', async () => {
+    const { code } = await boughtCard(bff, { price: 500 });
+    for (const [field, says] of [
+      ['key:=123', 'key takes text'],
+      ['amount=100', 'unknown field amount'],
+    ] as const) {
+      const run = await gc(['debit', code, '100', field], env);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(says);
+    }
+    expect(wechatBalance(bff, code)).toBe(500);
+  });
+
   it('prints China Standard Time whatever the shell zone', () => {
     expect(formatCst(Date.UTC(2026, 11, 1, 6, 5) / 1000)).toBe('2026年12月1日 14:05');
   });
