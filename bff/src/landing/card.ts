@@ -53,10 +53,9 @@ export async function cardPage(deps: CardPageDeps, query: string): Promise<Page>
     return messagePage(403, '这张卡不在你的卡包中', '它可能已转赠给好友，或属于另一个微信账号。', { icon: 'info', hint: CARD_BAG_HINT });
   }
   const c = info.card;
-  const [definition, faces] = await Promise.all([deps.catalog.info(cardId).catch(() => null), deps.catalog.faceValues([cardId]).catch(() => ({}) as Record<string, number>)]);
+  const { definition, faceValue } = await cardDefinition(deps, cardId);
   const face = httpUrl(info.background_pic_url);
   const usable = info.user_card_status === 'NORMAL';
-  const faceValue = faces[cardId];
   return {
     status: 200,
     title: '我的礼品卡',
@@ -83,6 +82,15 @@ ${definition?.notice ? cells('使用须知', [html`<div class="weui-cell"><div c
   };
 }
 
+/**
+ * The card's title, notice and face value as the merchant created it. Neither is needed to show the
+ * card: when WeChat cannot say (busy, no answer), the page shows without them, not an error.
+ */
+async function cardDefinition(deps: CardPageDeps, cardId: string) {
+  const [definition, faces] = await Promise.all([deps.catalog.info(cardId).catch(() => null), deps.catalog.faceValues([cardId]).catch(() => ({}) as Record<string, number>)]);
+  return { definition, faceValue: faces[cardId] };
+}
+
 /** One sentence for a card that cannot be spent now (a NORMAL one here is used up). */
 function statusNote(info: CodeInfo): string {
   if (info.user_card_status === 'NORMAL') return '这张卡的余额已全部用完。';
@@ -93,7 +101,7 @@ function statusNote(info: CodeInfo): string {
 async function refundedPage(deps: CardPageDeps, code: string, cardId: string, openid: string): Promise<Page | null> {
   const card = await deps.projections.card(code);
   if (!card || card.status !== 'REMOVED' || card.card_id !== cardId || !cardCodeVisible(card, openid)) return null;
-  const [definition, faces] = await Promise.all([deps.catalog.info(cardId).catch(() => null), deps.catalog.faceValues([cardId]).catch(() => ({}) as Record<string, number>)]);
+  const { definition, faceValue } = await cardDefinition(deps, cardId);
   return {
     status: 200,
     title: '我的礼品卡',
@@ -103,7 +111,7 @@ async function refundedPage(deps: CardPageDeps, code: string, cardId: string, op
   <div class="amount" id="status">${CARD_STATUS_TEXT.REMOVED.label}</div>
   <p>${CARD_STATUS_TEXT.REMOVED.hint}。</p>
 </div>
-${cells(undefined, [cell('面值', formatFen(faces[cardId] ?? card.price)), cell('状态', CARD_STATUS_TEXT.REMOVED.label, { id: 'card-status' }), cell('卡号', card.code)])}
+${cells(undefined, [cell('面值', formatFen(faceValue ?? card.price)), cell('状态', CARD_STATUS_TEXT.REMOVED.label, { id: 'card-status' }), cell('卡号', card.code)])}
 <div class="weui-cells__tips">退款会原路退回到付款账户。如有疑问，请在公众号对话中发送“客服”联系我们。</div>`,
   };
 }
