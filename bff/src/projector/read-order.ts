@@ -1,10 +1,10 @@
 import type { CodeInfo, GiftCardOrder } from '@giftcard/shared';
-import { mapLimit } from '../util/map-limit';
+import pMap from 'p-map';
 import { isNotFound, type WechatClient } from '../wechat';
 import type { CodeLookup } from './mapping';
 
 /** code/get calls of one order in flight at once. */
-const CODE_LOOKUP_CONCURRENCY = 8;
+export const CODE_LOOKUP_CONCURRENCY = 8;
 
 /**
  * An order as WeChat says it is now: order/get, then code/get of each of its cards (consumed codes
@@ -13,7 +13,7 @@ const CODE_LOOKUP_CONCURRENCY = 8;
  */
 export async function readOrder(client: WechatClient, orderId: string): Promise<{ order: GiftCardOrder; lookups: CodeLookup[] }> {
   const { order } = await client.order.getOrder({ order_id: orderId });
-  const lookups = await mapLimit(order.card_list, CODE_LOOKUP_CONCURRENCY, (c) => lookupCode(client, c.code, c.card_id));
+  const lookups = await pMap(order.card_list, (c) => lookupCode(client, c.code, c.card_id), { concurrency: CODE_LOOKUP_CONCURRENCY });
   return { order, lookups };
 }
 

@@ -1,5 +1,6 @@
 import { createLogger } from '../../src/log';
 import { createProjector, PROJECTOR_GROUP, type Projector } from '../../src/projector';
+import { CODE_LOOKUP_CONCURRENCY, readOrder } from '../../src/projector/read-order';
 import type { OutgoingEvent } from '@giftcard/sandbox/core/outbox';
 import type { Wechat } from '../../src/wechat';
 import { buy, openShop } from '../support/giftcards';
@@ -69,6 +70,18 @@ describe('projector (consumer group `projector`: projections re-read from WeChat
   const drain = () => sandbox.world.outbox.drain();
   const purchase = (openid: string, items: { card: number; count: number }[]) =>
     buy(sandbox, { openid, page_id: shop.pageId, items: items.map((i) => ({ card_id: shop.cardIds[i.card]!, count: i.count })) });
+
+  it(`reads the codes of a large order at most ${CODE_LOOKUP_CONCURRENCY} at a time, each answered`, async () => {
+    const order = await purchase('o_buyer', [{ card: 0, count: 20 }]);
+    sandbox.world.faults.arm({ endpoint: 'code.getCode', delayMs: 200, times: 20 });
+    const started = Date.now();
+    const { lookups } = await readOrder(wechat.client, order.order_id);
+    const took = Date.now() - started;
+    expect(lookups.map((l) => l.found && l.info.card.code)).toEqual(order.card_list.map((c) => c.code));
+    // 20 lookups of 200 ms, 8 at a time: three waves (all at once would be one, one at a time twenty).
+    expect(took).toBeGreaterThanOrEqual(Math.ceil(20 / CODE_LOOKUP_CONCURRENCY) * 200 - 20);
+    expect(took).toBeLessThan(20 * 200);
+  });
 
   it("a purchase's giftcard_pay_done gives the buyer the order, its cards and balances", async () => {
     const order = await purchase('o_buyer', [
