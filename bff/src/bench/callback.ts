@@ -29,8 +29,16 @@ const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 /** What the BFF's safe mode holds (the pushes are sealed with it, the steps opened with it). */
 const SECRETS = { plain: { token: TOKEN }, aes: { token: TOKEN, aes: { key: parseEncodingAesKey(AES_KEY), appid: APPID } } };
 const CONNECTIONS = 64;
-/** Issue 15's targets: ours ÷ co-wechat per mode, p99 at 64 connections, the share of ratio_ceiling reached (plain). */
-const TARGETS = { plain: { ratio_co_wechat: 1.2, p99_ms: 20, ceiling_share: 0.85 }, aes: { ratio_co_wechat: 1.0, p99_ms: 20 } } as const;
+/**
+ * Issue 15's targets: ours ÷ co-wechat per mode, p99 at 64 connections, the share of ratio_ceiling
+ * reached (plain). And that share's intent measured against the ceiling as a server reaches it:
+ * ours ÷ steps-only (plain), since the steps-only server itself stayed at 0.72-0.87 of ratio_ceiling
+ * in every run on these machines (the pure steps cost more inside a loaded server than in a hot loop).
+ */
+const TARGETS = {
+  plain: { ratio_co_wechat: 1.2, p99_ms: 20, ceiling_share: 0.85, ratio_steps_only: 0.85 },
+  aes: { ratio_co_wechat: 1.0, p99_ms: 20 },
+} as const;
 
 function pushes(n: number, mode: 'plain' | 'aes', runId: string): LoadRequest[] {
   const timestamp = String(Math.floor(Date.now() / 1000));
@@ -135,6 +143,7 @@ async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number,
     const ratioCo = fixed(median(coRatios), 2);
     const p99 = median(bff.map((x) => x.p99));
     const ceilingShare = shareOf(ratios);
+    const ratioStepsOnly = fixed(median(overStepsOnly), 2);
     const target = TARGETS[mode];
     return {
       bench: `callback_ingest_${mode}`,
@@ -161,7 +170,7 @@ async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number,
       ceiling_share: ceilingShare,
       steps_only_ratio: fixed(median(stepsOnlyRatios), 2),
       steps_only_ceiling_share: shareOf(stepsOnlyRatios),
-      ratio_steps_only: fixed(median(overStepsOnly), 2),
+      ratio_steps_only: ratioStepsOnly,
       ratio_steps_only_per_round: overStepsOnly.map((x) => fixed(x, 2)),
       cpu_us_per_push: cpuOf('bff'),
       co_wechat_cpu_us_per_push: cpuOf('co'),
@@ -173,6 +182,7 @@ async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number,
         ratio_co_wechat: ratioCo >= target.ratio_co_wechat,
         p99_ms: p99 <= target.p99_ms,
         ...('ceiling_share' in target && { ceiling_share: ceilingShare !== undefined && ceilingShare >= target.ceiling_share }),
+        ...('ratio_steps_only' in target && { ratio_steps_only: ratioStepsOnly >= target.ratio_steps_only }),
       },
     };
   } finally {

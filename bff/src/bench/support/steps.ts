@@ -14,7 +14,8 @@ import type { LoadRequest } from './load';
  * everything a bare Koa app does for a request (read the body, answer) plus at least these, so a
  * server-bound BFF can reach at most bare ÷ (bare + steps) of bare Koa's rate: `ratio_ceiling` in the
  * benchmark's line. The real figure lies below it (the app's middleware and metrics, and a loaded
- * process's colder caches come on top).
+ * process's colder caches come on top); the steps-only server, run in the same rounds, shows how far
+ * below a server doing nothing but these steps stays.
  *
  * The store is a step: acknowledging only what is durably stored is the callback's job, and it costs
  * the client about as much CPU as every other step together. It is measured in batches of
