@@ -145,9 +145,17 @@ export class EventInbox {
     });
   }
 
-  /** Fails whoever of `batch` is still waiting when the deadline comes (a settled promise ignores it). */
+  /**
+   * Fails whoever of `batch` is still waiting when the deadline comes (a settled promise ignores it).
+   * A batch not yet sent (held behind one stuck in flight) is dropped from the queue as well: the
+   * pushes that come next start a batch of their own, with a deadline of their own.
+   */
   private deadline(batch: Waiting[]): NodeJS.Timeout {
     return setTimeout(() => {
+      if (this.waiting === batch) {
+        this.waiting = [];
+        this.waitingDeadline = undefined;
+      }
       const late = new StoreDeadlineExceeded(`store took over ${this.deadlineMs} ms`);
       for (const w of batch) w.reject(late);
     }, this.deadlineMs);
