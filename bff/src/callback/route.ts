@@ -13,6 +13,20 @@ const XML_TYPE = 'application/xml';
 const TEXT_TYPE = 'text/plain; charset=utf-8';
 
 /**
+ * The callback's query string when the request is for CALLBACK_PATH, else undefined. Read off the
+ * request line as it came (`/wechat/callback?…`), as Koa's `ctx.path` and `ctx.querystring` would
+ * read it but without their parse of the whole URL into an object on every request; a request line
+ * in absolute form (`http://host/…`, from a proxy) is left to Koa's reading.
+ */
+function callbackQuery(ctx: Koa.Context): string | undefined {
+  const url = ctx.req.url ?? '';
+  if (!url.startsWith('/')) return ctx.path === CALLBACK_PATH ? ctx.querystring : undefined;
+  const q = url.indexOf('?');
+  if ((q < 0 ? url.length : q) !== CALLBACK_PATH.length || !url.startsWith(CALLBACK_PATH)) return undefined;
+  return q < 0 ? '' : url.slice(q + 1);
+}
+
+/**
  * `GET|POST /wechat/callback` (CONTRACT.md): thin over CallbackService. A plain middleware rather than
  * a router, mounted ahead of the others: it is the one route WeChat calls at full rate, and a path
  * comparison is all the routing it needs. It is mounted first (app.ts), so it gives itself the request id
@@ -20,20 +34,6 @@ const TEXT_TYPE = 'text/plain; charset=utf-8';
  * `observe` is told each request's status and latency once. `logger`: the request's lines carry its id
  * (http/request-id.ts), a child made only if one is written.
  */
-/**
- * The callback's query string when the request is for CALLBACK_PATH, else undefined. Read off the
- * request line as it came (`/wechat/callback?…`), as Koa's `ctx.path` and `ctx.querystring` would
- * read it but without their parse of the whole URL into an object on every request; a request line
- * in absolute form (`http://host/…`, from a proxy) is left to Koa's reading.
- */
-function callbackTarget(ctx: Koa.Context): { querystring: string } | undefined {
-  const url = ctx.req.url ?? '';
-  if (!url.startsWith('/')) return ctx.path === CALLBACK_PATH ? { querystring: ctx.querystring } : undefined;
-  const q = url.indexOf('?');
-  if ((q < 0 ? url.length : q) !== CALLBACK_PATH.length || !url.startsWith(CALLBACK_PATH)) return undefined;
-  return { querystring: q < 0 ? '' : url.slice(q + 1) };
-}
-
 export function callbackRoute(
   service: CallbackService,
   token: string,
@@ -41,13 +41,13 @@ export function callbackRoute(
   observe?: (status: number, seconds: number) => void,
 ): Koa.Middleware {
   return async (ctx, next) => {
-    const target = callbackTarget(ctx);
-    if (target === undefined) return next();
+    const querystring = callbackQuery(ctx);
+    if (querystring === undefined) return next();
     const started = performance.now();
     // Mounted ahead of the app's requestId() and error middleware (app.ts): what they do, done here.
     assignRequestId(ctx);
     try {
-      await answer(ctx, target.querystring);
+      await answer(ctx, querystring);
     } catch (e) {
       // Nothing stored can be assumed: an empty 500, which WeChat retries.
       const err = e as Error;

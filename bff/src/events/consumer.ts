@@ -82,6 +82,9 @@ export interface DeadLetterFields {
   entry_id: string;
 }
 
+/** While a read's entries are handled one by one, the handled ones are acknowledged at least this often (ms). */
+const ACK_EVERY_MS = 1000;
+
 /**
  * A reader of `<prefix>events` in one consumer group, at least once: each entry is handed to the
  * handler and acknowledged (XACK) only when the handler succeeded. A failure leaves the entry
@@ -92,9 +95,6 @@ export interface DeadLetterFields {
  * Reads block on a connection of their own (a duplicate of `redis`), so the shared client is never
  * held up. Redis errors are logged and retried with backoff; the consumer never gives up.
  */
-/** While a read's entries are handled one by one, the handled ones are acknowledged at least this often (ms). */
-const ACK_EVERY_MS = 1000;
-
 export class StreamConsumer {
   readonly group: string;
   readonly consumer: string;
