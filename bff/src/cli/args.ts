@@ -1,5 +1,13 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
+/** Where `pnpm gc` finds the BFF unless `--url` or GC_URL says. */
+const DEFAULT_URL = 'http://127.0.0.1:3000';
+
+/** The BFF's origin for a command: `--url`, else GC_URL, else DEFAULT_URL; no trailing slash. */
+export function bffUrl(url: string | undefined, env: Record<string, string | undefined>): string {
+  return (url ?? env.GC_URL ?? DEFAULT_URL).replace(/\/$/, '');
+}
+
 /** A mistake in the command line: printed with the usage, exit code 1. */
 export class UsageError extends Error {}
 

@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { CARD_STATUS_TEXT, formatChinaTime, formatFen } from '@giftcard/shared';
 import type { Redemption, Reversal, TillCard } from '@giftcard/shared/api';
-import { readArgs, textFields, UsageError } from './args';
+import { bffUrl, readArgs, textFields, UsageError } from './args';
 import type { CliIO } from './io';
-
-const DEFAULT_URL = 'http://127.0.0.1:3000';
 
 const USAGE = [
   'Usage: pnpm gc pos <command> [--url <origin>] [--json]',
@@ -40,7 +38,7 @@ export async function runPosCli(argv: string[], io: CliIO): Promise<number> {
     throw e;
   }
   const { values, positional } = parsed;
-  const base = (values.url ?? io.env.GC_URL ?? DEFAULT_URL).replace(/\/$/, '');
+  const base = bffUrl(values.url, io.env);
   const key = io.env.GC_TERMINAL_KEY;
   if (!key) return usage(io, 'GC_TERMINAL_KEY is not set (the terminal key from POST /admin/terminals)');
   const call = async (method: string, path: string, body?: unknown) => {

@@ -2,15 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { ExportStreamLine } from '../admin/routes';
 import { ADMIN_OPERATIONS, findOperation, pathParams, type Operation } from '../admin/operations';
-import { readArgs, UsageError } from './args';
+import { bffUrl, readArgs, UsageError } from './args';
 import { runPosCli } from './pos';
 import type { CliIO } from './io';
 import { ProgressReporter } from './progress';
 
 export type { CliIO } from './io';
-
-const DEFAULT_URL = 'http://127.0.0.1:3000';
-
 
 /**
  * `pnpm gc <area> <operation> [--json '<json>' | --file f.json | stdin] [field=value …] [field:=<json> …]`:
@@ -35,7 +32,7 @@ export async function runCli(argv: string[], io: CliIO): Promise<number> {
     if (opts.positional.length > (op.upload ? 1 : 0)) throw new UsageError(`unexpected argument "${opts.positional.at(-1)}"`);
     const token = io.env.ADMIN_TOKEN;
     if (!token) throw new UsageError('ADMIN_TOKEN is not set (the merchant API bearer token)');
-    const baseUrl = (opts.url ?? io.env.GC_URL ?? DEFAULT_URL).replace(/\/$/, '');
+    const baseUrl = bffUrl(opts.url, io.env);
     const { url, init } = op.upload
       ? await uploadRequest(op, opts.positional[0], baseUrl, token)
       : buildRequest(op, { ...(await readInput(opts, io)), ...opts.fields }, baseUrl, token);
