@@ -6,6 +6,7 @@ import { sealPush, writeXml } from '@giftcard/shared/wechat/message';
 import { processCpuMs } from './support/cpu';
 import { driveLoad, serialiseRequests, type LoadRequest, type LoadResult } from './support/load';
 import { freePort } from './support/free-port';
+import { median } from './support/percentiles';
 import { startServerProcess } from './support/server';
 import { redisCluster } from './support/redis-cluster';
 
@@ -243,8 +244,6 @@ async function measure(served: Served, work: Buffer[], redisCpuMs?: () => number
 function medianRun(runs: RunFigures[]): RunFigures {
   return [...runs].sort((a, b) => a.cpu_us_per_push - b.cpu_us_per_push)[Math.floor(runs.length / 2)]!;
 }
-
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main() {
   // Rounds of BENCH_SCALING_PUSHES (20,000) each, alternating the BFF with 1 and 2 processes and the

@@ -4,8 +4,9 @@ import { connectRedis, redisReady, type RedisClient } from '../redis/connect';
 import { deleteByPrefix } from '../redis/delete-by-prefix';
 import { redisKeys } from '../redis/keys';
 import { parseEncodingAesKey, sealPush, writeXml } from '@giftcard/shared/wechat/message';
-import { cpuDuring } from './support/cpu';
+import { cpuDuring, type CpuSpent } from './support/cpu';
 import { driveLoad, serialiseRequests, type LoadRequest, type LoadResult } from './support/load';
+import { median } from './support/percentiles';
 import { startServerProcess, type ServerProcess } from './support/server';
 import { measurePushSteps, type PushSteps } from './support/steps';
 import { deleteKeysWhenStopped } from './support/stop';
@@ -74,8 +75,6 @@ function round(server: ServerProcess, work: Buffer[], redis: RedisClient) {
   return cpuDuring(server.pid, redis, () => driveLoad(server.port, work, CONNECTIONS));
 }
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 /**
  * Bare Koa, co-wechat, the steps-only server and the BFF, alternating round by round, all servers up
  * all along, and the pure steps measured again before each round. A shared 2-core VM drifts in speed
@@ -104,33 +103,26 @@ async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number,
     const sides = { bare: bareServer, co: coServer, steps: stepsServer, bff: bffServer };
     type Side = keyof typeof sides;
     const results: Record<Side, LoadResult[]> = { bare: [], co: [], steps: [], bff: [] };
-    const cpu: Record<Side, { server: number[]; redis: number; load: number }> = {
-      bare: { server: [], redis: 0, load: 0 },
-      co: { server: [], redis: 0, load: 0 },
-      steps: { server: [], redis: 0, load: 0 },
-      bff: { server: [], redis: 0, load: 0 },
-    };
+    const spent: Record<Side, CpuSpent[]> = { bare: [], co: [], steps: [], bff: [] };
     const steps: PushSteps[] = [];
-    let serverCpuKnown = true;
     for (let r = 0; r < rounds; r++) {
       steps.push(await measureSteps(String(r)));
       const work = all.slice(warmup + r * n, warmup + (r + 1) * n);
       for (const side of Object.keys(sides) as Side[]) {
         const { result, cpuMs } = await round(sides[side], work, redis);
         results[side].push(result);
-        if (cpuMs.server === undefined) serverCpuKnown = false;
-        cpu[side].server.push(((cpuMs.server ?? 0) * 1000) / n);
-        cpu[side].redis += cpuMs.redis;
-        cpu[side].load += cpuMs.load;
+        spent[side].push(cpuMs);
       }
     }
-    const perPush = (ms: number) => Math.round((ms * 1000) / (n * rounds));
     const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-    const cpuOf = (side: Side): CpuPerPush => ({
-      server: serverCpuKnown ? Math.round(sum(cpu[side].server) / rounds) : undefined,
-      redis: perPush(cpu[side].redis),
-      load: perPush(cpu[side].load),
-    });
+    // Server CPU is read from /proc: unknown anywhere, unknown for every side.
+    const serverCpuKnown = Object.values(spent).every((rs) => rs.every((r) => r.server !== undefined));
+    /** Server µs per push of one side in round `i`. */
+    const serverUs = (side: Side, i: number) => (spent[side][i]!.server! * 1000) / n;
+    const cpuOf = (side: Side): CpuPerPush => {
+      const perPush = (of: (r: CpuSpent) => number) => Math.round((sum(spent[side].map(of)) * 1000) / (n * rounds));
+      return { server: serverCpuKnown ? perPush((r) => r.server!) : undefined, redis: perPush((r) => r.redis), load: perPush((r) => r.load) };
+    };
     const { bare, co, steps: stepsOnly, bff } = results;
     const perRound = (of: (i: number) => number) => Array.from({ length: rounds }, (_, i) => of(i));
     const ratios = perRound((i) => bff[i]!.rps / bare[i]!.rps);
@@ -138,7 +130,7 @@ async function compare(mode: 'plain' | 'aes', env: NodeJS.ProcessEnv, n: number,
     const stepsOnlyRatios = perRound((i) => stepsOnly[i]!.rps / bare[i]!.rps);
     const overStepsOnly = perRound((i) => bff[i]!.rps / stepsOnly[i]!.rps);
     // The most the ratio can be while each server is bound by its own core (support/steps.ts), per round.
-    const ceilings = serverCpuKnown ? perRound((i) => cpu.bare.server[i]! / (cpu.bare.server[i]! + steps[i]!.total)) : undefined;
+    const ceilings = serverCpuKnown ? perRound((i) => serverUs('bare', i) / (serverUs('bare', i) + steps[i]!.total)) : undefined;
     const shareOf = (ratiosOf: number[]) => (ceilings ? fixed(median(perRound((i) => ratiosOf[i]! / ceilings[i]!)), 2) : undefined);
     const ratioCo = fixed(median(coRatios), 2);
     const p99 = median(bff.map((x) => x.p99));

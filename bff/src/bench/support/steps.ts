@@ -5,6 +5,7 @@ import type { RedisClient } from '../../redis/connect';
 import type { RedisKeys } from '../../redis/keys';
 import { CARD_ACK, openPush, sealReply, type MessageSecrets } from '@giftcard/shared/wechat/message';
 import type { LoadRequest } from './load';
+import { median } from './percentiles';
 
 /**
  * CPU microseconds per push of the callback's own steps, run in this process with no server or socket:
@@ -52,20 +53,20 @@ export async function measurePushSteps(requests: LoadRequest[], secrets: Message
     return result.fields;
   });
   const now = Math.floor(Date.now() / 1000);
-  const open = medianUs(() => {
+  const open = await medianCpuUs(() => {
     for (let i = 0; i < PER_BATCH; i++) {
       const input = inputs[i % inputs.length]!;
       if (!openPush(input.query, input.body, secrets).ok) throw new Error('bench push stopped opening');
     }
-  });
-  const record = medianUs(() => {
+  }, PER_BATCH);
+  const record = await medianCpuUs(() => {
     for (let i = 0; i < PER_BATCH; i++) if (!toPushRecord(opened[i % opened.length]!).ok) throw new Error('bench push has no record');
-  });
+  }, PER_BATCH);
   const store = await storeUs(opened, target);
   const seal = encrypted
-    ? medianUs(() => {
+    ? await medianCpuUs(() => {
         for (let i = 0; i < PER_BATCH; i++) sealReply(CARD_ACK, secrets, now);
-      })
+      }, PER_BATCH)
     : 0;
   const round = (us: number) => Number(us.toFixed(1));
   return { open: round(open), record: round(record), store: round(store), seal: round(seal), total: round(open + record + store + seal) };
@@ -91,29 +92,21 @@ async function storeUs(opened: Record<string, string>[], target: StoreTarget): P
     }
   };
   try {
-    await batch();
-    const perPush: number[] = [];
-    for (let b = 0; b < BATCHES; b++) {
-      const before = process.cpuUsage();
-      await batch();
-      const used = process.cpuUsage(before);
-      perPush.push((used.user + used.system) / STORE_PUSHES);
-    }
-    return perPush.sort((a, b) => a - b)[Math.floor(BATCHES / 2)]!;
+    return await medianCpuUs(batch, STORE_PUSHES);
   } finally {
     inbox.close();
   }
 }
 
-/** Median over BATCHES of one batch's CPU time, per push; one unmeasured batch first (JIT). */
-function medianUs(batch: () => void): number {
-  batch();
+/** Median over BATCHES runs of `run`, its CPU time per push (`pushes` a run); one unmeasured run first (JIT). */
+async function medianCpuUs(run: () => unknown, pushes: number): Promise<number> {
+  await run();
   const perPush: number[] = [];
   for (let b = 0; b < BATCHES; b++) {
     const before = process.cpuUsage();
-    batch();
+    await run();
     const used = process.cpuUsage(before);
-    perPush.push((used.user + used.system) / PER_BATCH);
+    perPush.push((used.user + used.system) / pushes);
   }
-  return perPush.sort((a, b) => a - b)[Math.floor(BATCHES / 2)]!;
+  return median(perPush);
 }
